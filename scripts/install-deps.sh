@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the full test run needs and a fresh Debian machine lacks:
-# cmocka (unit tests), valgrind, the i686/powerpc/aarch64/armhf cross compilers
-# and qemu-user
-# (cross-architecture round trips). Needs root and apt-get; otherwise it says
-# what is missing and leaves the choice to skip those tests to the test run.
+# cmocka (unit tests), valgrind, and the i686/powerpc/aarch64/armhf cross
+# compilers with qemu-user (cross-architecture round trips).  Needs root and
+# apt-get; otherwise it says what is missing, and the tests that need it skip
+# with that reason (outside CI).
 set -u
 
 need=()

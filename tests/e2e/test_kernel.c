@@ -295,7 +295,8 @@ static void one_thread_only(void **state)
 /* A uid with no account and no process: safe to act on as IOPRIO_WHO_USER. */
 static long unused_uid(void)
 {
-	for (long uid = 61234; uid < 62000; uid++) {
+	/* start from the pid, so that two runs at once (ctest -j) differ */
+	for (long uid = 61000 + getpid() % 2000; uid < 64000; uid++) {
 		char want[32], line[256];
 		int used = 0;
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs the build into a staging prefix, checks what was installed and
+# what the shared library exports, then builds and runs a consumer program
+# through pkg-config and through find_package(ioprio), shared and static.
+#   usage: run-install.sh SOURCE_DIR BUILD_DIR WORK_DIR
+set -u
+src=$1 build=$2 work=$3
+fail() { echo "FAIL install: $*"; exit 1; }
+rm -rf "$work" && mkdir -p "$work" || exit 1
+stage=$work/stage
+cmake --install "$build" --prefix "$stage" >"$work/install.log" 2>&1 ||
+  { cat "$work/install.log"; fail "cmake --install"; }
+
+libdir=$(dirname "$(find "$stage" -name libioprio.pc -printf '%h')")
+[ -d "$libdir" ] || fail "no libioprio.pc installed"
+for f in "$stage/include/libioprio.h" "$libdir/libioprio.a" "$libdir/libioprio.so" \
+         "$libdir/cmake/ioprio/ioprioConfig.cmake" "$libdir/cmake/ioprio/ioprioConfigVersion.cmake" \
+         "$stage/share/man/man3/libioprio.3"; do
+  [ -e "$f" ] || fail "missing $f"
+done
+[ ! -e "$stage/include/internal.h" ] || fail "a private header was installed"
+
+so=$(readlink -f "$libdir/libioprio.so")
+soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = libioprio.so.0 ] || fail "SONAME is '$soname', want libioprio.so.0"
+[ -e "$libdir/$soname" ] || fail "no $soname link"
+
+# The dynamic symbol table holds the public API and nothing else.
+want=$(sed -n 's/^[[:space:]]*\(iop_[a-z_]*\);/\1/p' "$src/lib/libioprio.map" | sort)
+got=$(nm -D --defined-only "$so" | awk '$2 != "A" {sub(/@.*/, "", $3); print $3}' | sort)
+if [ "$want" != "$got" ]; then
+  diff <(echo "$want") <(echo "$got")
+  fail "exported symbols differ from lib/libioprio.map (< map, > library)"
+fi
+hdr=$(grep -o '^IOP_API [^(]*(' "$src/lib/include/libioprio.h" | sed 's/.*[ *]\([a-z_]*\)($/\1/' | sort)
+[ "$hdr" = "$want" ] || { diff <(echo "$hdr") <(echo "$want"); fail "header and map disagree"; }
+echo "exports: $(echo "$got" | wc -l) symbols, all public, version $(nm -D "$so" | awk '$2=="A"{print $3}')"
+
+# pkg-config, shared and static
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+cc=${CC:-cc}
+$cc -Wall -Wextra -Werror "$src/tests/install/consumer.c" $(pkg-config --cflags --libs libioprio) \
+  -o "$work/pc_shared" || fail "pkg-config shared build"
+LD_LIBRARY_PATH=$libdir "$work/pc_shared" || fail "pkg-config shared run"
+[ "$(pkg-config --modversion libioprio)" = "$(sed -n 's/^project(ioprio-utils VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")" ] ||
+  fail "pkg-config version"
+$cc -Wall -Wextra -Werror $(pkg-config --cflags libioprio) "$src/tests/install/consumer.c" \
+  "$(pkg-config --variable=libdir libioprio)/libioprio.a" -o "$work/pc_static" || fail "static build"
+"$work/pc_static" || fail "static run"
+readelf -d "$work/pc_static" | grep -q 'NEEDED.*libioprio' && fail "static consumer needs the .so"
+
+# find_package, shared and static
+cmake -S "$src/tests/install" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$stage" \
+  >"$work/consumer.log" 2>&1 || { cat "$work/consumer.log"; fail "find_package configure"; }
+cmake --build "$work/consumer" >>"$work/consumer.log" 2>&1 || { cat "$work/consumer.log"; fail "find_package build"; }
+"$work/consumer/consumer_shared" || fail "find_package shared run"
+ldd "$work/consumer/consumer_shared" | grep -q "$stage" || fail "shared consumer does not use the staged library"
+"$work/consumer/consumer_static" || fail "find_package static run"
+readelf -d "$work/consumer/consumer_static" | grep -q 'NEEDED.*libioprio' && fail "static consumer needs the .so"
+echo "install: 1 passed, 0 failed"
