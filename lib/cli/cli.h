@@ -1,0 +1,18 @@
+/*
+ * Internal helpers shared by the command-line tools: strict number parsing
+ * and safe closing of stdout.  A static library, never installed.
+ */
+#ifndef IOP_CLI_H
+#define IOP_CLI_H
+
+/* Parses all of s as a decimal integer in min..max into *out.  No leading
+ * blanks or '+', no trailing junk, no silent wrap ("-1" is -1, and out of
+ * range when min is 0).  Returns 0, -EINVAL (not a number) or -ERANGE. */
+int cli_parse_ll(const char *s, long long min, long long max, long long *out);
+
+/* Registers an atexit() handler that flushes and closes stdout and, if that
+ * fails, reports "write error" and makes the exit status 1.  A broken pipe
+ * (EPIPE) is quiet: "tool | head -1" is no error. */
+void cli_close_stdout_at_exit(void);
+
+#endif

@@ -1,0 +1,35 @@
+/* Test helper: a process with N threads (argument, default 4) that waits
+ * until killed.  It prints "ready" on stdout once every thread runs. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void *wait_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	char *end = NULL;
+	long n = argc > 1 ? strtol(argv[1], &end, 10) : 4;
+
+	if (n < 1 || n > 1000 || (end && *end))
+		return 2;
+
+	for (int i = 1; i < n; i++) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, wait_forever, NULL) != 0)
+			return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	wait_forever(NULL);
+	return 0;
+}

@@ -1,0 +1,70 @@
+/* Unit tests of the command-line helpers: strict number parsing. */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+static void parses_whole_numbers(void **state)
+{
+	long long v = -99;
+	(void)state;
+	assert_int_equal(cli_parse_ll("0", 0, 7, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cli_parse_ll("7", 0, 7, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(cli_parse_ll("007", 0, 7, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(cli_parse_ll("-20", -20, 19, &v), 0);
+	assert_int_equal(v, -20);
+	assert_int_equal(cli_parse_ll("2147483647", 0, INT_MAX, &v), 0);
+	assert_int_equal(v, INT_MAX);
+	assert_int_equal(cli_parse_ll("4294967294", 0, 4294967294LL, &v), 0);
+	assert_true(v == 4294967294LL);
+	assert_int_equal(cli_parse_ll("-9223372036854775808", LLONG_MIN, LLONG_MAX, &v), 0);
+	assert_true(v == LLONG_MIN);
+	assert_int_equal(cli_parse_ll("-0", 0, 7, &v), 0);
+	assert_int_equal(v, 0);
+}
+
+static void rejects_junk(void **state)
+{
+	static const char *junk[] = { "", "-", "+1", " 1", "1 ", "1x", "x1", "0x10", "1.5",
+				      "1e3", "--1", "\t3", "3\n", "٣" };
+	long long v = 42;
+	(void)state;
+	for (size_t i = 0; i < sizeof(junk) / sizeof(*junk); i++) {
+		if (cli_parse_ll(junk[i], LLONG_MIN, LLONG_MAX, &v) != -EINVAL)
+			fail_msg("'%s' was accepted", junk[i]);
+	}
+	assert_int_equal(cli_parse_ll(NULL, 0, 1, &v), -EINVAL);
+	assert_int_equal(v, 42); /* untouched on error */
+}
+
+static void rejects_out_of_range_without_wrapping(void **state)
+{
+	long long v = 42;
+	(void)state;
+	assert_int_equal(cli_parse_ll("-1", 0, 7, &v), -ERANGE); /* never a huge unsigned */
+	assert_int_equal(cli_parse_ll("8", 0, 7, &v), -ERANGE);
+	assert_int_equal(cli_parse_ll("2147483648", 0, INT_MAX, &v), -ERANGE);
+	assert_int_equal(cli_parse_ll("-21", -20, 19, &v), -ERANGE);
+	assert_int_equal(cli_parse_ll("9223372036854775808", 0, LLONG_MAX, &v), -ERANGE);
+	assert_int_equal(cli_parse_ll("-9223372036854775809", LLONG_MIN, 0, &v), -ERANGE);
+	assert_int_equal(cli_parse_ll("99999999999999999999999", 0, 7, &v), -ERANGE);
+	assert_int_equal(v, 42);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_whole_numbers),
+		cmocka_unit_test(rejects_junk),
+		cmocka_unit_test(rejects_out_of_range_without_wrapping),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
