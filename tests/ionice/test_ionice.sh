@@ -184,6 +184,11 @@ run "$IONICE" -P "$g"; expect "-P query" 0 "idle"
 run "$IONICE" -c2 -n1 -p "$(echo "$members" | tail -1)"
 run "$IONICE" -P "$g"; expect "-P query: highest of the group" 0 "best-effort: prio 1"
 
+##### -P 0 is the caller's own group (util-linux shows the process itself):
+##### run in a session of its own, so that group holds only what we started
+run setsid sh -c "\"$IONICE\" -c3 -P 0 && sleep 0.01 & wait; \"$IONICE\" -P 0"
+expect "-P 0 acts on the own group" 0 "idle"
+
 ##### -a: every thread of a multi-threaded process
 spawn "$THREADS" 4; m=$child
 for i in $(seq 50); do [ "$(ls "/proc/$m/task" | wc -l)" -ge 4 ] && break; sleep 0.02; done

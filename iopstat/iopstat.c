@@ -1,0 +1,564 @@
+/*
+ * iopstat: per-process I/O from /proc/<pid>/io, for scripts, cron jobs, logs
+ * and Prometheus.  One snapshot of lifetime totals, or INTERVAL [COUNT]
+ * samples of what changed.
+ */
+#define _GNU_SOURCE
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "output.h"
+#include "procfs.h"
+#include "sample.h"
+
+#ifndef IOP_PROJECT_VERSION
+#define IOP_PROJECT_VERSION "unknown"
+#endif
+
+struct config {
+	double interval; /* 0: one snapshot */
+	long long count; /* reports in interval mode; 0 = until stopped */
+	int *pids;
+	size_t npids;
+	bool filter_uid;
+	unsigned uid;
+	regex_t comm_re;
+	bool have_re;
+	bool threads, cmdline, only_active;
+	bool iodelay_asked; /* IODELAY chosen with -o or -s: worth a note when off */
+	enum sort_key sort;
+	size_t top;
+	const char *proc_dir;
+	const char *output_file;
+	struct output_options out;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage:\n"
+	       " %s [options] [<interval> [<count>]]\n"
+	       "\n"
+	       "Report per-process I/O from /proc/<pid>/io: without an interval, each\n"
+	       "process's lifetime totals and average rates; with one, what each did in\n"
+	       "every interval (seconds, fractions allowed), <count> times or until stopped.\n"
+	       "\n"
+	       "Selection:\n"
+	       " -p, --pid <pid>[,...]    only these processes (repeatable)\n"
+	       " -u, --user <user>        only processes of this user (name or uid)\n"
+	       " -C, --command <regex>    only commands matching this extended regex\n"
+	       "     --only-active        only rows with I/O in the period\n"
+	       " -t, --threads            one row per thread\n"
+	       "\n"
+	       "Output:\n"
+	       " -o, --columns <list>     columns to show (see --list-columns)\n"
+	       "     --list-columns       list the columns and exit\n"
+	       " -s, --sort <column>      sort by this numeric column, largest first\n"
+	       "                            (default: io, read + write)\n"
+	       "     --top <n>            at most n rows\n"
+	       " -l, --cmdline            show the whole command line\n"
+	       " -k, --kibibytes          table amounts in KiB\n"
+	       " -H, --human              table amounts as 1.5K, 12.0M, ...\n"
+	       " -T, --timestamp[=<fmt>]  a time on each row: iso (default) or epoch\n"
+	       " -n, --noheadings         no header line\n"
+	       "     --format <fmt>       table (default), csv, json (JSON Lines) or\n"
+	       "                            prometheus (text exposition format)\n"
+	       "     --output <file>      write each report to <file>, replaced atomically\n"
+	       "     --proc <dir>         read this procfs instead of /proc\n"
+	       "\n"
+	       " -h, --help               display this help\n"
+	       " -V, --version            display version\n"
+	       "\n"
+	       "For more details see iopstat(1).\n",
+	       program_invocation_short_name);
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+	exit(EXIT_FAILURE);
+}
+
+static void __attribute__((noreturn)) list_columns(void)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		printf("%-11s %s\n", output_column_name(c), output_column_help(c));
+	exit(EXIT_SUCCESS);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static void add_pids(struct config *c, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL;
+
+	if (!copy)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		long long v;
+		if (cli_parse_ll(tok, 1, INT_MAX, &v) < 0)
+			errx(EXIT_FAILURE, "invalid PID argument: '%s'", tok);
+		int *more = realloc(c->pids, (c->npids + 1) * sizeof(*more));
+		if (!more)
+			err(EXIT_FAILURE, "cannot allocate memory");
+		c->pids = more;
+		c->pids[c->npids++] = (int)v;
+	}
+	if (arg[0] == '\0' || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		errx(EXIT_FAILURE, "invalid PID argument: '%s'", arg);
+	free(copy);
+}
+
+static void set_columns(struct config *c, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL;
+	size_t n = 0;
+
+	if (!copy)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int col = output_column(tok);
+		if (col < 0)
+			usage_error("unknown column: '%s' (see --list-columns)", tok);
+		if (n == COL_COUNT)
+			usage_error("too many columns: '%s'", arg);
+		c->out.cols[n++] = col;
+	}
+	free(copy);
+	if (!n)
+		usage_error("no columns in '%s'", arg);
+	c->out.ncols = n;
+}
+
+static enum sort_key parse_sort(const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum sort_key key;
+	} keys[] = {
+		{ "io", SORT_IO }, { "pid", SORT_PID }, { "prio", SORT_PRIO },
+		{ "read", SORT_READ }, { "write", SORT_WRITE },
+		{ "cancelled", SORT_CANCELLED }, { "rchar", SORT_RCHAR }, { "wchar", SORT_WCHAR },
+		{ "syscr", SORT_SYSCR }, { "syscw", SORT_SYSCW }, { "read_rate", SORT_READ_RATE },
+		{ "write_rate", SORT_WRITE_RATE }, { "iodelay", SORT_DELAY },
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (!strcasecmp(arg, keys[i].name))
+			return keys[i].key;
+	usage_error("unknown sort key: '%s' (io, pid, prio, read, write, cancelled, rchar, "
+		    "wchar, syscr, syscw, read_rate, write_rate, iodelay)", arg);
+}
+
+/* seconds: digits, optionally a point and more digits; more than 0 */
+static double parse_interval(const char *arg)
+{
+	const char *p = arg;
+	int digits = 0;
+
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	double v = digits && !*p ? strtod(arg, NULL) : 0;
+	if (!(v >= 0.001 && v <= 31536000))
+		usage_error("invalid interval: '%s' (seconds, 0.001 or more)", arg);
+	return v;
+}
+
+enum {
+	OPT_FORMAT = 256, OPT_OUTPUT, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS
+};
+
+static void parse_args(int argc, char **argv, struct config *c)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "command", required_argument, NULL, 'C' },
+		{ "threads", no_argument, NULL, 't' },
+		{ "cmdline", no_argument, NULL, 'l' },
+		{ "columns", required_argument, NULL, 'o' },
+		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+		{ "sort", required_argument, NULL, 's' },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "only-active", no_argument, NULL, OPT_ONLY_ACTIVE },
+		{ "kibibytes", no_argument, NULL, 'k' },
+		{ "human", no_argument, NULL, 'H' },
+		{ "timestamp", optional_argument, NULL, 'T' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "proc", required_argument, NULL, OPT_PROC },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool columns_given = false;
+	long long v;
+	int opt, r;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":p:u:C:tlo:s:kHT::nhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			add_pids(c, optarg);
+			break;
+		case 'u':
+			if (cli_parse_ll(optarg, 0, (long long)UINT_MAX - 1, &v) < 0) {
+				struct passwd *pw = getpwnam(optarg);
+				if (!pw)
+					errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", optarg);
+				v = pw->pw_uid;
+			}
+			c->filter_uid = true;
+			c->uid = (unsigned)v;
+			break;
+		case 'C':
+			if (c->have_re)
+				regfree(&c->comm_re);
+			r = regcomp(&c->comm_re, optarg, REG_EXTENDED | REG_NOSUB);
+			if (r != 0) {
+				char msg[128];
+				regerror(r, &c->comm_re, msg, sizeof(msg));
+				errx(EXIT_FAILURE, "invalid regular expression: '%s': %s", optarg, msg);
+			}
+			c->have_re = true;
+			break;
+		case 't':
+			c->threads = true;
+			break;
+		case 'l':
+			c->cmdline = true;
+			break;
+		case 'o':
+			set_columns(c, optarg);
+			c->iodelay_asked |= strcasestr(optarg, "iodelay") != NULL;
+			columns_given = true;
+			break;
+		case OPT_LIST_COLUMNS:
+			list_columns();
+		case 's':
+			c->sort = parse_sort(optarg);
+			c->iodelay_asked |= c->sort == SORT_DELAY;
+			break;
+		case OPT_TOP:
+			if (cli_parse_ll(optarg, 1, LLONG_MAX, &v) < 0)
+				errx(EXIT_FAILURE, "invalid --top argument: '%s'", optarg);
+			c->top = (size_t)v;
+			break;
+		case OPT_ONLY_ACTIVE:
+			c->only_active = true;
+			break;
+		case 'k':
+			c->out.units = UNITS_KIB;
+			break;
+		case 'H':
+			c->out.units = UNITS_HUMAN;
+			break;
+		case 'T':
+			if (!optarg || !strcmp(optarg, "iso"))
+				c->out.ts = TS_ISO;
+			else if (!strcmp(optarg, "epoch"))
+				c->out.ts = TS_EPOCH;
+			else
+				usage_error("invalid timestamp format: '%s' (iso or epoch)", optarg);
+			break;
+		case 'n':
+			c->out.header = false;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "table"))
+				c->out.format = FMT_TABLE;
+			else if (!strcmp(optarg, "csv"))
+				c->out.format = FMT_CSV;
+			else if (!strcmp(optarg, "json"))
+				c->out.format = FMT_JSON;
+			else if (!strcmp(optarg, "prometheus"))
+				c->out.format = FMT_PROMETHEUS;
+			else
+				usage_error("unknown format: '%s' (table, csv, json or prometheus)", optarg);
+			break;
+		case OPT_OUTPUT:
+			c->output_file = optarg;
+			break;
+		case OPT_PROC:
+			c->proc_dir = optarg;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("%s from ioprio-utils %s\n", program_invocation_short_name,
+			       IOP_PROJECT_VERSION);
+			exit(EXIT_SUCCESS);
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				usage_error("option '%s' requires an argument", argv[optind - 1]);
+			usage_error("option requires an argument -- '%c'", optopt);
+		default:
+			if (optopt)
+				usage_error("invalid option -- '%c'", optopt);
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		c->interval = parse_interval(argv[optind++]);
+	if (optind < argc) {
+		if (cli_parse_ll(argv[optind], 1, LLONG_MAX, &c->count) < 0)
+			usage_error("invalid count: '%s'", argv[optind]);
+		optind++;
+	}
+	if (optind < argc)
+		usage_error("unexpected argument: '%s'", argv[optind]);
+
+	if (c->npids) { /* sorted and unique: the scan reads them in this order */
+		qsort(c->pids, c->npids, sizeof(*c->pids), cmp_int);
+		size_t n = 1;
+		for (size_t i = 1; i < c->npids; i++)
+			if (c->pids[i] != c->pids[n - 1])
+				c->pids[n++] = c->pids[i];
+		c->npids = n;
+	}
+	if (!columns_given) {
+		static const enum column table_cols[] = { COL_PID, COL_USER, COL_PRIO, COL_READ,
+			COL_WRITE, COL_READ_RATE, COL_WRITE_RATE, COL_COMMAND };
+		size_t n = 0;
+		if (c->out.format == FMT_TABLE) {
+			for (size_t i = 0; i < sizeof(table_cols) / sizeof(*table_cols); i++) {
+				c->out.cols[n++] = table_cols[i];
+				if (table_cols[i] == COL_PID && c->threads)
+					c->out.cols[n++] = COL_TID;
+			}
+		} else { /* machine formats: every column */
+			for (int col = 0; col < COL_COUNT; col++)
+				if (col != COL_TID || c->threads)
+					c->out.cols[n++] = col;
+		}
+		c->out.ncols = n;
+	}
+}
+
+static bool shows(const struct config *c, enum column col)
+{
+	for (size_t i = 0; i < c->out.ncols; i++)
+		if (c->out.cols[i] == col)
+			return true;
+	return false;
+}
+
+/* Writes one report to stdout, or atomically replaces --output with it. */
+static void emit(const struct config *c, struct cli_buf *b, const struct report *rep,
+		 enum report_kind kind, bool first)
+{
+	if (!c->output_file) {
+		if (output_report(stdout, b, rep, kind, &c->out, first) < 0) {
+			if (errno == EPIPE)
+				exit(EXIT_SUCCESS); /* the reader is gone: nothing to say */
+			err(EXIT_FAILURE, "write error");
+		}
+		return;
+	}
+	size_t len = strlen(c->output_file);
+	char *tmp = malloc(len + 8);
+	if (!tmp)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	memcpy(tmp, c->output_file, len);
+	memcpy(tmp + len, ".XXXXXX", 8);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		err(EXIT_FAILURE, "cannot create a file beside %s", c->output_file);
+	/* mkstemp makes 0600; collectors run as other users: 0666 less umask */
+	mode_t mask = umask(0);
+	umask(mask);
+	FILE *f = fdopen(fd, "w");
+	int r = f ? 0 : -1;
+	if (!r && fchmod(fd, 0666 & ~mask) < 0)
+		r = -1;
+	if (!r)
+		r = output_report(f, b, rep, kind, &c->out, true);
+	if (!r && fsync(fd) < 0)
+		r = -1;
+	int e = errno;
+	if (f ? fclose(f) != 0 : close(fd) != 0)
+		r = r ? r : (e = errno, -1);
+	if (!r && rename(tmp, c->output_file) < 0) {
+		e = errno;
+		r = -1;
+	}
+	if (r) {
+		unlink(tmp);
+		errno = e;
+		err(EXIT_FAILURE, "cannot write %s", c->output_file);
+	}
+	free(tmp);
+}
+
+/* One-time notes on stderr, after the first scan. */
+static void notes(const struct config *c, int root, const struct proc_snapshot *s)
+{
+	if (s->denied && !c->npids) { /* with -p, each missing pid is named instead */
+		const char *what = c->threads ? (s->denied == 1 ? "thread" : "threads")
+					      : (s->denied == 1 ? "process" : "processes");
+		warnx("%zu %s not shown: I/O counters not readable (permission denied)%s",
+		      s->denied, what, geteuid() ? "; run as root to see all" : "");
+	}
+	if (c->iodelay_asked && procfs_delayacct_enabled(root) == 0)
+		warnx("IODELAY is 0: delay accounting is off (sysctl kernel.task_delayacct=1)");
+}
+
+/* -p PIDs that no row shows: gone, or not readable.  Returns how many. */
+static int missing_pids(const struct config *c, int root, const struct proc_snapshot *s)
+{
+	int missing = 0;
+	size_t j = 0;
+
+	if (c->filter_uid || c->have_re)
+		return 0; /* a named pid may be filtered out on purpose */
+	for (size_t i = 0; i < c->npids; i++) {
+		while (j < s->n && s->rows[j].pid < c->pids[i])
+			j++;
+		if (j < s->n && s->rows[j].pid == c->pids[i])
+			continue;
+		char name[16];
+		snprintf(name, sizeof(name), "%d", c->pids[i]);
+		if (faccessat(root, name, F_OK, 0) == 0)
+			warnx("PID %d: I/O counters not readable (permission denied)", c->pids[i]);
+		else
+			warnx("PID %d: no such process", c->pids[i]);
+		missing++;
+	}
+	return missing;
+}
+
+static void scan(int root, const struct scan_options *so, struct proc_snapshot *s, const char *dir)
+{
+	int r = procfs_scan(root, so, s);
+	if (r < 0)
+		errx(EXIT_FAILURE, "cannot read %s: %s", dir, strerror(-r));
+}
+
+static void sleep_until(const struct timespec *t)
+{
+	while (!stop_requested && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	struct config c = { .sort = SORT_IO, .proc_dir = "/proc" };
+	struct proc_snapshot snaps[3] = { 0 };
+	struct report rep = { 0 };
+	struct cli_buf buf = { 0 };
+	int status = EXIT_SUCCESS;
+
+	c.out.header = true;
+	c.out.clock_ticks = procfs_clock_ticks();
+	cli_close_stdout_at_exit();
+	parse_args(argc, argv, &c);
+	c.out.cmdline = c.cmdline;
+
+	int root = open(c.proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		err(EXIT_FAILURE, "cannot open %s", c.proc_dir);
+	struct scan_options so = {
+		.pids = c.pids,
+		.npids = c.npids,
+		.filter_uid = c.filter_uid,
+		.uid = c.uid,
+		.comm_re = c.have_re ? &c.comm_re : NULL,
+		.threads = c.threads,
+		.want_prio = shows(&c, COL_PRIO) || c.out.format == FMT_PROMETHEUS || c.sort == SORT_PRIO,
+		.want_cmdline = c.cmdline,
+	};
+	struct report_options ro = { .sort = c.sort, .only_active = c.only_active, .top = c.top };
+	bool lifetime = c.out.format == FMT_PROMETHEUS; /* counters, never deltas */
+
+	if (c.interval == 0) {
+		scan(root, &so, &snaps[0], c.proc_dir);
+		notes(&c, root, &snaps[0]);
+		if (report_build(&rep, NULL, &snaps[0], &ro, c.out.clock_ticks) < 0)
+			errx(EXIT_FAILURE, "cannot allocate memory");
+		emit(&c, &buf, &rep, KIND_SNAPSHOT, true);
+		if (missing_pids(&c, root, &snaps[0]))
+			status = EXIT_FAILURE;
+	} else {
+		struct sigaction sa = { .sa_handler = on_stop_signal }; /* no SA_RESTART */
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+
+		/* snaps[0]: the first scan, kept for the summary; 1 and 2 take turns */
+		struct proc_snapshot *first = &snaps[0], *prev = first, *cur = &snaps[1];
+		struct timespec next;
+		long long done = 0;
+
+		scan(root, &so, first, c.proc_dir);
+		notes(&c, root, first);
+		clock_gettime(CLOCK_MONOTONIC, &next);
+		while (!stop_requested && (c.count == 0 || done < c.count)) {
+			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
+			next.tv_sec = (time_t)when;
+			next.tv_nsec = (long)((when - (double)next.tv_sec) * 1e9);
+			sleep_until(&next);
+			if (stop_requested)
+				break;
+			scan(root, &so, cur, c.proc_dir);
+			if (report_build(&rep, lifetime ? NULL : prev, cur, &ro, c.out.clock_ticks) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
+			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
+			done++;
+			prev = cur;
+			cur = cur == &snaps[1] ? &snaps[2] : &snaps[1];
+		}
+		/* the whole run at once, when there was more than one report */
+		if (done > 1 && !lifetime && !c.output_file &&
+		    (c.out.format == FMT_TABLE || c.out.format == FMT_JSON)) {
+			if (report_build(&rep, first, prev, &ro, c.out.clock_ticks) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
+			emit(&c, &buf, &rep, KIND_SUMMARY, false);
+		}
+	}
+
+	for (int i = 0; i < 3; i++)
+		procfs_snapshot_free(&snaps[i]);
+	report_free(&rep);
+	cli_buf_free(&buf);
+	free(c.pids);
+	if (c.have_re)
+		regfree(&c.comm_re);
+	close(root);
+	return status;
+}

@@ -1,0 +1,488 @@
+/* iopstat's output formats.  See output.h. */
+#define _GNU_SOURCE
+#include "output.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "libioprio.h"
+
+static const struct coldef {
+	const char *name;   /* -o, CSV header, JSON key */
+	const char *header; /* table */
+	int width;          /* table: > 0 right-aligned, < 0 left-aligned, 0 last */
+	int field;          /* the io field it shows, or -1 */
+	const char *help;
+} cols[COL_COUNT] = {
+	[COL_PID] = { "pid", "PID", 7, -1, "process id" },
+	[COL_TID] = { "tid", "TID", 7, -1, "thread id (with --threads)" },
+	[COL_USER] = { "user", "USER", -8, -1, "owner: the effective user, by name" },
+	[COL_UID] = { "uid", "UID", 6, -1, "owner: the effective user id" },
+	[COL_PRIO] = { "prio", "PRIO", -5, -1, "effective I/O priority, class/level (be/4)" },
+	[COL_READ] = { "read", "READ", 12, IO_READ_BYTES, "bytes read from storage (read_bytes)" },
+	[COL_WRITE] = { "write", "WRITE", 12, IO_WRITE_BYTES, "bytes written to storage (write_bytes)" },
+	[COL_CANCELLED] = { "cancelled", "CANCELLED", 10, IO_CANCELLED,
+			    "bytes whose writeback was cancelled (cancelled_write_bytes)" },
+	[COL_RCHAR] = { "rchar", "RCHAR", 12, IO_RCHAR, "bytes read by system calls, cache hits included" },
+	[COL_WCHAR] = { "wchar", "WCHAR", 12, IO_WCHAR, "bytes written by system calls" },
+	[COL_SYSCR] = { "syscr", "SYSCR", 9, IO_SYSCR, "read system calls" },
+	[COL_SYSCW] = { "syscw", "SYSCW", 9, IO_SYSCW, "write system calls" },
+	[COL_READ_RATE] = { "read_rate", "READ/s", 10, IO_READ_BYTES,
+			    "READ per second (over the interval, or the process's life)" },
+	[COL_WRITE_RATE] = { "write_rate", "WRITE/s", 10, IO_WRITE_BYTES,
+			     "WRITE per second (over the interval, or the process's life)" },
+	[COL_IODELAY] = { "iodelay", "IODELAY", 8, -1,
+			  "seconds waiting for block I/O (needs kernel.task_delayacct=1)" },
+	[COL_COMMAND] = { "command", "COMMAND", 0, -1, "command name (with -l: command line)" },
+};
+
+int output_column(const char *name)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		if (!strcasecmp(name, cols[c].name))
+			return c;
+	return -1;
+}
+
+const char *output_column_name(enum column c)
+{
+	return cols[c].name;
+}
+
+const char *output_column_help(enum column c)
+{
+	return cols[c].help;
+}
+
+/* uid -> name, remembered: there are few users and many processes */
+static const char *user_name(unsigned uid)
+{
+	static struct {
+		unsigned uid;
+		char *name;
+	} *cache;
+	static size_t n, cap;
+	char num[16];
+
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].uid == uid)
+			return cache[i].name;
+	struct passwd *pw = getpwuid(uid);
+	if (!pw)
+		snprintf(num, sizeof(num), "%u", uid);
+	if (n == cap) {
+		cap = cap ? cap * 2 : 16;
+		void *more = realloc(cache, cap * sizeof(*cache));
+		if (!more)
+			return pw ? pw->pw_name : "?";
+		cache = more;
+	}
+	cache[n].uid = uid;
+	cache[n].name = strdup(pw ? pw->pw_name : num);
+	return cache[n].name ? cache[n++].name : "?";
+}
+
+/* "be/4", "rt/0", "idle"; NULL when unknown */
+static const char *prio_text(int value, char *buf, size_t size)
+{
+	struct iop_prio p;
+
+	if (value < 0 || iop_decode(value, &p) < 0)
+		return NULL;
+	if (p.cls == IOP_CLASS_IDLE || p.cls == IOP_CLASS_NONE)
+		return iop_class_abbrev(p.cls);
+	snprintf(buf, size, "%s/%d", iop_class_abbrev(p.cls), p.level);
+	return buf;
+}
+
+static double rate(const struct report_row *r, int field)
+{
+	return r->seconds > 0 ? (double)r->io[field] / r->seconds : 0;
+}
+
+/* The name, or with -l the command line ("[name]" for tasks without one,
+ * such as kernel threads, as ps shows them). */
+static const char *command_of(const struct proc_row *t, const struct output_options *o,
+			      char *buf, size_t size)
+{
+	if (!o->cmdline)
+		return t->comm;
+	if (t->cmdline)
+		return t->cmdline;
+	snprintf(buf, size, "[%s]", t->comm);
+	return buf;
+}
+
+/* A number for a person: bytes, KiB, or 1.5K / 12.3M / 4.0G. */
+static void put_amount(struct cli_buf *b, double v, enum units u, int decimals)
+{
+	static const char suffix[] = "KMGTPE";
+
+	if (u == UNITS_KIB) {
+		cli_buf_fixed(b, v / 1024, decimals);
+	} else if (u == UNITS_HUMAN && v >= 1024) {
+		int i = -1;
+		while (v >= 1024 && i < 5) {
+			v /= 1024;
+			i++;
+		}
+		cli_buf_fixed(b, v, 1);
+		cli_buf_putc(b, suffix[i]);
+	} else {
+		cli_buf_fixed(b, v, decimals);
+	}
+}
+
+static void put_time(struct cli_buf *b, double when, enum timestamps ts)
+{
+	if (ts == TS_EPOCH) {
+		cli_buf_fixed(b, when, 3);
+		return;
+	}
+	char tmp[40];
+	time_t t = (time_t)when;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	size_t n = strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	if (n == 24) { /* +hhmm -> +hh:mm, as ISO 8601 extended format wants */
+		memmove(tmp + 23, tmp + 22, 2);
+		tmp[22] = ':';
+		n = 25;
+	}
+	cli_buf_put(b, tmp, n);
+}
+
+/* Keeps the line buffer small: writes it out past 32 KiB. */
+static void spill(struct cli_buf *b, FILE *f)
+{
+	if (b->len >= 32768)
+		cli_buf_flush(b, f); /* errors stay in ferror(f) */
+}
+
+static void pad_to(struct cli_buf *b, size_t start, int width, bool left)
+{
+	size_t len = b->len - start;
+
+	if (len >= (size_t)width)
+		return;
+	size_t pad = (size_t)width - len;
+	if (left) {
+		cli_buf_pad(b, ' ', pad);
+	} else {
+		cli_buf_pad(b, ' ', pad);
+		memmove(b->p + start + pad, b->p + start, len);
+		memset(b->p + start, ' ', pad);
+	}
+}
+
+/* One table cell of a row (r != NULL) or of the totals line (r == NULL),
+ * where the first column says "total" and the others naming a task stay
+ * blank. */
+static void table_cell(struct cli_buf *b, enum column c, const struct report_row *r,
+		       const struct report *rep, const struct output_options *o, bool first)
+{
+	const struct proc_row *t = r ? r->task : NULL;
+	char tmp[96];
+	const char *s;
+
+	if (!t && c <= COL_PRIO) {
+		if (first)
+			cli_buf_puts(b, "total");
+		return;
+	}
+	switch (c) {
+	case COL_PID:
+		cli_buf_u64(b, (unsigned)t->pid);
+		break;
+	case COL_TID:
+		cli_buf_u64(b, (unsigned)(t->tid ? t->tid : t->pid));
+		break;
+	case COL_USER:
+		cli_buf_text(b, user_name(t->uid));
+		break;
+	case COL_UID:
+		cli_buf_u64(b, t->uid);
+		break;
+	case COL_PRIO:
+		s = prio_text(t->prio, tmp, sizeof(tmp));
+		cli_buf_puts(b, s ? s : "-");
+		break;
+	case COL_READ_RATE:
+	case COL_WRITE_RATE:
+		if (t)
+			put_amount(b, rate(r, cols[c].field), o->units, 0);
+		else if (rep->seconds > 0)
+			put_amount(b, (double)rep->io[cols[c].field] / rep->seconds, o->units, 0);
+		else
+			cli_buf_putc(b, '-'); /* lifetime rates of different ages do not add */
+		break;
+	case COL_IODELAY:
+		cli_buf_fixed(b, (double)(t ? r->delay : rep->delay) / (double)o->clock_ticks, 2);
+		break;
+	case COL_COMMAND:
+		if (t) {
+			cli_buf_text(b, command_of(t, o, tmp, sizeof(tmp)));
+		} else {
+			cli_buf_putc(b, '(');
+			cli_buf_u64(b, rep->total_rows);
+			cli_buf_puts(b, rep->total_rows == 1 ? " process)" : " processes)");
+		}
+		break;
+	default: /* the io counters */
+		put_amount(b, (double)(t ? r->io[cols[c].field] : rep->io[cols[c].field]), o->units, 0);
+		break;
+	}
+}
+
+static void table_line(struct cli_buf *b, const struct report_row *r, const struct report *rep,
+		       const struct output_options *o, bool header)
+{
+	if (o->ts != TS_NONE) {
+		size_t start = b->len;
+		if (header)
+			cli_buf_puts(b, "TIME");
+		else
+			put_time(b, rep->snap->when, o->ts);
+		pad_to(b, start, o->ts == TS_ISO ? 25 : 14, true);
+		cli_buf_putc(b, ' ');
+	}
+	for (size_t i = 0; i < o->ncols; i++) {
+		enum column c = o->cols[i];
+		size_t start = b->len;
+		if (header)
+			cli_buf_puts(b, cols[c].header);
+		else
+			table_cell(b, c, r, rep, o, i == 0 && o->ts == TS_NONE);
+		if (i + 1 < o->ncols) {
+			pad_to(b, start, abs(cols[c].width), cols[c].width < 0);
+			cli_buf_putc(b, ' ');
+		}
+	}
+	cli_buf_putc(b, '\n');
+}
+
+static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
+			 enum report_kind kind, const struct output_options *o, bool first)
+{
+	if (!first)
+		cli_buf_putc(b, '\n');
+	if (kind == KIND_SUMMARY) {
+		cli_buf_puts(b, "Summary: ");
+		cli_buf_fixed(b, rep->seconds, 1);
+		cli_buf_puts(b, " s from the first sample to the last\n");
+	}
+	if (o->header)
+		table_line(b, NULL, rep, o, true);
+	for (size_t i = 0; i < rep->n; i++) {
+		table_line(b, &rep->rows[i], rep, o, false);
+		spill(b, f);
+	}
+	table_line(b, NULL, rep, o, false); /* totals */
+}
+
+/* CSV and JSON values of one cell */
+static void data_cell(struct cli_buf *b, enum column c, const struct report_row *r,
+		      const struct output_options *o)
+{
+	const struct proc_row *t = r->task;
+	bool json = o->format == FMT_JSON;
+	char tmp[96];
+	const char *s;
+
+	switch (c) {
+	case COL_PID:
+		cli_buf_u64(b, (unsigned)t->pid);
+		break;
+	case COL_TID:
+		cli_buf_u64(b, (unsigned)(t->tid ? t->tid : t->pid));
+		break;
+	case COL_UID:
+		cli_buf_u64(b, t->uid);
+		break;
+	case COL_USER:
+	case COL_COMMAND:
+	case COL_PRIO:
+		s = c == COL_USER ? user_name(t->uid)
+		    : c == COL_PRIO ? prio_text(t->prio, tmp, sizeof(tmp))
+				    : command_of(t, o, tmp, sizeof(tmp));
+		if (!s)
+			cli_buf_puts(b, json ? "null" : "");
+		else if (json)
+			cli_buf_json(b, s);
+		else
+			cli_buf_csv(b, s);
+		break;
+	case COL_READ_RATE:
+	case COL_WRITE_RATE:
+		cli_buf_fixed(b, rate(r, cols[c].field), 1);
+		break;
+	case COL_IODELAY:
+		cli_buf_fixed(b, (double)r->delay / (double)o->clock_ticks, 2);
+		break;
+	default:
+		cli_buf_u64(b, r->io[cols[c].field]);
+		break;
+	}
+}
+
+static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,
+		       const struct output_options *o, bool first)
+{
+	if (first && o->header) {
+		if (o->ts != TS_NONE)
+			cli_buf_puts(b, "time,");
+		for (size_t i = 0; i < o->ncols; i++) {
+			cli_buf_puts(b, cols[o->cols[i]].name);
+			cli_buf_putc(b, i + 1 < o->ncols ? ',' : '\n');
+		}
+	}
+	for (size_t r = 0; r < rep->n; r++) {
+		if (o->ts != TS_NONE) {
+			put_time(b, rep->snap->when, o->ts);
+			cli_buf_putc(b, ',');
+		}
+		for (size_t i = 0; i < o->ncols; i++) {
+			data_cell(b, o->cols[i], &rep->rows[r], o);
+			cli_buf_putc(b, i + 1 < o->ncols ? ',' : '\n');
+		}
+		spill(b, f);
+	}
+}
+
+static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
+			enum report_kind kind, const struct output_options *o)
+{
+	static const char *const kinds[] = { "snapshot", "interval", "summary" };
+
+	cli_buf_puts(b, "{\"type\":\"");
+	cli_buf_puts(b, kinds[kind]);
+	cli_buf_puts(b, "\",\"timestamp\":");
+	cli_buf_fixed(b, rep->snap->when, 3);
+	cli_buf_puts(b, ",\"time\":\"");
+	put_time(b, rep->snap->when, TS_ISO);
+	cli_buf_puts(b, "\",\"seconds\":");
+	if (kind == KIND_SNAPSHOT)
+		cli_buf_puts(b, "null");
+	else
+		cli_buf_fixed(b, rep->seconds, 3);
+	cli_buf_puts(b, ",\"processes\":[");
+	for (size_t r = 0; r < rep->n; r++) {
+		cli_buf_puts(b, r ? ",{" : "{");
+		for (size_t i = 0; i < o->ncols; i++) {
+			cli_buf_puts(b, i ? ",\"" : "\"");
+			cli_buf_puts(b, cols[o->cols[i]].name);
+			cli_buf_puts(b, "\":");
+			data_cell(b, o->cols[i], &rep->rows[r], o);
+		}
+		cli_buf_putc(b, '}');
+		spill(b, f);
+	}
+	cli_buf_puts(b, "],\"totals\":{\"processes\":");
+	cli_buf_u64(b, rep->total_rows);
+	for (enum column c = COL_READ; c <= COL_SYSCW; c++) {
+		cli_buf_puts(b, ",\"");
+		cli_buf_puts(b, cols[c].name);
+		cli_buf_puts(b, "\":");
+		cli_buf_u64(b, rep->io[cols[c].field]);
+	}
+	cli_buf_puts(b, ",\"iodelay\":");
+	cli_buf_fixed(b, (double)rep->delay / (double)o->clock_ticks, 2);
+	cli_buf_puts(b, "},\"denied\":");
+	cli_buf_u64(b, rep->snap->denied);
+	cli_buf_puts(b, "}\n");
+}
+
+/* Prometheus text exposition: lifetime counters, one family at a time. */
+static void prom_labels(struct cli_buf *b, const struct proc_row *t)
+{
+	char tmp[96];
+	const char *prio = prio_text(t->prio, tmp, sizeof(tmp));
+
+	cli_buf_puts(b, "{pid=\"");
+	cli_buf_u64(b, (unsigned)t->pid);
+	if (t->tid) {
+		cli_buf_puts(b, "\",tid=\"");
+		cli_buf_u64(b, (unsigned)t->tid);
+	}
+	cli_buf_puts(b, "\",comm=\"");
+	cli_buf_prom_label(b, t->comm);
+	cli_buf_puts(b, "\",user=\"");
+	cli_buf_prom_label(b, user_name(t->uid));
+	cli_buf_puts(b, "\",ioprio=\"");
+	cli_buf_puts(b, prio ? prio : "unknown");
+	cli_buf_puts(b, "\"}");
+}
+
+static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
+			const struct output_options *o)
+{
+	static const struct {
+		const char *name;
+		int field; /* -1: the delay */
+		const char *help;
+	} families[] = {
+		{ "iopstat_read_bytes_total", IO_READ_BYTES, "Bytes the process caused to be read from storage." },
+		{ "iopstat_write_bytes_total", IO_WRITE_BYTES, "Bytes the process caused to be written to storage." },
+		{ "iopstat_cancelled_write_bytes_total", IO_CANCELLED, "Bytes whose writeback the process cancelled." },
+		{ "iopstat_rchar_bytes_total", IO_RCHAR, "Bytes read through system calls, cache hits included." },
+		{ "iopstat_wchar_bytes_total", IO_WCHAR, "Bytes written through system calls." },
+		{ "iopstat_read_syscalls_total", IO_SYSCR, "Read system calls." },
+		{ "iopstat_write_syscalls_total", IO_SYSCW, "Write system calls." },
+		{ "iopstat_io_delay_seconds_total", -1, "Seconds spent waiting for block I/O (delay accounting)." },
+	};
+
+	for (size_t f = 0; f < sizeof(families) / sizeof(*families); f++) {
+		cli_buf_puts(b, "# HELP ");
+		cli_buf_puts(b, families[f].name);
+		cli_buf_putc(b, ' ');
+		cli_buf_puts(b, families[f].help);
+		cli_buf_puts(b, "\n# TYPE ");
+		cli_buf_puts(b, families[f].name);
+		cli_buf_puts(b, " counter\n");
+		for (size_t r = 0; r < rep->n; r++) {
+			const struct report_row *row = &rep->rows[r];
+			cli_buf_puts(b, families[f].name);
+			prom_labels(b, row->task);
+			cli_buf_putc(b, ' ');
+			if (families[f].field < 0)
+				cli_buf_fixed(b, (double)row->delay / (double)o->clock_ticks, 2);
+			else
+				cli_buf_u64(b, row->io[families[f].field]);
+			cli_buf_putc(b, '\n');
+			spill(b, out);
+		}
+	}
+	cli_buf_puts(b, "# HELP iopstat_processes Processes (or threads) reported.\n"
+			"# TYPE iopstat_processes gauge\niopstat_processes ");
+	cli_buf_u64(b, rep->total_rows);
+	cli_buf_puts(b, "\n# HELP iopstat_denied_processes Processes whose I/O counters could not be read.\n"
+			"# TYPE iopstat_denied_processes gauge\niopstat_denied_processes ");
+	cli_buf_u64(b, rep->snap->denied);
+	cli_buf_puts(b, "\n# HELP iopstat_scan_timestamp_seconds When the counters were read.\n"
+			"# TYPE iopstat_scan_timestamp_seconds gauge\niopstat_scan_timestamp_seconds ");
+	cli_buf_fixed(b, rep->snap->when, 3);
+	cli_buf_putc(b, '\n');
+}
+
+int output_report(FILE *f, struct cli_buf *b, const struct report *rep, enum report_kind kind,
+		  const struct output_options *o, bool first)
+{
+	switch (o->format) {
+	case FMT_TABLE:
+		table_report(f, b, rep, kind, o, first);
+		break;
+	case FMT_CSV:
+		csv_report(f, b, rep, o, first);
+		break;
+	case FMT_JSON:
+		json_report(f, b, rep, kind, o);
+		break;
+	case FMT_PROMETHEUS:
+		prom_report(f, b, rep, o);
+		break;
+	}
+	cli_buf_flush(b, f);
+	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
+}

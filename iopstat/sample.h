@@ -1,0 +1,63 @@
+/*
+ * iopstat's sampler: turns snapshots into the rows of one report, either
+ * lifetime totals (one snapshot) or the change between two snapshots.
+ */
+#ifndef IOPSTAT_SAMPLE_H
+#define IOPSTAT_SAMPLE_H
+
+#include <stdbool.h>
+#include "procfs.h"
+
+struct report_row {
+	const struct proc_row *task;
+	unsigned long long io[IO_NFIELDS]; /* bytes and calls in the period */
+	unsigned long long delay;          /* block I/O delay in the period, ticks */
+	double seconds;                    /* the period's length, for rates */
+};
+
+struct report {
+	struct report_row *rows;
+	size_t n, cap;
+	size_t total_rows;                 /* rows before --top */
+	unsigned long long io[IO_NFIELDS]; /* totals over total_rows */
+	unsigned long long delay;
+	double seconds;                    /* the interval; 0 for lifetime totals */
+	const struct proc_snapshot *snap;  /* the newer snapshot */
+};
+
+/* Sort keys: one for each io field (same numbers), then the others. */
+enum sort_key {
+	SORT_RCHAR = IO_RCHAR,
+	SORT_WCHAR = IO_WCHAR,
+	SORT_SYSCR = IO_SYSCR,
+	SORT_SYSCW = IO_SYSCW,
+	SORT_READ = IO_READ_BYTES,
+	SORT_WRITE = IO_WRITE_BYTES,
+	SORT_CANCELLED = IO_CANCELLED,
+	SORT_IO = IO_NFIELDS, /* read_bytes + write_bytes: the default */
+	SORT_DELAY,
+	SORT_PID,
+	SORT_PRIO,
+	SORT_READ_RATE,
+	SORT_WRITE_RATE
+};
+
+struct report_options {
+	enum sort_key sort;
+	bool only_active; /* only rows with a counter that moved */
+	size_t top;       /* at most this many rows, 0 = all */
+};
+
+/* Lifetime totals of each task in 'cur', with rates over each task's age.
+ * Pairs 'cur' with 'prev' when prev is not NULL: a task is the same only if
+ * pid, tid and start time agree; a counter that went down was reset and
+ * counts from 0; a task started after 'prev' was taken counts all its I/O; a
+ * task that existed then but was not seen (not readable, filtered) has no
+ * period to show yet and is left out.  0 or -ENOMEM. */
+int report_build(struct report *rep, const struct proc_snapshot *prev,
+		 const struct proc_snapshot *cur, const struct report_options *opt,
+		 long clock_ticks);
+
+void report_free(struct report *rep);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * A growable byte buffer for building output lines, and the escapers of the
+ * output formats: text for terminals, JSON (RFC 8259), CSV (RFC 4180) and
+ * Prometheus label values.  Internal to the command-line tools.
+ */
+#ifndef IOP_CLI_BUF_H
+#define IOP_CLI_BUF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct cli_buf {
+	char *p;
+	size_t len, cap;
+};
+
+/* Appending never fails: on memory exhaustion the tool exits with a message. */
+void cli_buf_putc(struct cli_buf *b, char c);
+void cli_buf_put(struct cli_buf *b, const char *s, size_t n);
+void cli_buf_puts(struct cli_buf *b, const char *s);
+void cli_buf_pad(struct cli_buf *b, char c, size_t n);
+void cli_buf_u64(struct cli_buf *b, unsigned long long v);
+/* v with 'decimals' digits after the point (0..3), rounded half up. */
+void cli_buf_fixed(struct cli_buf *b, double v, int decimals);
+/* Writes the buffer to f and empties it; -1 on a write error. */
+int cli_buf_flush(struct cli_buf *b, FILE *f);
+void cli_buf_free(struct cli_buf *b);
+
+/* For a terminal: control characters, DEL, invalid UTF-8 and the backslash
+ * itself become \xNN (backslash: \\); valid UTF-8 stays. */
+void cli_buf_text(struct cli_buf *b, const char *s);
+/* A JSON string with its quotes; invalid UTF-8 becomes U+FFFD. */
+void cli_buf_json(struct cli_buf *b, const char *s);
+/* A CSV field, quoted when it holds a comma, quote, CR or LF (quotes doubled),
+ * or begins or ends with a blank. */
+void cli_buf_csv(struct cli_buf *b, const char *s);
+/* A Prometheus label value without its quotes: \\, \" and \n escaped,
+ * invalid UTF-8 as U+FFFD. */
+void cli_buf_prom_label(struct cli_buf *b, const char *s);
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
+size_t cli_utf8_len(const unsigned char *s);
+
+#endif

@@ -1,0 +1,248 @@
+/* Unit tests of the output escapers and of iopstat's four formats, on a
+ * report built by hand with hostile command names. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "output.h"
+
+static char *escaped(void (*fn)(struct cli_buf *, const char *), const char *in)
+{
+	static struct cli_buf b;
+	b.len = 0;
+	fn(&b, in);
+	cli_buf_putc(&b, '\0');
+	return b.p;
+}
+
+static void text_escaping(void **state)
+{
+	(void)state;
+	assert_string_equal(escaped(cli_buf_text, "plain name"), "plain name");
+	assert_string_equal(escaped(cli_buf_text, "a\tb\nc\x1b[31m"), "a\\x09b\\x0ac\\x1b[31m");
+	assert_string_equal(escaped(cli_buf_text, "back\\slash"), "back\\\\slash");
+	assert_string_equal(escaped(cli_buf_text, "del\x7f"), "del\\x7f");
+	assert_string_equal(escaped(cli_buf_text, "caf\xc3\xa9 \xe2\x82\xac"), "caf\xc3\xa9 \xe2\x82\xac");
+	assert_string_equal(escaped(cli_buf_text, "bad\xff\xc3"), "bad\\xff\\xc3");
+	assert_string_equal(escaped(cli_buf_text, "\xed\xa0\x80"), "\\xed\\xa0\\x80"); /* surrogate */
+	assert_string_equal(escaped(cli_buf_text, "\xc0\xaf"), "\\xc0\\xaf");          /* overlong */
+}
+
+static void json_escaping(void **state)
+{
+	(void)state;
+	assert_string_equal(escaped(cli_buf_json, "x"), "\"x\"");
+	assert_string_equal(escaped(cli_buf_json, "q\"b\\n\nt\tr\r"), "\"q\\\"b\\\\n\\nt\\tr\\r\"");
+	assert_string_equal(escaped(cli_buf_json, "\x01\x1f"), "\"\\u0001\\u001f\"");
+	assert_string_equal(escaped(cli_buf_json, "ok\xc3\xa9\xff"), "\"ok\xc3\xa9\xef\xbf\xbd\"");
+}
+
+static void csv_escaping(void **state)
+{
+	(void)state;
+	assert_string_equal(escaped(cli_buf_csv, "plain"), "plain");
+	assert_string_equal(escaped(cli_buf_csv, "a,b"), "\"a,b\"");
+	assert_string_equal(escaped(cli_buf_csv, "say \"hi\""), "\"say \"\"hi\"\"\"");
+	assert_string_equal(escaped(cli_buf_csv, "two\nlines"), "\"two\nlines\"");
+	assert_string_equal(escaped(cli_buf_csv, " pad"), "\" pad\"");
+	assert_string_equal(escaped(cli_buf_csv, ""), "");
+}
+
+static void prometheus_escaping(void **state)
+{
+	(void)state;
+	assert_string_equal(escaped(cli_buf_prom_label, "a\\b\"c\nd\te"), "a\\\\b\\\"c\\nd\te");
+	assert_string_equal(escaped(cli_buf_prom_label, "\xff"), "\xef\xbf\xbd");
+}
+
+static void numbers(void **state)
+{
+	struct cli_buf b = { 0 };
+	(void)state;
+	cli_buf_u64(&b, 0);
+	cli_buf_putc(&b, ' ');
+	cli_buf_u64(&b, 18446744073709551615ULL);
+	cli_buf_putc(&b, ' ');
+	cli_buf_fixed(&b, 2.345, 2);
+	cli_buf_putc(&b, ' ');
+	cli_buf_fixed(&b, 0.5, 0);
+	cli_buf_putc(&b, ' ');
+	cli_buf_fixed(&b, 1.05, 1);
+	cli_buf_putc(&b, ' ');
+	cli_buf_fixed(&b, 7, 3);
+	cli_buf_putc(&b, ' ');
+	cli_buf_fixed(&b, -1.25, 1);
+	cli_buf_putc(&b, '\0');
+	assert_string_equal(b.p, "0 18446744073709551615 2.35 1 1.1 7.000 -1.3");
+	cli_buf_free(&b);
+}
+
+/* --- the formats ------------------------------------------------------------ */
+static struct proc_row tasks[2];
+static struct report_row rows[2];
+static struct proc_snapshot snap;
+static struct report rep;
+
+static int build_report(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	memset(tasks, 0, sizeof(tasks));
+	tasks[0] = (struct proc_row){ .pid = 7, .uid = 0, .prio = 0x4004 };
+	strcpy(tasks[0].comm, "a\tb\"c");
+	tasks[1] = (struct proc_row){ .pid = 12, .uid = 0, .prio = -1 };
+	strcpy(tasks[1].comm, "x,y\nz\x01\xff");
+	rows[0] = (struct report_row){ .task = &tasks[0], .delay = 150, .seconds = 2.0 };
+	rows[0].io[IO_RCHAR] = 1;
+	rows[0].io[IO_WCHAR] = 2;
+	rows[0].io[IO_SYSCR] = 3;
+	rows[0].io[IO_SYSCW] = 4;
+	rows[0].io[IO_READ_BYTES] = 5000;
+	rows[0].io[IO_WRITE_BYTES] = 2048;
+	rows[1] = (struct report_row){ .task = &tasks[1], .seconds = 2.0 };
+	rows[1].io[IO_READ_BYTES] = 1;
+	snap = (struct proc_snapshot){ .when = 1700000000.5, .denied = 3 };
+	rep = (struct report){ .rows = rows, .n = 2, .total_rows = 2, .delay = 150, .seconds = 2.0,
+			       .snap = &snap };
+	memcpy(rep.io, rows[0].io, sizeof(rep.io));
+	rep.io[IO_READ_BYTES] += 1;
+	return 0;
+}
+
+static char *render(enum format fmt, const enum column *cols, size_t ncols, enum units units,
+		    enum timestamps ts, enum report_kind kind)
+{
+	static char *text;
+	size_t len;
+	struct cli_buf b = { 0 };
+	struct output_options o = { .format = fmt, .ncols = ncols, .units = units, .ts = ts,
+				    .header = true, .clock_ticks = 100 };
+	memcpy(o.cols, cols, ncols * sizeof(*cols));
+	free(text);
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(output_report(f, &b, &rep, kind, &o, true), 0);
+	fclose(f);
+	cli_buf_free(&b);
+	return text;
+}
+
+static const enum column table_cols[] = { COL_PID, COL_USER, COL_PRIO, COL_READ, COL_WRITE,
+					  COL_READ_RATE, COL_WRITE_RATE, COL_COMMAND };
+static const enum column all_cols[] = { COL_PID, COL_USER, COL_UID, COL_PRIO, COL_READ,
+	COL_WRITE, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW, COL_READ_RATE,
+	COL_WRITE_RATE, COL_IODELAY, COL_COMMAND };
+#define N(a) (sizeof(a) / sizeof(*(a)))
+
+static void table(void **state)
+{
+	(void)state;
+	assert_string_equal(render(FMT_TABLE, table_cols, N(table_cols), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+		"    PID USER     PRIO          READ        WRITE     READ/s    WRITE/s COMMAND\n"
+		"      7 root     be/4          5000         2048       2500       1024 a\\x09b\"c\n"
+		"     12 root     -                1            0          1          0 x,y\\x0az\\x01\\xff\n"
+		"  total                        5001         2048       2501       1024 (2 processes)\n");
+	static const enum column some[] = { COL_READ, COL_IODELAY, COL_COMMAND };
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_HUMAN, TS_ISO, KIND_INTERVAL),
+		"TIME                              READ  IODELAY COMMAND\n"
+		"2023-11-14T22:13:20+00:00         4.9K     1.50 a\\x09b\"c\n"
+		"2023-11-14T22:13:20+00:00            1     0.00 x,y\\x0az\\x01\\xff\n"
+		"2023-11-14T22:13:20+00:00         4.9K     1.50 (2 processes)\n");
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_KIB, TS_EPOCH, KIND_SNAPSHOT),
+		"TIME                   READ  IODELAY COMMAND\n"
+		"1700000000.500            5     1.50 a\\x09b\"c\n"
+		"1700000000.500            0     0.00 x,y\\x0az\\x01\\xff\n"
+		"1700000000.500            5     1.50 (2 processes)\n");
+}
+
+static void csv(void **state)
+{
+	(void)state;
+	assert_string_equal(render(FMT_CSV, all_cols, N(all_cols), UNITS_HUMAN, TS_NONE, KIND_INTERVAL),
+		"pid,user,uid,prio,read,write,cancelled,rchar,wchar,syscr,syscw,read_rate,write_rate,iodelay,command\n"
+		"7,root,0,be/4,5000,2048,0,1,2,3,4,2500.0,1024.0,1.50,\"a\tb\"\"c\"\n"
+		"12,root,0,,1,0,0,0,0,0,0,0.5,0.0,0.00,\"x,y\nz\x01\xff\"\n");
+}
+
+static void json(void **state)
+{
+	(void)state;
+	static const enum column some[] = { COL_PID, COL_PRIO, COL_READ, COL_READ_RATE,
+					    COL_IODELAY, COL_COMMAND };
+	assert_string_equal(render(FMT_JSON, some, N(some), UNITS_HUMAN, TS_NONE, KIND_INTERVAL),
+		"{\"type\":\"interval\",\"timestamp\":1700000000.500,\"time\":\"2023-11-14T22:13:20+00:00\","
+		"\"seconds\":2.000,\"processes\":["
+		"{\"pid\":7,\"prio\":\"be/4\",\"read\":5000,\"read_rate\":2500.0,\"iodelay\":1.50,"
+		"\"command\":\"a\\tb\\\"c\"},"
+		"{\"pid\":12,\"prio\":null,\"read\":1,\"read_rate\":0.5,\"iodelay\":0.00,"
+		"\"command\":\"x,y\\nz\\u0001\xef\xbf\xbd\"}],"
+		"\"totals\":{\"processes\":2,\"read\":5001,\"write\":2048,\"cancelled\":0,\"rchar\":1,"
+		"\"wchar\":2,\"syscr\":3,\"syscw\":4,\"iodelay\":1.50},\"denied\":3}\n");
+	assert_non_null(strstr(render(FMT_JSON, some, N(some), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
+			       "\"type\":\"snapshot\",\"timestamp\":1700000000.500,\"time\":\"2023-11-14T22:13:20+00:00\",\"seconds\":null,"));
+}
+
+static void prometheus(void **state)
+{
+	(void)state;
+	char *out = render(FMT_PROMETHEUS, all_cols, N(all_cols), UNITS_HUMAN, TS_ISO, KIND_SNAPSHOT);
+	assert_non_null(strstr(out,
+		"# HELP iopstat_read_bytes_total Bytes the process caused to be read from storage.\n"
+		"# TYPE iopstat_read_bytes_total counter\n"
+		"iopstat_read_bytes_total{pid=\"7\",comm=\"a\tb\\\"c\",user=\"root\",ioprio=\"be/4\"} 5000\n"
+		"iopstat_read_bytes_total{pid=\"12\",comm=\"x,y\\nz\x01\xef\xbf\xbd\",user=\"root\",ioprio=\"unknown\"} 1\n"
+		"# HELP iopstat_write_bytes_total"));
+	assert_non_null(strstr(out,
+		"iopstat_io_delay_seconds_total{pid=\"7\",comm=\"a\tb\\\"c\",user=\"root\",ioprio=\"be/4\"} 1.50\n"));
+	assert_non_null(strstr(out, "\niopstat_processes 2\n"));
+	assert_non_null(strstr(out, "\niopstat_denied_processes 3\n"));
+	/* each family once, its samples together */
+	int types = 0;
+	for (char *p = out; (p = strstr(p, "# TYPE ")); p++)
+		types++;
+	assert_int_equal(types, 11);
+	/* threads carry a tid label */
+	tasks[0].tid = 9;
+	assert_non_null(strstr(render(FMT_PROMETHEUS, all_cols, 1, UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
+			       "{pid=\"7\",tid=\"9\",comm="));
+	tasks[0].tid = 0;
+}
+
+static void columns_by_name(void **state)
+{
+	(void)state;
+	assert_int_equal(output_column("pid"), COL_PID);
+	assert_int_equal(output_column("READ_RATE"), COL_READ_RATE);
+	assert_int_equal(output_column("iodelay"), COL_IODELAY);
+	assert_int_equal(output_column("nope"), -1);
+	for (int c = 0; c < COL_COUNT; c++) {
+		assert_int_equal(output_column(output_column_name(c)), c);
+		assert_true(strlen(output_column_help(c)) > 5);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_escaping),
+		cmocka_unit_test(json_escaping),
+		cmocka_unit_test(csv_escaping),
+		cmocka_unit_test(prometheus_escaping),
+		cmocka_unit_test(numbers),
+		cmocka_unit_test_setup(table, build_report),
+		cmocka_unit_test_setup(csv, build_report),
+		cmocka_unit_test_setup(json, build_report),
+		cmocka_unit_test_setup(prometheus, build_report),
+		cmocka_unit_test(columns_by_name),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,183 @@
+/* Unit tests of iopstat's sampler: lifetime rates, pairing of two snapshots
+ * by (pid, tid, start time), resets, new and unseen tasks, order and totals. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sample.h"
+
+#define TICKS 100
+
+static struct proc_row row(int pid, unsigned long long start, unsigned long long read,
+			   unsigned long long write)
+{
+	struct proc_row r = { .pid = pid, .start = start, .prio = -1 };
+	r.io[IO_READ_BYTES] = read;
+	r.io[IO_WRITE_BYTES] = write;
+	r.io[IO_RCHAR] = read + 1;
+	return r;
+}
+
+static struct proc_snapshot snap_of(struct proc_row *rows, size_t n, double uptime, double mono)
+{
+	struct proc_snapshot s = { .rows = rows, .n = n, .cap = n, .uptime = uptime, .mono = mono };
+	return s;
+}
+
+static const struct report_row *find(const struct report *rep, int pid)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->rows[i].task->pid == pid)
+			return &rep->rows[i];
+	return NULL;
+}
+
+static void lifetime_rates_over_age(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_IO };
+	(void)state;
+	/* uptime 1000 s; started at 900 s and at 999.995 s (less than a tick ago) */
+	struct proc_row rows[] = { row(1, 900 * TICKS, 5000, 1000), row(2, 99999, 10, 0) };
+	struct proc_snapshot s = snap_of(rows, 2, 1000.0, 50.0);
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 2);
+	const struct report_row *r = find(&rep, 1);
+	assert_int_equal(r->io[IO_READ_BYTES], 5000);
+	assert_true(r->seconds > 99.99 && r->seconds < 100.01);
+	r = find(&rep, 2);
+	assert_true(r->seconds > 0.0099 && r->seconds < 0.0101); /* at least one tick */
+	assert_int_equal(rep.io[IO_READ_BYTES], 5010);
+	assert_true(rep.seconds == 0);
+	report_free(&rep);
+}
+
+static void pairs_by_pid_tid_and_start(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_PID };
+	(void)state;
+	struct proc_row before[] = {
+		row(10, 100, 1000, 100),  /* goes on */
+		row(11, 110, 5000, 0),    /* resets its counters */
+		row(12, 120, 7000, 0),    /* exits */
+		row(13, 130, 9000, 0),    /* exits; its pid is reused */
+	};
+	struct proc_row after[] = {
+		row(10, 100, 1500, 300),
+		row(11, 110, 200, 0),
+		row(13, 2000 * TICKS + 50, 40, 0), /* reused: started after the first scan */
+		row(14, 2000 * TICKS + 60, 77, 0), /* new */
+		row(15, 500, 123456, 0),           /* alive then, unseen then (filtered, denied) */
+	};
+	struct proc_snapshot s0 = snap_of(before, 4, 2000.0, 10.0);
+	struct proc_snapshot s1 = snap_of(after, 5, 2002.0, 12.0);
+	assert_int_equal(report_build(&rep, &s0, &s1, &opt, TICKS), 0);
+	assert_true(rep.seconds > 1.99 && rep.seconds < 2.01);
+	assert_int_equal(rep.n, 4);
+	assert_int_equal(find(&rep, 10)->io[IO_READ_BYTES], 500);
+	assert_int_equal(find(&rep, 10)->io[IO_WRITE_BYTES], 200);
+	assert_true(find(&rep, 10)->seconds == rep.seconds);
+	assert_int_equal(find(&rep, 11)->io[IO_READ_BYTES], 200); /* from 0, never a wrap */
+	assert_null(find(&rep, 12));
+	assert_int_equal(find(&rep, 13)->io[IO_READ_BYTES], 40);  /* a new process: all of it */
+	assert_int_equal(find(&rep, 14)->io[IO_READ_BYTES], 77);
+	assert_null(find(&rep, 15));                              /* no period to show yet */
+	assert_int_equal(rep.total_rows, 4);
+	assert_int_equal(rep.io[IO_READ_BYTES], 500 + 200 + 40 + 77);
+
+	/* threads: the same pid, told apart by tid */
+	struct proc_row tb[] = { row(20, 1, 10, 0), row(20, 1, 100, 0) };
+	struct proc_row ta[] = { row(20, 1, 15, 0), row(20, 1, 130, 0) };
+	tb[0].tid = ta[0].tid = 20;
+	tb[1].tid = ta[1].tid = 21;
+	s0 = snap_of(tb, 2, 10, 1);
+	s1 = snap_of(ta, 2, 11, 2);
+	assert_int_equal(report_build(&rep, &s0, &s1, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.rows[0].io[IO_READ_BYTES], 5);
+	assert_int_equal(rep.rows[1].io[IO_READ_BYTES], 30);
+	report_free(&rep);
+}
+
+static void order_top_active_and_totals(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_IO };
+	(void)state;
+	struct proc_row rows[] = {
+		row(1, 0, 10, 10),  /* io 20 */
+		row(2, 0, 0, 0),    /* idle... */
+		row(3, 0, 100, 0),  /* io 100 */
+		row(4, 0, 5, 15),   /* io 20: ties go by pid */
+		row(5, 0, 0, 50),   /* io 50 */
+	};
+	rows[1].io[IO_RCHAR] = 0;
+	rows[0].prio = 0x6000;
+	rows[2].prio = 0x4007;
+	rows[3].prio = 0x2000;
+	rows[4].prio = 0x4000;
+	struct proc_snapshot s = snap_of(rows, 5, 100, 1);
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	int want[] = { 3, 5, 1, 4, 2 };
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(rep.rows[i].task->pid, want[i]);
+
+	opt.top = 2;
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.total_rows, 5);                /* totals cover all */
+	assert_int_equal(rep.io[IO_WRITE_BYTES], 75);
+
+	opt = (struct report_options){ .sort = SORT_IO, .only_active = true };
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 4);
+	assert_null(find(&rep, 2));
+
+	opt = (struct report_options){ .sort = SORT_WRITE };
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.rows[0].task->pid, 5);
+
+	opt = (struct report_options){ .sort = SORT_PRIO }; /* rt, be/0, be/7, idle, unknown */
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	int want_prio[] = { 4, 5, 3, 1, 2 };
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(rep.rows[i].task->pid, want_prio[i]);
+
+	opt = (struct report_options){ .sort = SORT_PID };
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(rep.rows[i].task->pid, i + 1);
+	report_free(&rep);
+}
+
+static void rates_sort_by_rate_not_total(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_READ_RATE };
+	(void)state;
+	/* pid 1: 1000 bytes over 1000 s; pid 2: 100 bytes over 1 s */
+	struct proc_row rows[] = { row(1, 0, 1000, 0), row(2, 999 * TICKS, 100, 0) };
+	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.rows[0].task->pid, 2);
+	opt.sort = SORT_READ;
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.rows[0].task->pid, 1);
+	report_free(&rep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lifetime_rates_over_age),
+		cmocka_unit_test(pairs_by_pid_tid_and_start),
+		cmocka_unit_test(order_top_active_and_totals),
+		cmocka_unit_test(rates_sort_by_rate_not_total),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
