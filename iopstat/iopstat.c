@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <regex.h>
 #include <signal.h>
@@ -290,6 +291,12 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->out.units = UNITS_HUMAN;
 			break;
 		case 'T':
+			/* an optional argument must be attached ("-Tepoch"), but
+			 * "-T epoch" is what people type: take the next word when
+			 * it is a format, never an interval */
+			if (!optarg && optind < argc &&
+			    (!strcmp(argv[optind], "iso") || !strcmp(argv[optind], "epoch")))
+				optarg = argv[optind++];
 			if (!optarg || !strcmp(optarg, "iso"))
 				c->out.ts = TS_ISO;
 			else if (!strcmp(optarg, "epoch"))
@@ -484,6 +491,10 @@ int main(int argc, char **argv)
 	struct cli_buf buf = { 0 };
 	int status = EXIT_SUCCESS;
 
+	/* Large arrays in their own mappings: they grow by mremap() without a
+	 * copy, and glibc does not raise the threshold behind our back (a copy
+	 * while growing doubles the peak memory, and the goal is 4 MiB). */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	c.out.header = true;
 	c.out.clock_ticks = procfs_clock_ticks();
 	cli_close_stdout_at_exit();
@@ -527,6 +538,9 @@ int main(int argc, char **argv)
 
 		scan(root, &so, first, c.proc_dir);
 		notes(&c, root, first);
+		if (procfs_snapshot_reserve(&snaps[1], first) < 0 ||
+		    procfs_snapshot_reserve(&snaps[2], first) < 0)
+			errx(EXIT_FAILURE, "cannot allocate memory");
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		while (!stop_requested && (c.count == 0 || done < c.count)) {
 			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;

@@ -89,11 +89,16 @@ static const char *prio_text(int value, char *buf, size_t size)
 {
 	struct iop_prio p;
 
-	if (value < 0 || iop_decode(value, &p) < 0)
+	if (value < 0 || iop_decode(value, &p) < 0 || size < 6)
 		return NULL;
 	if (p.cls == IOP_CLASS_IDLE || p.cls == IOP_CLASS_NONE)
 		return iop_class_abbrev(p.cls);
-	snprintf(buf, size, "%s/%d", iop_class_abbrev(p.cls), p.level);
+	const char *abbrev = iop_class_abbrev(p.cls); /* "rt" or "be" */
+	buf[0] = abbrev[0];
+	buf[1] = abbrev[1];
+	buf[2] = '/';
+	buf[3] = (char)('0' + p.level);
+	buf[4] = '\0';
 	return buf;
 }
 
@@ -104,14 +109,16 @@ static double rate(const struct report_row *r, int field)
 
 /* The name, or with -l the command line ("[name]" for tasks without one,
  * such as kernel threads, as ps shows them). */
-static const char *command_of(const struct proc_row *t, const struct output_options *o,
-			      char *buf, size_t size)
+static const char *command_of(const struct report *rep, const struct proc_row *t,
+			      const struct output_options *o, char *buf, size_t size)
 {
+	const char *comm = proc_comm(rep->snap, t);
+
 	if (!o->cmdline)
-		return t->comm;
-	if (t->cmdline)
-		return t->cmdline;
-	snprintf(buf, size, "[%s]", t->comm);
+		return comm;
+	if (proc_cmdline(rep->snap, t))
+		return proc_cmdline(rep->snap, t);
+	snprintf(buf, size, "[%s]", comm);
 	return buf;
 }
 
@@ -161,20 +168,13 @@ static void spill(struct cli_buf *b, FILE *f)
 		cli_buf_flush(b, f); /* errors stay in ferror(f) */
 }
 
-static void pad_to(struct cli_buf *b, size_t start, int width, bool left)
+/* Pads what was written since 'start' on the right to 'width'. */
+static void pad_to(struct cli_buf *b, size_t start, int width)
 {
 	size_t len = b->len - start;
 
-	if (len >= (size_t)width)
-		return;
-	size_t pad = (size_t)width - len;
-	if (left) {
-		cli_buf_pad(b, ' ', pad);
-	} else {
-		cli_buf_pad(b, ' ', pad);
-		memmove(b->p + start + pad, b->p + start, len);
-		memset(b->p + start, ' ', pad);
-	}
+	if (len < (size_t)width)
+		cli_buf_pad(b, ' ', (size_t)width - len);
 }
 
 /* One table cell of a row (r != NULL) or of the totals line (r == NULL),
@@ -223,7 +223,7 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 		break;
 	case COL_COMMAND:
 		if (t) {
-			cli_buf_text(b, command_of(t, o, tmp, sizeof(tmp)));
+			cli_buf_text(b, command_of(rep, t, o, tmp, sizeof(tmp)));
 		} else {
 			cli_buf_putc(b, '(');
 			cli_buf_u64(b, rep->total_rows);
@@ -239,26 +239,35 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 static void table_line(struct cli_buf *b, const struct report_row *r, const struct report *rep,
 		       const struct output_options *o, bool header)
 {
+	static struct cli_buf cell; /* right-aligned cells are built here first */
+
 	if (o->ts != TS_NONE) {
 		size_t start = b->len;
 		if (header)
 			cli_buf_puts(b, "TIME");
 		else
 			put_time(b, rep->snap->when, o->ts);
-		pad_to(b, start, o->ts == TS_ISO ? 25 : 14, true);
+		pad_to(b, start, o->ts == TS_ISO ? 25 : 14);
 		cli_buf_putc(b, ' ');
 	}
 	for (size_t i = 0; i < o->ncols; i++) {
 		enum column c = o->cols[i];
-		size_t start = b->len;
+		bool last = i + 1 == o->ncols, right = cols[c].width > 0 && !last;
+		struct cli_buf *to = right ? &cell : b;
+		size_t start = to->len = right ? 0 : b->len;
 		if (header)
-			cli_buf_puts(b, cols[c].header);
+			cli_buf_puts(to, cols[c].header);
 		else
-			table_cell(b, c, r, rep, o, i == 0 && o->ts == TS_NONE);
-		if (i + 1 < o->ncols) {
-			pad_to(b, start, abs(cols[c].width), cols[c].width < 0);
-			cli_buf_putc(b, ' ');
+			table_cell(to, c, r, rep, o, i == 0 && o->ts == TS_NONE);
+		if (right) {
+			if (cell.len < (size_t)cols[c].width)
+				cli_buf_pad(b, ' ', (size_t)cols[c].width - cell.len);
+			cli_buf_put(b, cell.p, cell.len);
+		} else if (!last) {
+			pad_to(b, start, -cols[c].width);
 		}
+		if (!last)
+			cli_buf_putc(b, ' ');
 	}
 	cli_buf_putc(b, '\n');
 }
@@ -283,8 +292,8 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 }
 
 /* CSV and JSON values of one cell */
-static void data_cell(struct cli_buf *b, enum column c, const struct report_row *r,
-		      const struct output_options *o)
+static void data_cell(struct cli_buf *b, enum column c, const struct report *rep,
+		      const struct report_row *r, const struct output_options *o)
 {
 	const struct proc_row *t = r->task;
 	bool json = o->format == FMT_JSON;
@@ -306,7 +315,7 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report_row 
 	case COL_PRIO:
 		s = c == COL_USER ? user_name(t->uid)
 		    : c == COL_PRIO ? prio_text(t->prio, tmp, sizeof(tmp))
-				    : command_of(t, o, tmp, sizeof(tmp));
+				    : command_of(rep, t, o, tmp, sizeof(tmp));
 		if (!s)
 			cli_buf_puts(b, json ? "null" : "");
 		else if (json)
@@ -344,7 +353,7 @@ static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,
 			cli_buf_putc(b, ',');
 		}
 		for (size_t i = 0; i < o->ncols; i++) {
-			data_cell(b, o->cols[i], &rep->rows[r], o);
+			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
 			cli_buf_putc(b, i + 1 < o->ncols ? ',' : '\n');
 		}
 		spill(b, f);
@@ -374,7 +383,7 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 			cli_buf_puts(b, i ? ",\"" : "\"");
 			cli_buf_puts(b, cols[o->cols[i]].name);
 			cli_buf_puts(b, "\":");
-			data_cell(b, o->cols[i], &rep->rows[r], o);
+			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
 		}
 		cli_buf_putc(b, '}');
 		spill(b, f);
@@ -395,7 +404,7 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 }
 
 /* Prometheus text exposition: lifetime counters, one family at a time. */
-static void prom_labels(struct cli_buf *b, const struct proc_row *t)
+static void prom_labels(struct cli_buf *b, const struct report *rep, const struct proc_row *t)
 {
 	char tmp[96];
 	const char *prio = prio_text(t->prio, tmp, sizeof(tmp));
@@ -407,7 +416,7 @@ static void prom_labels(struct cli_buf *b, const struct proc_row *t)
 		cli_buf_u64(b, (unsigned)t->tid);
 	}
 	cli_buf_puts(b, "\",comm=\"");
-	cli_buf_prom_label(b, t->comm);
+	cli_buf_prom_label(b, proc_comm(rep->snap, t));
 	cli_buf_puts(b, "\",user=\"");
 	cli_buf_prom_label(b, user_name(t->uid));
 	cli_buf_puts(b, "\",ioprio=\"");
@@ -444,7 +453,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 		for (size_t r = 0; r < rep->n; r++) {
 			const struct report_row *row = &rep->rows[r];
 			cli_buf_puts(b, families[f].name);
-			prom_labels(b, row->task);
+			prom_labels(b, rep, row->task);
 			cli_buf_putc(b, ' ');
 			if (families[f].field < 0)
 				cli_buf_fixed(b, (double)row->delay / (double)o->clock_ticks, 2);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,25 +59,65 @@ int procfs_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELD
 	};
 	const char *p = buf, *end = buf + len;
 	unsigned seen = 0;
+	int expect = 0; /* the kernel writes them in this order: try that one first */
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		const char *colon = memchr(p, ':', (size_t)(eol - p));
-
-		if (!colon || colon + 1 >= eol || colon[1] != ' ')
+		const char *colon = p;
+		while (colon < end && *colon != ':' && *colon != '\n')
+			colon++;
+		if (colon + 1 >= end || *colon != ':' || colon[1] != ' ')
 			return -EINVAL;
-		for (int f = 0; f < IO_NFIELDS; f++) {
-			if ((size_t)(colon - p) != names[f].len || memcmp(p, names[f].name, names[f].len))
-				continue;
+		const char *eol = colon + 2;
+		while (eol < end && *eol != '\n')
+			eol++;
+		size_t nlen = (size_t)(colon - p);
+		int f = expect < IO_NFIELDS && names[expect].len == nlen &&
+				!memcmp(p, names[expect].name, nlen) ? expect : -1;
+		for (int i = 0; f < 0 && i < IO_NFIELDS; i++)
+			if (names[i].len == nlen && !memcmp(p, names[i].name, nlen))
+				f = i;
+		if (f >= 0) { /* other names: a newer kernel's, passed over */
 			if ((seen & 1u << f) || parse_ull(colon + 2, eol, &io[f]) < 0)
 				return -EINVAL;
 			seen |= 1u << f;
+			expect = f + 1;
 		}
-		/* lines with other names: a newer kernel's; passed over */
-		p = nl ? nl + 1 : end;
+		p = eol < end ? eol + 1 : end;
 	}
 	return seen == (1u << IO_NFIELDS) - 1 ? 0 : -EINVAL;
+}
+
+/* The start of the field n blanks on from p, or end.  Most of a stat line
+ * is fields iopstat does not read: they are skipped eight bytes at a time,
+ * counting the blanks in each word. */
+static const char *skip_fields(const char *p, const char *end, int n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+
+	while (n > 0 && end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		uint64_t x = w ^ (ones * ' '); /* blank bytes become zero */
+		/* the high bit of each byte that is zero, exactly (no borrows) */
+		uint64_t zero = ~(((x & low7) + low7) | x | low7);
+		int blanks = __builtin_popcountll(zero);
+		if (blanks >= n)
+			break; /* the field starts in this word: go byte by byte */
+		n -= blanks;
+		p += 8;
+	}
+	for (; n > 0 && p < end; p++)
+		if (*p == ' ')
+			n--;
+	return n > 0 ? end : p;
+}
+
+/* The end of the field at p: the next blank, or end. */
+static const char *field_end(const char *p, const char *end)
+{
+	while (p < end && *p != ' ')
+		p++;
+	return p;
 }
 
 int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
@@ -100,33 +141,29 @@ int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
 		return -EINVAL;
 	if (end[-1] == '\n')
 		end--;
-	const char *p = close + 2;
-	int field = 3;
-	while (p < end) {
-		const char *sp = memchr(p, ' ', (size_t)(end - p));
-		const char *tok_end = sp ? sp : end;
-		int r = 0;
-		switch (field) {
-		case 19:
-			r = parse_int(p, tok_end, &f.nice);
-			break;
-		case 22:
-			r = parse_ull(p, tok_end, &f.start);
-			break;
-		case 41:
-			r = parse_int(p, tok_end, &f.policy);
-			break;
-		case 42:
-			r = parse_ull(p, tok_end, &f.delay);
-			break;
-		}
-		if (r < 0)
-			return -EINVAL;
-		field++;
-		p = sp ? sp + 1 : end;
-	}
-	if (field <= 22) /* too short to hold the start time */
+	/* fields are separated by single blanks; field 3 follows the name */
+	const char *p = skip_fields(close + 2, end, 19 - 3), *e;
+	if (p == end)
+		return -EINVAL; /* too short to hold the start time */
+	e = field_end(p, end);
+	if (parse_int(p, e, &f.nice) < 0 || e == end)
 		return -EINVAL;
+	p = skip_fields(e + 1, end, 22 - 20);
+	e = field_end(p, end);
+	if (p == end || parse_ull(p, e, &f.start) < 0)
+		return -EINVAL;
+	/* policy and delay came later (2.5.x and 2.6.18): optional */
+	if (e < end && (p = skip_fields(e + 1, end, 41 - 23)) < end) {
+		e = field_end(p, end);
+		if (parse_int(p, e, &f.policy) < 0)
+			return -EINVAL;
+		if (end - e > 1) { /* a final blank after field 41 holds no field 42 */
+			p = e + 1;
+			e = field_end(p, end);
+			if (parse_ull(p, e, &f.delay) < 0)
+				return -EINVAL;
+		}
+	}
 	*out = f;
 	return 0;
 }
@@ -200,7 +237,8 @@ static char *put_uint(char *p, unsigned v)
 	return p;
 }
 
-static void task_path(char *buf, int pid, int tid, const char *name)
+/* "<pid>/" or "<pid>/task/<tid>/" into buf; returns where a name goes. */
+static char *task_dir(char *buf, int pid, int tid)
 {
 	char *p = put_uint(buf, (unsigned)pid);
 	if (tid) {
@@ -208,7 +246,26 @@ static void task_path(char *buf, int pid, int tid, const char *name)
 		p = put_uint(p + 6, (unsigned)tid);
 	}
 	*p++ = '/';
-	strcpy(p, name);
+	return p;
+}
+
+unsigned procfs_add_name(struct proc_snapshot *s, const char *name)
+{
+	size_t n = strlen(name) + 1;
+
+	if (s->names_len + n > s->names_cap) {
+		size_t cap = s->names_cap ? s->names_cap * 2 : 16384;
+		while (cap < s->names_len + n)
+			cap *= 2;
+		char *more = cap < PROC_NO_NAME ? realloc(s->names, cap) : NULL;
+		if (!more)
+			return PROC_NO_NAME;
+		s->names = more;
+		s->names_cap = cap;
+	}
+	memcpy(s->names + s->names_len, name, n);
+	s->names_len += n;
+	return (unsigned)(s->names_len - n);
 }
 
 static struct proc_row *new_row(struct proc_snapshot *snap)
@@ -229,11 +286,12 @@ static int read_task(int root, const struct scan_options *opt, bool same_ns, int
 		     struct proc_snapshot *snap)
 {
 	char path[64], buf[1024];
+	char *name = task_dir(path, pid, tid);
 	struct stat st;
 	struct stat_fields sf;
 	ssize_t n;
 
-	task_path(path, pid, tid, "stat");
+	memcpy(name, "stat", 5);
 	n = read_small(root, path, buf, sizeof(buf), &st);
 	if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &sf) < 0)
 		return 0; /* gone (ENOENT, ESRCH) or unreadable: not a process to show */
@@ -245,7 +303,7 @@ static int read_task(int root, const struct scan_options *opt, bool same_ns, int
 	struct proc_row *row = new_row(snap);
 	if (!row)
 		return -ENOMEM;
-	task_path(path, pid, tid, "io");
+	memcpy(name, "io", 3);
 	n = read_small(root, path, buf, sizeof(buf) - 1, NULL);
 	if (n == -EACCES || n == -EPERM) {
 		snap->denied++;
@@ -259,17 +317,25 @@ static int read_task(int root, const struct scan_options *opt, bool same_ns, int
 	row->uid = st.st_uid;
 	row->start = sf.start;
 	row->delay = sf.delay;
-	memcpy(row->comm, sf.comm, sizeof(row->comm));
+	row->comm = procfs_add_name(snap, sf.comm);
+	if (row->comm == PROC_NO_NAME)
+		return -ENOMEM;
 	row->prio = -1;
 	if (same_ns && opt->want_prio) {
 		int v = iop_get(IOP_WHO_PROCESS, tid ? tid : pid);
 		if (v >= 0)
 			row->prio = iop_effective_value(v, sf.nice, sf.policy < 0 ? 0 : sf.policy);
 	}
-	row->cmdline = NULL;
+	row->cmdline = PROC_NO_NAME;
 	if (opt->want_cmdline) {
-		task_path(path, pid, tid, "cmdline");
-		row->cmdline = read_cmdline(root, path);
+		memcpy(name, "cmdline", 8);
+		char *line = read_cmdline(root, path);
+		if (line) {
+			row->cmdline = procfs_add_name(snap, line);
+			free(line);
+			if (row->cmdline == PROC_NO_NAME)
+				return -ENOMEM;
+		}
 	}
 	snap->n++;
 	return 1;
@@ -286,7 +352,7 @@ static int read_threads(int root, const struct scan_options *opt, bool same_ns, 
 	size_t first = snap->n;
 	int r = 0;
 
-	task_path(path, pid, 0, "task");
+	memcpy(task_dir(path, pid, 0), "task", 5);
 	fd = openat(root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
@@ -357,9 +423,8 @@ int procfs_scan(int root, const struct scan_options *opt, struct proc_snapshot *
 	bool same_ns = same_namespace(root);
 	int r = 0;
 
-	for (size_t i = 0; i < snap->n; i++)
-		free(snap->rows[i].cmdline);
 	snap->n = 0;
+	snap->names_len = 0;
 	snap->denied = 0;
 	snap->when = now(CLOCK_REALTIME);
 	snap->mono = now(CLOCK_MONOTONIC);
@@ -406,11 +471,32 @@ int procfs_scan(int root, const struct scan_options *opt, struct proc_snapshot *
 
 void procfs_snapshot_free(struct proc_snapshot *snap)
 {
-	for (size_t i = 0; i < snap->n; i++)
-		free(snap->rows[i].cmdline);
 	free(snap->rows);
+	free(snap->names);
 	snap->rows = NULL;
-	snap->n = snap->cap = 0;
+	snap->names = NULL;
+	snap->n = snap->cap = snap->names_len = snap->names_cap = 0;
+}
+
+int procfs_snapshot_reserve(struct proc_snapshot *snap, const struct proc_snapshot *like)
+{
+	size_t rows = like->n + like->n / 4 + 64, names = like->names_len + like->names_len / 4 + 1024;
+
+	if (rows > snap->cap) {
+		struct proc_row *r = realloc(snap->rows, rows * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		snap->rows = r;
+		snap->cap = rows;
+	}
+	if (names > snap->names_cap && names < PROC_NO_NAME) {
+		char *n = realloc(snap->names, names);
+		if (!n)
+			return -ENOMEM;
+		snap->names = n;
+		snap->names_cap = names;
+	}
+	return 0;
 }
 
 long procfs_clock_ticks(void)

@@ -37,21 +37,25 @@ struct stat_fields {
 int procfs_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELDS]);
 int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out);
 
-/* One process (tid 0) or one thread. */
+/* One process (tid 0) or one thread.  Kept small: a run holds three
+ * snapshots of every process, and iopstat's memory goal is 4 MiB. */
 struct proc_row {
 	int pid, tid;
-	unsigned uid;   /* owner of /proc/<pid>/stat: the effective uid */
-	int prio;       /* effective I/O priority value, -1 unknown */
+	unsigned uid;     /* owner of /proc/<pid>/stat: the effective uid */
+	int prio;         /* effective I/O priority value, -1 unknown */
 	unsigned long long start;
 	unsigned long long io[IO_NFIELDS];
 	unsigned long long delay;
-	char comm[64];
-	char *cmdline;  /* with want_cmdline only; malloc'd, may be NULL */
+	unsigned comm;    /* offset of the name in the snapshot's names */
+	unsigned cmdline; /* offset of the command line, or PROC_NO_NAME */
 };
+#define PROC_NO_NAME 0xffffffffu
 
 struct proc_snapshot {
 	struct proc_row *rows; /* sorted by (pid, tid) */
 	size_t n, cap;
+	char *names;           /* the rows' names and command lines, NUL-ended */
+	size_t names_len, names_cap;
 	double uptime;         /* seconds since boot, from <root>/uptime */
 	double when;           /* CLOCK_REALTIME at the scan, seconds */
 	double mono;           /* CLOCK_MONOTONIC at the scan, seconds */
@@ -76,6 +80,24 @@ struct scan_options {
 int procfs_scan(int root_fd, const struct scan_options *opt, struct proc_snapshot *snap);
 
 void procfs_snapshot_free(struct proc_snapshot *snap);
+
+/* Makes room in snap for the rows and names of 'like' and a quarter more,
+ * so a steady run allocates nothing more.  0 or -ENOMEM. */
+int procfs_snapshot_reserve(struct proc_snapshot *snap, const struct proc_snapshot *like);
+
+static inline const char *proc_comm(const struct proc_snapshot *s, const struct proc_row *r)
+{
+	return s->names + r->comm;
+}
+
+/* The command line with -l; NULL for tasks without one (kernel threads). */
+static inline const char *proc_cmdline(const struct proc_snapshot *s, const struct proc_row *r)
+{
+	return r->cmdline == PROC_NO_NAME ? NULL : s->names + r->cmdline;
+}
+
+/* Appends a name to the snapshot; its offset, or PROC_NO_NAME out of memory. */
+unsigned procfs_add_name(struct proc_snapshot *s, const char *name);
 
 /* Clock ticks per second of the kernel's stat times (sysconf(_SC_CLK_TCK)). */
 long procfs_clock_ticks(void);

@@ -17,7 +17,7 @@ static unsigned long long since(unsigned long long now, unsigned long long then)
 	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
 }
 
-static enum sort_key sort_by; /* qsort has no context argument */
+static enum sort_key sort_by; /* key_of() reads it */
 
 static unsigned long long key_of(const struct report_row *r)
 {
@@ -42,10 +42,9 @@ static unsigned long long key_of(const struct report_row *r)
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
-	unsigned long long kx = key_of(x), ky = key_of(y);
 
-	if (kx != ky)
-		return kx > ky ? -1 : 1; /* descending */
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1; /* descending */
 	return cmp_task(x->task, y->task);
 }
 
@@ -126,6 +125,8 @@ int report_build(struct report *rep, const struct proc_snapshot *prev,
 	rep->total_rows = rep->n;
 	if (opt->sort != SORT_PID) { /* rows are in pid order already */
 		sort_by = opt->sort;
+		for (size_t i = 0; i < rep->n; i++)
+			rep->rows[i].key = key_of(&rep->rows[i]);
 		qsort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
 	}
 	if (opt->top && rep->n > opt->top)

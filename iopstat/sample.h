@@ -13,6 +13,7 @@ struct report_row {
 	unsigned long long io[IO_NFIELDS]; /* bytes and calls in the period */
 	unsigned long long delay;          /* block I/O delay in the period, ticks */
 	double seconds;                    /* the period's length, for rates */
+	unsigned long long key;            /* what the report is sorted by */
 };
 
 struct report {

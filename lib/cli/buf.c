@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void grow(struct cli_buf *b, size_t more)
+void cli_buf_grow(struct cli_buf *b, size_t more)
 {
 	if (b->len + more <= b->cap)
 		return;
@@ -21,19 +21,6 @@ static void grow(struct cli_buf *b, size_t more)
 	b->cap = cap;
 }
 
-void cli_buf_putc(struct cli_buf *b, char c)
-{
-	grow(b, 1);
-	b->p[b->len++] = c;
-}
-
-void cli_buf_put(struct cli_buf *b, const char *s, size_t n)
-{
-	grow(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
 void cli_buf_puts(struct cli_buf *b, const char *s)
 {
 	cli_buf_put(b, s, strlen(s));
@@ -41,7 +28,8 @@ void cli_buf_puts(struct cli_buf *b, const char *s)
 
 void cli_buf_pad(struct cli_buf *b, char c, size_t n)
 {
-	grow(b, n);
+	if (b->len + n > b->cap)
+		cli_buf_grow(b, n);
 	memset(b->p + b->len, c, n);
 	b->len += n;
 }
@@ -54,7 +42,8 @@ void cli_buf_u64(struct cli_buf *b, unsigned long long v)
 	do
 		tmp[n++] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	grow(b, (size_t)n);
+	if (b->len + (size_t)n > b->cap)
+		cli_buf_grow(b, (size_t)n);
 	while (n)
 		b->p[b->len++] = tmp[--n];
 }

@@ -14,9 +14,26 @@ struct cli_buf {
 	size_t len, cap;
 };
 
-/* Appending never fails: on memory exhaustion the tool exits with a message. */
-void cli_buf_putc(struct cli_buf *b, char c);
-void cli_buf_put(struct cli_buf *b, const char *s, size_t n);
+/* Makes room for 'more' bytes.  Appending never fails: on memory
+ * exhaustion the tool exits with a message. */
+void cli_buf_grow(struct cli_buf *b, size_t more);
+
+static inline void cli_buf_putc(struct cli_buf *b, char c)
+{
+	if (b->len == b->cap)
+		cli_buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+
+static inline void cli_buf_put(struct cli_buf *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap)
+		cli_buf_grow(b, n);
+	for (size_t i = 0; i < n; i++) /* short strings: a loop beats a call */
+		b->p[b->len + i] = s[i];
+	b->len += n;
+}
+
 void cli_buf_puts(struct cli_buf *b, const char *s);
 void cli_buf_pad(struct cli_buf *b, char c, size_t n);
 void cli_buf_u64(struct cli_buf *b, unsigned long long v);

@@ -97,10 +97,12 @@ static int build_report(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	memset(tasks, 0, sizeof(tasks));
-	tasks[0] = (struct proc_row){ .pid = 7, .uid = 0, .prio = 0x4004 };
-	strcpy(tasks[0].comm, "a\tb\"c");
-	tasks[1] = (struct proc_row){ .pid = 12, .uid = 0, .prio = -1 };
-	strcpy(tasks[1].comm, "x,y\nz\x01\xff");
+	procfs_snapshot_free(&snap);
+	snap = (struct proc_snapshot){ .when = 1700000000.5, .denied = 3 };
+	tasks[0] = (struct proc_row){ .pid = 7, .uid = 0, .prio = 0x4004, .cmdline = PROC_NO_NAME };
+	tasks[0].comm = procfs_add_name(&snap, "a\tb\"c");
+	tasks[1] = (struct proc_row){ .pid = 12, .uid = 0, .prio = -1, .cmdline = PROC_NO_NAME };
+	tasks[1].comm = procfs_add_name(&snap, "x,y\nz\x01\xff");
 	rows[0] = (struct report_row){ .task = &tasks[0], .delay = 150, .seconds = 2.0 };
 	rows[0].io[IO_RCHAR] = 1;
 	rows[0].io[IO_WCHAR] = 2;
@@ -110,7 +112,6 @@ static int build_report(void **state)
 	rows[0].io[IO_WRITE_BYTES] = 2048;
 	rows[1] = (struct report_row){ .task = &tasks[1], .seconds = 2.0 };
 	rows[1].io[IO_READ_BYTES] = 1;
-	snap = (struct proc_snapshot){ .when = 1700000000.5, .denied = 3 };
 	rep = (struct report){ .rows = rows, .n = 2, .total_rows = 2, .delay = 150, .seconds = 2.0,
 			       .snap = &snap };
 	memcpy(rep.io, rows[0].io, sizeof(rep.io));
@@ -244,5 +245,7 @@ int main(void)
 		cmocka_unit_test_setup(prometheus, build_report),
 		cmocka_unit_test(columns_by_name),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	procfs_snapshot_free(&snap);
+	return failed;
 }

@@ -242,7 +242,7 @@ static void scan_processes(void **state)
 	assert_int_equal(snap.rows[0].pid, 7); /* by pid, whatever the listing order */
 	assert_int_equal(snap.rows[1].pid, 42);
 	assert_int_equal(snap.rows[2].pid, 300);
-	assert_string_equal(snap.rows[0].comm, "weird) (name\n");
+	assert_string_equal(proc_comm(&snap, &snap.rows[0]), "weird) (name\n");
 	assert_int_equal(snap.rows[1].io[IO_READ_BYTES], 425);
 	assert_int_equal(snap.rows[2].io[IO_CANCELLED], 3007);
 	assert_int_equal(snap.rows[1].start, 1042);
@@ -250,7 +250,7 @@ static void scan_processes(void **state)
 	assert_int_equal(snap.rows[1].uid, getuid());
 	assert_int_equal(snap.rows[1].prio, -1);
 	assert_int_equal(snap.rows[1].tid, 0);
-	assert_null(snap.rows[1].cmdline);
+	assert_null(proc_cmdline(&snap, &snap.rows[1]));
 	assert_true(snap.uptime > 12345.66 && snap.uptime < 12345.68);
 	assert_int_equal(snap.denied, 0);
 	assert_int_equal(procfs_delayacct_enabled(root), 1);
@@ -333,7 +333,7 @@ static void scan_threads(void **state)
 		assert_int_equal(snap.rows[i].tid, want_tid[i]);
 	}
 	assert_int_equal(snap.rows[1].io[IO_RCHAR], 201); /* task/51/io, not 50/io */
-	assert_string_equal(snap.rows[2].comm, "worker");
+	assert_string_equal(proc_comm(&snap, &snap.rows[2]), "worker");
 	procfs_snapshot_free(&snap);
 	close(root);
 }
@@ -354,11 +354,13 @@ static void scan_cmdline(void **state)
 	int root = open_root();
 	assert_int_equal(procfs_scan(root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
-	assert_string_equal(snap.rows[0].cmdline, "sh -c echo hi");
-	assert_null(snap.rows[1].cmdline);
-	/* a rescan reuses the snapshot and frees the old command lines */
+	assert_string_equal(proc_cmdline(&snap, &snap.rows[0]), "sh -c echo hi");
+	assert_null(proc_cmdline(&snap, &snap.rows[1]));
+	/* a rescan reuses the snapshot and its names */
 	assert_int_equal(procfs_scan(root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
+	assert_string_equal(proc_cmdline(&snap, &snap.rows[0]), "sh -c echo hi");
+	assert_string_equal(proc_comm(&snap, &snap.rows[1]), "kthread");
 	procfs_snapshot_free(&snap);
 	close(root);
 }

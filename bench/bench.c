@@ -1,0 +1,229 @@
+/*
+ * iopstat benchmark.  Starts N idle processes of its own, then runs, side by
+ * side and several times each, the floor (floor.c: open/read/close io and
+ * stat of every process), iopstat one-shot, iopstat steady-state samples,
+ * and pidstat -d / iotop -b -n1 where installed, and prints the median CPU
+ * time (user + system) of each and its ratio to the floor, and iopstat's
+ * peak RSS.  Then the cost per process from 1,000 to 10,000 processes.
+ *
+ *   bench IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES]
+ *
+ * Times are CPU, not wall clock, and medians: the machine is shared.  The
+ * numbers are for reading, never asserted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static pid_t *idle;
+static size_t nidle;
+
+/* Brings the number of idle children to n. */
+static void idle_processes(size_t n)
+{
+	pid_t self = getpid();
+
+	idle = realloc(idle, (n > nidle ? n : nidle) * sizeof(*idle));
+	while (nidle < n) {
+		pid_t p = fork();
+		if (p < 0) {
+			perror("fork");
+			exit(1);
+		}
+		if (p == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != self)
+				_exit(0);
+			for (;;)
+				pause();
+		}
+		idle[nidle++] = p;
+	}
+	while (nidle > n) {
+		nidle--;
+		kill(idle[nidle], SIGKILL);
+		waitpid(idle[nidle], NULL, 0);
+	}
+}
+
+struct cost {
+	double cpu;   /* seconds, user + system */
+	long maxrss;  /* KiB */
+	int status;
+};
+
+/* Runs argv with stdout to /dev/null; its CPU time and peak RSS. */
+static struct cost measure(char *const argv[])
+{
+	struct cost c = { 0, 0, -1 };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status;
+	struct rusage ru;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return c;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	if (wait4(pid, &status, 0, &ru) != pid)
+		return c;
+	c.cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	c.maxrss = ru.ru_maxrss;
+	c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return c;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int found(const char *tool)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
+	return system(cmd) == 0;
+}
+
+enum { FLOOR, FLOOR_IO, ONESHOT, STEADY10, PIDSTAT, IOTOP, NCASES };
+
+int main(int argc, char **argv)
+{
+	char *iopstat, *floor_bin;
+	size_t procs = 5000;
+	int reps = 7;
+	const char *scales = "1000,2500,5000,10000";
+	int opt;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES]\n", argv[0]);
+		return 2;
+	}
+	iopstat = argv[1];
+	floor_bin = argv[2];
+	optind = 3;
+	while ((opt = getopt(argc, argv, "n:r:s:")) != -1) {
+		if (opt == 'n')
+			procs = strtoul(optarg, NULL, 10);
+		else if (opt == 'r')
+			reps = atoi(optarg);
+		else if (opt == 's')
+			scales = optarg;
+		else
+			return 2;
+	}
+	if (reps < 1)
+		reps = 1;
+
+	char *cases[NCASES][8] = {
+		[FLOOR] = { floor_bin, NULL },
+		[FLOOR_IO] = { floor_bin, "io", NULL },
+		[ONESHOT] = { iopstat, NULL },
+		/* 10 interval samples after the first scan, no summary (CSV) */
+		[STEADY10] = { iopstat, "--format", "csv", "0.001", "10", NULL },
+		[PIDSTAT] = { "pidstat", "-d", NULL },
+		[IOTOP] = { "iotop", "-b", "-n1", "-P", NULL },
+	};
+	static char *oneshot_csv[] = { NULL, "--format", "csv", NULL };
+	oneshot_csv[0] = iopstat;
+	const char *names[NCASES] = { "floor (io + stat)", "floor (io only)", "iopstat one-shot",
+				      "iopstat steady sample", "pidstat -d", "iotop -b -n1" };
+	int have[NCASES] = { 1, 1, 1, 1, found("pidstat"), geteuid() == 0 && found("iotop") };
+
+	printf("iopstat benchmark: %zu idle processes of the benchmark's own, %d runs each, "
+	       "median CPU time (user + system)\n\n", procs, reps);
+	idle_processes(procs);
+	usleep(200000);
+
+	double t[NCASES][64], csv1[64];
+	long rss[64], rss_steady[64];
+	if (reps > 64)
+		reps = 64;
+	for (int r = 0; r < reps; r++) { /* interleaved: load changes hit every case alike */
+		for (int k = 0; k < NCASES; k++) {
+			if (!have[k])
+				continue;
+			struct cost c = measure(cases[k]);
+			if (c.status != 0 && k < PIDSTAT) {
+				fprintf(stderr, "%s failed (status %d)\n", names[k], c.status);
+				return 1;
+			}
+			t[k][r] = c.cpu;
+			if (k == ONESHOT)
+				rss[r] = c.maxrss;
+			if (k == STEADY10)
+				rss_steady[r] = c.maxrss;
+		}
+		csv1[r] = measure(oneshot_csv).cpu;
+	}
+	double m[NCASES];
+	for (int k = 0; k < NCASES; k++)
+		m[k] = have[k] ? median(t[k], reps) : 0;
+	/* one steady sample: (1 + 10 scans) minus (1 scan), over 10 */
+	double steady = (m[STEADY10] - median(csv1, reps)) / 10;
+	double rssv[64], rssv2[64];
+	for (int r = 0; r < reps; r++) {
+		rssv[r] = (double)rss[r];
+		rssv2[r] = (double)rss_steady[r];
+	}
+
+	printf("%-24s %10s %8s\n", "", "CPU ms", "x floor");
+	for (int k = 0; k < NCASES; k++) {
+		double v = k == STEADY10 ? steady : m[k];
+		if (!have[k]) {
+			printf("%-24s %10s %8s  (not installed%s)\n", names[k], "-", "-",
+			       k == IOTOP && geteuid() ? " or not root" : "");
+			continue;
+		}
+		printf("%-24s %10.2f %8.2f\n", names[k], v * 1000, v / m[FLOOR]);
+	}
+	printf("\nsteady sample vs reading /proc/PID/io alone: %.2fx\n", steady / m[FLOOR_IO]);
+	printf("iopstat peak RSS: one-shot %.0f KiB, 11 scans %.0f KiB (goal: under 4096)\n",
+	       median(rssv, reps), median(rssv2, reps));
+
+	printf("\ncost per process as the count grows (median of %d one-shot runs):\n", reps);
+	printf("%10s %12s %12s %10s %10s\n", "processes", "floor us/p", "iopstat us/p", "x floor",
+	       "RSS KiB");
+	char *copy = strdup(scales), *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t n = strtoul(tok, NULL, 10);
+		double f[64], s[64], sr[64];
+		idle_processes(n);
+		usleep(200000);
+		for (int r = 0; r < reps; r++) {
+			f[r] = measure(cases[FLOOR]).cpu;
+			struct cost c = measure(cases[ONESHOT]);
+			s[r] = c.cpu;
+			sr[r] = (double)c.maxrss;
+		}
+		double mf = median(f, reps), ms = median(s, reps);
+		printf("%10zu %12.2f %12.2f %10.2f %10.0f\n", n, mf / (double)n * 1e6,
+		       ms / (double)n * 1e6, ms / mf, median(sr, reps));
+	}
+	free(copy);
+	idle_processes(0);
+	return 0;
+}

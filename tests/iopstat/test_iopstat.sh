@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# End-to-end tests of iopstat: the real binary on the real /proc, against
+# writer children this script started (each in its own session, ended by
+# pid) that do an exact amount of O_DIRECT I/O.
+#   usage: test_iopstat.sh IOPSTAT WRITER_HELPER
+set -u
+IOPSTAT=$1 WRITER=$2
+MiB=1048576
+tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/iopstat-test.XXXXXX")
+pass=0 fail=0 skipped=0
+children=()
+
+cleanup() {
+  { for p in "${children[@]}"; do kill -KILL "$p"; done; wait; } 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+run() { out=$("$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
+check() { # DESCRIPTION CONDITION...
+  local what=$1; shift
+  if "$@"; then ok; else bad "$what (rc=$rc, stdout: ${out:0:400}, stderr: ${err:0:300})"; fi
+}
+has() { [[ "$1" == *"$2"* ]]; }
+
+# start_writer NAME [thread]: a writer in its own session; pid in $W once
+# its first megabyte is written and half of it read back.
+start_writer() {
+  local d="$tmp/w$((${#children[@]} + 1))"
+  mkdir -p "$d"
+  # the file exists at its full size first, so the writer is charged for
+  # exactly its own I/O (creating or growing it costs metadata blocks)
+  dd if=/dev/zero of="$d/data" bs=$MiB count=1 conv=fsync status=none
+  mkfifo "$d/out"
+  setsid "$WRITER" "$d" $MiB "$@" >"$d/out" 2>&1 &
+  W=$!
+  children+=("$W")
+  exec {fd}<"$d/out"
+  local line
+  read -r -t 20 line <&$fd || { echo "writer did not start" >&2; exit 1; }
+  [ "$line" = ready ] || { echo "writer: $line" >&2; exit 1; }
+  eval "W_FD=$fd"
+}
+
+# the kernel's own number, the oracle for every format
+kernel_io() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/io"; }
+
+if ! findmnt -n -o FSTYPE -T "$tmp" | grep -qvE '^(tmpfs|overlay|ramfs)$'; then
+  echo "SKIP: $tmp is not on a block device: O_DIRECT byte counts need one"
+  exit 77
+fi
+
+start_writer "io writer"; w=$W
+[ "$(kernel_io "$w" write_bytes)" = $MiB ] && ok || bad "kernel counts $(kernel_io "$w" write_bytes) written"
+
+##### one snapshot, every format, exact bytes
+run "$IOPSTAT" -p "$w"
+check "table row" has "$out" "$(printf '%7d' "$w") $(id -un)"
+check "table bytes" has "$out" "      524288      1048576"
+check "table command" has "$out" " io writer"
+check "table totals" has "$out" "(1 process)"
+check "table exit" [ "$rc" = 0 ]
+
+run "$IOPSTAT" -p "$w" --format csv -o pid,read,write,cancelled,prio,command
+check "csv" [ "$out" = "pid,read,write,cancelled,prio,command
+$w,524288,1048576,0,be/4,io writer" ]
+
+run "$IOPSTAT" -p "$w" --format json
+check "json" python3 -c '
+import json, sys
+doc = json.loads(sys.argv[1]); p = doc["processes"][0]
+assert doc["type"] == "snapshot" and doc["seconds"] is None, doc
+assert p["pid"] == int(sys.argv[2]) and p["read"] == 524288 and p["write"] == 1048576, p
+assert p["command"] == "io writer" and p["prio"] == "be/4" and p["uid"] == int(sys.argv[3]), p
+assert isinstance(p["read_rate"], float) and p["read_rate"] > 0, p
+assert doc["totals"]["write"] == 1048576 and doc["totals"]["processes"] == 1, doc
+' "$out" "$w" "$(id -u)"
+
+prom="$tmp/metrics/iopstat.prom"
+mkdir -p "$(dirname "$prom")"
+run sh -c "umask 022; exec \"$IOPSTAT\" -p $w --format prometheus --output $prom"
+check "prometheus to a file: quiet" [ "$rc" = 0 -a -z "$out" ]
+check "prometheus written" grep -qx "iopstat_write_bytes_total{pid=\"$w\",comm=\"io writer\",user=\"$(id -un)\",ioprio=\"be/4\"} $MiB" "$prom"
+check "prometheus read" grep -qx "iopstat_read_bytes_total{pid=\"$w\",comm=\"io writer\",user=\"$(id -un)\",ioprio=\"be/4\"} 524288" "$prom"
+check "prometheus file readable by the collector" [ "$(stat -c %a "$prom")" = 644 ]
+check "no temporary file left" [ "$(ls "$(dirname "$prom")")" = iopstat.prom ]
+if command -v promtool >/dev/null; then
+  check "promtool accepts it" promtool check metrics <"$prom"
+fi
+
+##### interval mode: deltas, exactly the megabyte written in between
+exec {sig}>/dev/null
+( sleep 0.4; kill -USR1 "$w" ) &
+run "$IOPSTAT" -p "$w" --format json 0.25 4
+check "interval: four reports and a summary" [ "$(echo "$out" | wc -l)" = 5 ]
+check "interval deltas" python3 -c '
+import json, sys
+docs = [json.loads(l) for l in sys.argv[1].splitlines()]
+assert [d["type"] for d in docs] == ["interval"] * 4 + ["summary"], docs
+for d in docs[:4]:
+    assert 0.2 < d["seconds"] < 0.5, d
+writes = [sum(p["write"] for p in d["processes"]) for d in docs[:4]]
+assert sum(writes) == 1048576 and writes.count(1048576) == 1, writes
+assert docs[4]["processes"][0]["write"] == 1048576, docs[4]
+assert docs[4]["processes"][0]["read"] == 0, docs[4]
+' "$out"
+read -r -t 5 line <&$W_FD
+
+##### threads: the I/O shows in the thread that did it
+start_writer "threaded" thread; t=$W
+run "$IOPSTAT" -t -p "$t" --format csv -o pid,tid,write
+others=$(echo "$out" | awk -F, -v p="$t" 'NR > 1 && $2 != p {print $3}')
+check "-t: a row per thread" [ "$(echo "$out" | wc -l)" -ge 2 ]
+check "-t: the main thread did no I/O" grep -qx "$t,$t,0" <<<"$out"
+# the worker thread has exited: its counts live on in the process file only
+run "$IOPSTAT" -p "$t" --format csv -o write -n
+check "process row counts dead threads" [ "$out" = "$MiB" ]
+
+##### selection
+run "$IOPSTAT" -p "$w" -u "$(id -u)" --format csv -n -o pid
+check "-u uid" [ "$out" = "$w" ]
+run "$IOPSTAT" -p "$w" -u "$(id -un)" --format csv -n -o pid
+check "-u name" [ "$out" = "$w" ]
+run "$IOPSTAT" -u 65534 -C '^io writer$' --format csv -n -o pid
+check "-u other user" [ -z "$out" -a "$rc" = 0 ]
+run "$IOPSTAT" -C '^io wr' --format csv -n -o pid,command
+check "-C regex" [ "$out" = "$w,io writer" ]
+run "$IOPSTAT" -p "$w,$t" -s pid --format csv -n -o pid
+check "-p list, -s pid" [ "$out" = "$(printf '%s\n' "$w" "$t" | sort -n)" ]
+run "$IOPSTAT" --only-active --top 3 --format csv -n -o pid
+check "--top" [ "$(echo "$out" | wc -l)" -le 3 ]
+run "$IOPSTAT" -p "$w" -o pid,iodelay --format csv
+check "iodelay column" [ "$(echo "$out" | tail -1 | cut -d, -f2)" != "" ]
+if [ "$(cat /proc/sys/kernel/task_delayacct 2>/dev/null)" = 0 ]; then
+  check "delay accounting note" has "$err" "kernel.task_delayacct"
+fi
+run "$IOPSTAT" -p "$w" -l --format csv -n -o command
+check "-l command line" [ "$out" = "$WRITER $tmp/w1 $MiB io writer" ]
+
+##### odd command names: escaped in the table, exact in JSON
+start_writer $'tab\there\nnl'; o=$W
+run "$IOPSTAT" -p "$o"
+check "table escapes control characters" has "$out" 'tab\x09here\x0anl'
+run "$IOPSTAT" -p "$o" --format json -o command
+check "json keeps the name" python3 -c '
+import json, sys; assert json.loads(sys.argv[1])["processes"][0]["command"] == "tab\there\nnl"' "$out"
+
+##### another procfs: a fixture copied from the real one
+fx="$tmp/fixture"
+mkdir -p "$fx/4242"
+cp "/proc/$w/io" "$fx/4242/io"
+sed "s/^$w /4242 /" "/proc/$w/stat" >"$fx/4242/stat"
+cp /proc/uptime "$fx/uptime"
+run "$IOPSTAT" --proc "$fx" --format csv -o pid,prio,write,command
+check "--proc" [ "$out" = "pid,prio,write,command
+4242,,$(kernel_io "$w" write_bytes),io writer" ]
+
+##### errors and exit status
+gone=$(sh -c 'echo $$')
+run "$IOPSTAT" -p "$gone"
+check "gone pid: exit 1" [ "$rc" = 1 ]
+check "gone pid: named" has "$err" "PID $gone: no such process"
+run "$IOPSTAT" --proc "$tmp/nowhere"
+check "bad --proc" [ "$rc" = 1 ] && check "bad --proc message" has "$err" "cannot open $tmp/nowhere"
+for case in "0|invalid interval: '0'" "-- -1|invalid interval: '-1'" "1x|invalid interval: '1x'" \
+    "1 0|invalid count: '0'" "1 2 3|unexpected argument: '3'" "-o nope|unknown column: 'nope'" \
+    "--format xml|unknown format: 'xml'" "-s bogus|unknown sort key: 'bogus'" \
+    "-p abc|invalid PID argument: 'abc'" "-p 1,,2|invalid PID argument" "--top 0|invalid --top argument: '0'" \
+    "-C (|invalid regular expression: '('" "--timestamp=week|invalid timestamp format: 'week'" \
+    "-T week|invalid interval: 'week'" \
+    "-u no-such-user-ioprio|no such user" "--bogus|unrecognized option '--bogus'"; do
+  args=${case%%|*} msg=${case#*|}
+  # shellcheck disable=SC2086
+  run "$IOPSTAT" $args
+  check "bad input [$args]: exit 1" [ "$rc" = 1 -a -z "$out" ]
+  check "bad input [$args]: message" has "$err" "$msg"
+done
+
+##### output: pipes and write errors
+run sh -c "\"$IOPSTAT\" -t | head -1"
+check "a closed pipe is quiet" [ "$(grep -ciE 'write|pipe' <<<"$err")" = 0 ]
+run sh -c "\"$IOPSTAT\" -p $w >/dev/full"
+check "write error: exit 1" [ "$rc" = 1 ]
+check "write error: said" has "$err" "write error"
+run sh -c "\"$IOPSTAT\" -p $w 0.1 >/dev/full"
+check "write error in interval mode" [ "$rc" = 1 ]
+
+##### timestamps
+run "$IOPSTAT" -p "$w" -T epoch --format csv -n -o pid
+check "-T epoch" grep -qE "^[0-9]{10}\.[0-9]{3},$w\$" <<<"$out"
+run "$IOPSTAT" -p "$w" --timestamp=epoch --format csv -n -o pid
+check "--timestamp=epoch" grep -qE "^[0-9]{10}\.[0-9]{3},$w\$" <<<"$out"
+run "$IOPSTAT" -p "$w" -T
+check "-T iso" grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2} +$w " <<<"$out"
+
+##### SIGTERM ends an endless run cleanly, with a summary
+"$IOPSTAT" -p "$w" 0.1 >"$tmp/endless" 2>&1 &
+endless=$!
+sleep 0.45
+kill -TERM "$endless"
+wait "$endless"; rc=$?
+out=$(cat "$tmp/endless")
+check "SIGTERM: exit 0" [ "$rc" = 0 ]
+check "SIGTERM: summary" has "$out" "Summary: "
+
+##### help, version, columns
+run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"
+run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 16 ]
+run "$IOPSTAT" -V; check "--version" has "$out" "iopstat from ioprio-utils"
+
+echo "iopstat: $pass passed, $fail failed, $skipped skipped"
+[ "$fail" -eq 0 ]
