@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 {
 	char *iopstat, *floor_bin;
 	size_t procs = 5000;
-	int reps = 7;
+	int reps = 15;
 	const char *scales = "1000,2500,5000,10000";
 	int opt;
 

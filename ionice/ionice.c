@@ -21,10 +21,6 @@
 #include "cli.h"
 #include "libioprio.h"
 
-#ifndef IOP_PROJECT_VERSION
-#define IOP_PROJECT_VERSION "unknown"
-#endif
-
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
 
@@ -73,19 +69,6 @@ static void __attribute__((noreturn)) usage(void)
 	       "For more details see ionice(1).\n",
 	       program_invocation_short_name);
 	exit(EXIT_SUCCESS);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		vwarnx(fmt, ap);
-		va_end(ap);
-	}
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_FAILURE);
 }
 
 static const char *id_label(int which)
@@ -193,19 +176,11 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->tolerant = true;
 			break;
 		case 'V':
-			printf("%s from ioprio-utils %s\n", program_invocation_short_name,
-			       IOP_PROJECT_VERSION);
-			exit(EXIT_SUCCESS);
+			cli_print_version();
 		case 'h':
 			usage();
-		case ':':
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				usage_error("option '%s' requires an argument", argv[optind - 1]);
-			usage_error("option requires an argument -- '%c'", optopt);
 		default:
-			if (optopt)
-				usage_error("invalid option -- '%c'", optopt);
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_bad_option(c, argv);
 		}
 	}
 	/* after -p/-P/-u, the remaining arguments are more ids; else a command */
@@ -216,7 +191,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		o->command = argv + optind;
 	}
 	if (o->all_tasks && o->which != IOP_WHO_PROCESS)
-		usage_error("--all-tasks works only with --pid");
+		cli_usage_error("--all-tasks works only with --pid");
 }
 
 /* Settles class and level as util-linux does: -n alone means best-effort,
@@ -390,7 +365,7 @@ int main(int argc, char **argv)
 		exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 	}
 	if (setting)
-		usage_error("bad usage");
+		cli_usage_error("bad usage");
 
 	/* no options: this process's own priority */
 	int r = iop_get(IOP_WHO_PROCESS, 0);

@@ -28,10 +28,6 @@
 #include "procfs.h"
 #include "sample.h"
 
-#ifndef IOP_PROJECT_VERSION
-#define IOP_PROJECT_VERSION "unknown"
-#endif
-
 struct config {
 	double interval; /* 0: one snapshot */
 	long long count; /* reports in interval mode; 0 = until stopped */
@@ -98,17 +94,6 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
-	exit(EXIT_FAILURE);
-}
-
 static void __attribute__((noreturn)) list_columns(void)
 {
 	for (int c = 0; c < COL_COUNT; c++)
@@ -153,14 +138,14 @@ static void set_columns(struct config *c, const char *arg)
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int col = output_column(tok);
 		if (col < 0)
-			usage_error("unknown column: '%s' (see --list-columns)", tok);
+			cli_usage_error("unknown column: '%s' (see --list-columns)", tok);
 		if (n == COL_COUNT)
-			usage_error("too many columns: '%s'", arg);
+			cli_usage_error("too many columns: '%s'", arg);
 		c->out.cols[n++] = col;
 	}
 	free(copy);
 	if (!n)
-		usage_error("no columns in '%s'", arg);
+		cli_usage_error("no columns in '%s'", arg);
 	c->out.ncols = n;
 }
 
@@ -179,7 +164,7 @@ static enum sort_key parse_sort(const char *arg)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
 		if (!strcasecmp(arg, keys[i].name))
 			return keys[i].key;
-	usage_error("unknown sort key: '%s' (io, pid, prio, read, write, cancelled, rchar, "
+	cli_usage_error("unknown sort key: '%s' (io, pid, prio, read, write, cancelled, rchar, "
 		    "wchar, syscr, syscw, read_rate, write_rate, iodelay)", arg);
 }
 
@@ -196,7 +181,7 @@ static double parse_interval(const char *arg)
 			digits++;
 	double v = digits && !*p ? strtod(arg, NULL) : 0;
 	if (!(v >= 0.001 && v <= 31536000))
-		usage_error("invalid interval: '%s' (seconds, 0.001 or more)", arg);
+		cli_usage_error("invalid interval: '%s' (seconds, 0.001 or more)", arg);
 	return v;
 }
 
@@ -302,7 +287,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 			else if (!strcmp(optarg, "epoch"))
 				c->out.ts = TS_EPOCH;
 			else
-				usage_error("invalid timestamp format: '%s' (iso or epoch)", optarg);
+				cli_usage_error("invalid timestamp format: '%s' (iso or epoch)", optarg);
 			break;
 		case 'n':
 			c->out.header = false;
@@ -317,7 +302,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 			else if (!strcmp(optarg, "prometheus"))
 				c->out.format = FMT_PROMETHEUS;
 			else
-				usage_error("unknown format: '%s' (table, csv, json or prometheus)", optarg);
+				cli_usage_error("unknown format: '%s' (table, csv, json or prometheus)", optarg);
 			break;
 		case OPT_OUTPUT:
 			c->output_file = optarg;
@@ -328,28 +313,20 @@ static void parse_args(int argc, char **argv, struct config *c)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from ioprio-utils %s\n", program_invocation_short_name,
-			       IOP_PROJECT_VERSION);
-			exit(EXIT_SUCCESS);
-		case ':':
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				usage_error("option '%s' requires an argument", argv[optind - 1]);
-			usage_error("option requires an argument -- '%c'", optopt);
+			cli_print_version();
 		default:
-			if (optopt)
-				usage_error("invalid option -- '%c'", optopt);
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+			cli_bad_option(opt, argv);
 		}
 	}
 	if (optind < argc)
 		c->interval = parse_interval(argv[optind++]);
 	if (optind < argc) {
 		if (cli_parse_ll(argv[optind], 1, LLONG_MAX, &c->count) < 0)
-			usage_error("invalid count: '%s'", argv[optind]);
+			cli_usage_error("invalid count: '%s'", argv[optind]);
 		optind++;
 	}
 	if (optind < argc)
-		usage_error("unexpected argument: '%s'", argv[optind]);
+		cli_usage_error("unexpected argument: '%s'", argv[optind]);
 
 	if (c->npids) { /* sorted and unique: the scan reads them in this order */
 		qsort(c->pids, c->npids, sizeof(*c->pids), cmp_int);

@@ -177,6 +177,24 @@ static void pad_to(struct cli_buf *b, size_t start, int width)
 		cli_buf_pad(b, ' ', (size_t)width - len);
 }
 
+/* The cells naming a task, the same in every format; false for others. */
+static bool put_task_id(struct cli_buf *b, enum column c, const struct proc_row *t)
+{
+	switch (c) {
+	case COL_PID:
+		cli_buf_u64(b, (unsigned)t->pid);
+		return true;
+	case COL_TID:
+		cli_buf_u64(b, (unsigned)(t->tid ? t->tid : t->pid));
+		return true;
+	case COL_UID:
+		cli_buf_u64(b, t->uid);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* One table cell of a row (r != NULL) or of the totals line (r == NULL),
  * where the first column says "total" and the others naming a task stay
  * blank. */
@@ -192,18 +210,11 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 			cli_buf_puts(b, "total");
 		return;
 	}
+	if (t && put_task_id(b, c, t))
+		return;
 	switch (c) {
-	case COL_PID:
-		cli_buf_u64(b, (unsigned)t->pid);
-		break;
-	case COL_TID:
-		cli_buf_u64(b, (unsigned)(t->tid ? t->tid : t->pid));
-		break;
 	case COL_USER:
 		cli_buf_text(b, user_name(t->uid));
-		break;
-	case COL_UID:
-		cli_buf_u64(b, t->uid);
 		break;
 	case COL_PRIO:
 		s = prio_text(t->prio, tmp, sizeof(tmp));
@@ -300,16 +311,9 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 	char tmp[96];
 	const char *s;
 
+	if (put_task_id(b, c, t))
+		return;
 	switch (c) {
-	case COL_PID:
-		cli_buf_u64(b, (unsigned)t->pid);
-		break;
-	case COL_TID:
-		cli_buf_u64(b, (unsigned)(t->tid ? t->tid : t->pid));
-		break;
-	case COL_UID:
-		cli_buf_u64(b, t->uid);
-		break;
 	case COL_USER:
 	case COL_COMMAND:
 	case COL_PRIO:

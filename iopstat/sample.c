@@ -123,7 +123,7 @@ int report_build(struct report *rep, const struct proc_snapshot *prev,
 	}
 
 	rep->total_rows = rep->n;
-	if (opt->sort != SORT_PID) { /* rows are in pid order already */
+	if (opt->sort != SORT_PID && rep->n > 1) { /* rows are in pid order already */
 		sort_by = opt->sort;
 		for (size_t i = 0; i < rep->n; i++)
 			rep->rows[i].key = key_of(&rep->rows[i]);

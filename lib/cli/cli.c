@@ -3,8 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <err.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,4 +53,35 @@ static void close_stdout(void)
 void cli_close_stdout_at_exit(void)
 {
 	atexit(close_stdout);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+	exit(EXIT_FAILURE);
+}
+
+void cli_bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	bool long_opt = strncmp(arg, "--", 2) == 0;
+
+	if (c == ':' && long_opt)
+		cli_usage_error("option '%s' requires an argument", arg);
+	if (c == ':')
+		cli_usage_error("option requires an argument -- '%c'", optopt);
+	if (optopt && !long_opt)
+		cli_usage_error("invalid option -- '%c'", optopt);
+	cli_usage_error("unrecognized option '%s'", arg);
+}
+
+void cli_print_version(void)
+{
+	printf("%s from ioprio-utils %s\n", program_invocation_short_name, IOP_PROJECT_VERSION);
+	exit(EXIT_SUCCESS);
 }

@@ -15,4 +15,16 @@ int cli_parse_ll(const char *s, long long min, long long max, long long *out);
  * (EPIPE) is quiet: "tool | head -1" is no error. */
 void cli_close_stdout_at_exit(void);
 
+/* "<tool>: <message>" and a pointer to --help on stderr; exits with 1. */
+void cli_usage_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+/* Reports what getopt_long() returned ':' (missing argument) or '?'
+ * (unknown option) for, in the short program name; exits with 1.  Use with
+ * opterr = 0 and an optstring that starts with ':' (after any '+'). */
+void cli_bad_option(int c, char **argv) __attribute__((noreturn));
+
+/* "<tool> from ioprio-utils <version>" on stdout; exits with 0. */
+void cli_print_version(void) __attribute__((noreturn));
+
 #endif

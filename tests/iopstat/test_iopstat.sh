@@ -89,10 +89,22 @@ if command -v promtool >/dev/null; then
   check "promtool accepts it" promtool check metrics <"$prom"
 fi
 
-##### interval mode: deltas, exactly the megabyte written in between
-exec {sig}>/dev/null
-( sleep 0.4; kill -USR1 "$w" ) &
-run "$IOPSTAT" -p "$w" --format json 0.25 4
+##### interval mode: deltas, exactly the megabyte written in between.
+##### The megabyte is written once the first report is out (so after the
+##### first scan, however slowly iopstat runs, e.g. under valgrind).
+mkfifo "$tmp/reports"
+"$IOPSTAT" -p "$w" --format json 0.25 4 >"$tmp/reports" 2>"$tmp/err" &
+reporter=$!
+exec {rep_fd}<"$tmp/reports"
+out=
+while IFS= read -r -t 60 line <&$rep_fd; do
+  [ -z "$out" ] && kill -USR1 "$w"
+  out+="$line"$'\n'
+done
+exec {rep_fd}<&-
+wait "$reporter"; rc=$?
+out=${out%$'\n'}
+check "interval: exit 0" [ "$rc" = 0 ]
 check "interval: four reports and a summary" [ "$(echo "$out" | wc -l)" = 5 ]
 check "interval deltas" python3 -c '
 import json, sys
@@ -194,10 +206,14 @@ check "--timestamp=epoch" grep -qE "^[0-9]{10}\.[0-9]{3},$w\$" <<<"$out"
 run "$IOPSTAT" -p "$w" -T
 check "-T iso" grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2} +$w " <<<"$out"
 
-##### SIGTERM ends an endless run cleanly, with a summary
+##### SIGTERM ends an endless run cleanly, with a summary (sent once two
+##### reports are out, so the handler is surely in place)
 "$IOPSTAT" -p "$w" 0.1 >"$tmp/endless" 2>&1 &
 endless=$!
-sleep 0.45
+for i in $(seq 600); do
+  [ "$(grep -c '^ *PID' "$tmp/endless")" -ge 2 ] && break
+  sleep 0.1
+done
 kill -TERM "$endless"
 wait "$endless"; rc=$?
 out=$(cat "$tmp/endless")

@@ -171,6 +171,21 @@ static void rates_sort_by_rate_not_total(void **state)
 	report_free(&rep);
 }
 
+/* nothing selected: no rows, no sort over a NULL array */
+static void empty_snapshot(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_IO, .top = 3 };
+	struct proc_snapshot empty = { .uptime = 5, .mono = 1 };
+	(void)state;
+	assert_int_equal(report_build(&rep, NULL, &empty, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 0);
+	assert_int_equal(rep.total_rows, 0);
+	assert_int_equal(report_build(&rep, &empty, &empty, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 0);
+	report_free(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +193,7 @@ int main(void)
 		cmocka_unit_test(pairs_by_pid_tid_and_start),
 		cmocka_unit_test(order_top_active_and_totals),
 		cmocka_unit_test(rates_sort_by_rate_not_total),
+		cmocka_unit_test(empty_snapshot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
