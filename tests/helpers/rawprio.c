@@ -1,5 +1,7 @@
-/* Test helper: prints the raw ioprio value of each tid given, one a line,
- * as the kernel returns it (ioprio_get(IOPRIO_WHO_PROCESS, tid)). */
+/* Test helper: prints raw ioprio values as the kernel returns them, one a
+ * line: for each tid given, ioprio_get(IOPRIO_WHO_PROCESS, tid); after -g,
+ * for each process group, ioprio_get(IOPRIO_WHO_PGRP, pgid) (which since
+ * Linux 6.0 is the group's highest effective priority: the oracle). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +10,18 @@
 
 int main(int argc, char **argv)
 {
+	int which = IOP_WHO_PROCESS;
+
 	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-g")) {
+			which = IOP_WHO_PGRP;
+			continue;
+		}
 		char *end;
-		long tid = strtol(argv[i], &end, 10);
-		int v = *end || tid < 0 ? -1 : iop_get(IOP_WHO_PROCESS, (int)tid);
+		long id = strtol(argv[i], &end, 10);
+		int v = *end || id < 0 ? -1 : iop_get(which, (int)id);
 		if (v < 0) {
-			fprintf(stderr, "rawprio: %s: %s\n", argv[i], v == -1 ? "bad tid" : strerror(-v));
+			fprintf(stderr, "rawprio: %s: %s\n", argv[i], v == -1 ? "bad id" : strerror(-v));
 			return 1;
 		}
 		printf("%d\n", v);

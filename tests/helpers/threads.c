@@ -1,7 +1,9 @@
 /* Test helper: a process with N threads (argument, default 4) that waits
- * until killed.  It prints "ready" on stdout once every thread runs. */
+ * until killed, named NAME when given (prctl).  It prints "ready" on
+ * stdout once every thread runs. */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ int main(int argc, char **argv)
 
 	if (n < 1 || n > 1000 || (end && *end))
 		return 2;
+	if (argc > 2)
+		prctl(PR_SET_NAME, argv[2]);
 
 	for (int i = 1; i < n; i++) {
 		pthread_t t;

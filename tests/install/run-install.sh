@@ -17,13 +17,15 @@ for f in "$stage/include/libioprio.h" "$libdir/libioprio.a" "$libdir/libioprio.s
          "$libdir/cmake/ioprio/ioprioConfig.cmake" "$libdir/cmake/ioprio/ioprioConfigVersion.cmake" \
          "$stage/share/man/man3/libioprio.3" "$stage/bin/ionice" "$stage/share/man/man1/ionice.1" \
          "$stage/share/bash-completion/completions/ionice" "$stage/bin/iopstat" \
-         "$stage/share/man/man1/iopstat.1"; do
+         "$stage/share/man/man1/iopstat.1" "$stage/bin/ioprio-get" "$stage/share/man/man1/ioprio-get.1" \
+         "$stage/share/bash-completion/completions/ioprio-get"; do
   [ -e "$f" ] || fail "missing $f"
 done
 [ ! -e "$stage/include/internal.h" ] && [ ! -e "$stage/include/cli.h" ] || fail "a private header was installed"
 [ -z "$(find "$stage" -name 'libiopcli*')" ] || fail "the internal CLI helper library was installed"
 "$stage/bin/ionice" -V | grep -q 'ioprio-utils' || fail "installed ionice does not run"
 "$stage/bin/iopstat" -p $$ --format csv -n -o pid | grep -qx "$$" || fail "installed iopstat does not run"
+"$stage/bin/ioprio-get" -r -n -o PID $$ | grep -qx "$$" || fail "installed ioprio-get does not run"
 [ -z "$(find "$stage" -name '*bench*')" ] || fail "the benchmark was installed"
 
 so=$(readlink -f "$libdir/libioprio.so")

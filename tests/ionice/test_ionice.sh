@@ -48,7 +48,8 @@ spawn() {
   children+=("$child")
   local i
   for i in $(seq 100); do # until setsid has exec'd CMD
-    [ "$(awk '{print $6}' "/proc/$child/stat" 2>/dev/null)" = "$child" ] &&
+    # the session is field 6; names may hold blanks: count from the last ')'
+    [ "$(sed 's/.*) //' "/proc/$child/stat" 2>/dev/null | awk '{print $4}')" = "$child" ] &&
       [ "$(cat "/proc/$child/comm" 2>/dev/null)" != setsid ] && return 0
     sleep 0.02
   done

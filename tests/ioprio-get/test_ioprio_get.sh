@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# End-to-end tests of ioprio-get on children this script started (each in a
+# session of its own, ended by pid).  The effective priority is checked
+# against the kernel itself: since Linux 6.0, ioprio_get(IOPRIO_WHO_PGRP)
+# reports a group's effective priority, so a child alone in its group is an
+# oracle (rawprio -g).
+#   usage: test_ioprio_get.sh IOPRIO_GET RAWPRIO THREADS_HELPER
+set -u
+IG=$1 RAWPRIO=$2 THREADS=$3
+tmp=$(mktemp -d)
+pass=0 fail=0 skipped=0
+children=()
+cleanup() {
+  { for p in "${children[@]}"; do kill -KILL "$p"; done; wait; } 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
+run() { out=$("$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
+check() { local what=$1; shift; if "$@"; then ok; else bad "$what (rc=$rc, out: ${out:0:300}, err: ${err:0:300})"; fi; }
+has() { [[ "$1" == *"$2"* ]]; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+kernel_at_least() { # MAJOR MINOR
+  local v; v=$(uname -r); local ma=${v%%.*} rest=${v#*.}; local mi=${rest%%.*}
+  [ "$ma" -gt "$1" ] || { [ "$ma" -eq "$1" ] && [ "$mi" -ge "$2" ]; }
+}
+spawn() {
+  setsid "$@" </dev/null >/dev/null 2>&1 &
+  child=$!
+  children+=("$child")
+  local i
+  for i in $(seq 100); do
+    # the session is field 6; names may hold blanks: count from the last ')'
+    [ "$(sed 's/.*) //' "/proc/$child/stat" 2>/dev/null | awk '{print $4}')" = "$child" ] &&
+      [ "$(cat "/proc/$child/comm" 2>/dev/null)" != setsid ] && return 0
+    sleep 0.02
+  done
+  echo "cannot start $*" >&2; exit 1
+}
+# one field of ioprio-get's raw output for a pid
+field() { "$IG" -r -n -o "$2" -p "$1"; }
+oracle=0; kernel_at_least 6 0 && oracle=1
+
+##### class none: the effective level follows nice, the class the policy
+spawn sleep 600; c=$child
+for nice in 0 1 4 5 9 10 14 15 19; do
+  renice -n "$nice" -p "$c" >/dev/null
+  level=$(( (nice + 20) / 5 ))
+  run "$IG" -r -n -o CLASS,LEVEL,ECLASS,ELEVEL,EPRIO,NICE,POLICY -p "$c"
+  check "nice $nice" [ "$out" = "none 0 best-effort $level be/$level $nice other" ]
+  if [ $oracle = 1 ]; then
+    run "$RAWPRIO" -g "$c"
+    check "nice $nice: the kernel agrees" [ "$out" = "$(field "$c" EVALUE)" ]
+  fi
+done
+[ $oracle = 1 ] || skip "kernel older than 6.0: no PGRP oracle for the effective priority"
+
+spawn sleep 600; i=$child
+renice -n 7 -p "$i" >/dev/null
+chrt -i -p 0 "$i"
+run "$IG" -r -n -o ECLASS,ELEVEL,POLICY -p "$i"
+check "SCHED_IDLE is the idle class" [ "$out" = "idle 5 idle" ]
+[ $oracle = 1 ] && { run "$RAWPRIO" -g "$i"; check "SCHED_IDLE: the kernel agrees" [ "$out" = "$(field "$i" EVALUE)" ]; }
+
+if is_root; then
+  spawn sleep 600; f=$child
+  renice -n 3 -p "$f" >/dev/null
+  chrt -f -p 1 "$f"
+  run "$IG" -r -n -o ECLASS,ELEVEL,POLICY -p "$f"
+  check "SCHED_FIFO is the realtime class" [ "$out" = "realtime 4 fifo" ]
+  [ $oracle = 1 ] && { run "$RAWPRIO" -g "$f"; check "SCHED_FIFO: the kernel agrees" [ "$out" = "$(field "$f" EVALUE)" ]; }
+else
+  skip "SCHED_FIFO child: needs privilege"
+fi
+
+##### a class set wins; hints are shown
+spawn sleep 600; e=$child
+ionice -c2 -n1 -p "$e"
+run "$IG" -r -n -o CLASS,LEVEL,HINT,PRIO,ECLASS,ELEVEL,EPRIO,VALUE,EVALUE -p "$e"
+check "explicit class" [ "$out" = "best-effort 1 0 be/1 best-effort 1 be/1 16385 16385" ]
+ionice -c3 -p "$e"
+run "$IG" -r -n -o PRIO,EPRIO -p "$e"
+check "explicit idle" [ "$out" = "idle idle" ]
+if python3 - "$e" <<'PY' 2>/dev/null
+import ctypes, sys, os
+libc = ctypes.CDLL(None, use_errno=True)
+nr = {"x86_64": 251, "aarch64": 30}.get(os.uname().machine)
+sys.exit(0 if nr and libc.syscall(nr, 1, int(sys.argv[1]), (2 << 13) | (3 << 3) | 6) == 0 else 1)
+PY
+then
+  run "$IG" -r -n -o LEVEL,HINT,VALUE -p "$e"
+  check "hint" [ "$out" = "6 3 $(( (2 << 13) | (3 << 3) | 6 ))" ]
+else
+  skip "hint: kernel without hints, or no raw syscall number here"
+fi
+run "$IG" --value "$e"
+check "--value" [ "$out" = "$("$RAWPRIO" "$e")" ]
+
+##### JSON parses and matches the table
+run "$IG" -J -A
+check "json" python3 -c '
+import json, sys, subprocess
+doc = json.loads(sys.argv[1])
+rows = {r["pid"]: r for r in doc["ioprio"]}
+table = subprocess.run([sys.argv[2], "-r", "-n", "-o", "PID,CLASS,ELEVEL,NICE,COMMAND", "-p", sys.argv[3]],
+                       capture_output=True, text=True).stdout.split()
+r = rows[int(sys.argv[3])]
+assert [str(r["pid"]), r["class"], str(r["elevel"]), str(r["nice"]), r["command"]] == table, (r, table)
+assert isinstance(r["pid"], int) and isinstance(r["nice"], int) and isinstance(r["hint"], int)
+assert set(r) == {"pid", "user", "class", "level", "hint", "eclass", "elevel", "nice", "policy", "command"}
+' "$out" "$IG" "$c"
+
+##### targets: itself, -P, -a, -u, -A
+run "$IG" -r -n -o PID,COMMAND
+check "no target: itself" [ "${out#* }" = "ioprio-get" ]
+spawn sh -c 'sleep 600 & exec sleep 601'; g=$child
+for k in $(seq 50); do [ "$(ps -o pid= -g "$g" 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.02; done
+members=$(ps -o pid= -g "$g" | tr -d ' ' | sort -n)
+children+=($members)
+run "$IG" -r -n -o PID -P "$g"
+check "-P: both members" [ "$out" = "$members" ]
+spawn "$THREADS" 3; t=$child
+for k in $(seq 50); do [ "$(ls "/proc/$t/task" | wc -l)" -ge 3 ] && break; sleep 0.02; done
+run "$IG" -r -n -a -o PID,TID -p "$t"
+check "-a: a row per thread" [ "$out" = "$(for x in $(ls "/proc/$t/task" | sort -n); do echo "$t $x"; done)" ]
+run "$IG" -A -r -n -o PID
+check "-A lists the children" has "$(echo $out)" "$c $i"
+if is_root; then
+  U=$(for u in $(seq $((61000 + $$ % 2000)) 64000); do getent passwd "$u" >/dev/null && continue
+      grep -qE "^Uid:[[:space:]]+$u[[:space:]]" /proc/[0-9]*/status 2>/dev/null && continue; echo "$u"; break; done)
+  spawn setpriv --reuid="$U" --regid="$U" --clear-groups sleep 600; u1=$child
+  spawn setpriv --reuid="$U" --regid="$U" --clear-groups sleep 601; u2=$child
+  run "$IG" -r -n -o PID,UID,USER -u "$U"
+  check "-u: the user's processes" [ "$out" = "$(printf '%s %s %s\n' "$u1" "$U" "$U" "$u2" "$U" "$U")" ]
+else
+  skip "-u: switching children to an unused uid needs root"
+fi
+
+##### odd names are escaped; vanished and bad targets
+spawn "$THREADS" 1 $'two words\ttab'; n=$child
+run "$IG" -n -o COMMAND -p "$n"
+check "table escapes" [ "$out" = 'two words\x09tab' ]
+run "$IG" -r -n -o COMMAND -p "$n"
+check "raw escapes blanks too" [ "$out" = 'two\x20words\x09tab' ]
+run "$IG" -J -o COMMAND -p "$n"
+check "json escapes per RFC 8259" python3 -c 'import json,sys; assert json.loads(sys.argv[1])["ioprio"][0]["command"] == "two words\ttab"' "$out"
+gone=$(sh -c 'echo $$')
+run "$IG" -p "$c,$gone"
+check "gone: exit 1" [ "$rc" = 1 ]
+check "gone: named" has "$err" "PID $gone: No such process"
+check "gone: the others shown" has "$out" "$c"
+run "$IG" -P "$gone"
+check "-P empty group" [ "$rc" = 1 ] && check "-P empty group message" has "$err" "PGID $gone: no such process group"
+for case in "-p abc|invalid PID argument: 'abc'" "-p 1,,2|invalid PID argument" "-p 0|invalid PID argument: '0'" \
+    "-o NOPE|unknown column: 'NOPE'" "-u no-such-user-ioprio|no such user" "-r -J|one at a time" \
+    "--bogus|unrecognized option '--bogus'" "-x|invalid option -- 'x'"; do
+  args=${case%%|*} msg=${case#*|}
+  # shellcheck disable=SC2086
+  run "$IG" $args
+  check "bad input [$args]" [ "$rc" = 1 -a -z "$out" ] && check "bad input [$args] message" has "$err" "$msg"
+done
+run sh -c "\"$IG\" -A >/dev/full"
+check "write error" [ "$rc" = 1 ] && check "write error message" has "$err" "write error"
+##### bash completion
+complete() { :; }
+compopt() { :; }
+# shellcheck source=/dev/null
+. "$(dirname "$0")/../../completions/ioprio-get"
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _ioprio_get
+  out=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '); }
+complete_words ioprio-get -o PID,EC; check "complete columns after a comma" [ "$out" = "PID,ECLASS " ]
+complete_words ioprio-get -p "$c"; check "complete pids" has " $out" " $c "
+complete_words ioprio-get --all-t; check "complete options" [ "$out" = "--all-tasks " ]
+
+run "$IG" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 16 ]
+run "$IG" -V; check "--version" has "$out" "ioprio-get from ioprio-utils"
+
+echo "ioprio-get: $pass passed, $fail failed, $skipped skipped"
+[ "$fail" -eq 0 ]
