@@ -84,16 +84,14 @@ static struct target parse_target(int which, const char *arg)
 	int r;
 
 	if (which == IOP_WHO_USER) {
-		/* uid_t is 32 bits and (uid_t)-1 is no uid */
-		r = cli_parse_ll(arg, 0, (long long)UINT_MAX - 1, &v);
-		if (r == -EINVAL) {
-			struct passwd *pw = getpwnam(arg);
-			if (!pw)
-				errx(EXIT_FAILURE, "invalid UID argument: '%s': no such user", arg);
-			v = pw->pw_uid;
-			r = 0;
-		}
-		t.id = (int)(unsigned)v;
+		unsigned uid; /* 32 bits: (uid_t)-1 is no uid */
+		if (cli_parse_user(arg, &uid) < 0)
+			errx(EXIT_FAILURE, cli_parse_ll(arg, LLONG_MIN, LLONG_MAX, &v) == 0
+					   ? "invalid UID argument: '%s'"
+					   : "invalid UID argument: '%s': no such user",
+			     arg);
+		t.id = (int)uid;
+		r = 0;
 	} else {
 		r = cli_parse_ll(arg, 0, INT_MAX, &v);
 		t.id = (int)v;

@@ -129,32 +129,6 @@ static void __attribute__((noreturn)) list_columns(void)
 	exit(EXIT_SUCCESS);
 }
 
-static void add_ids(int **v, size_t *n, const char *arg, const char *what)
-{
-	const char *p = arg;
-
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char tok[32];
-		long long id;
-		if (len == 0 || len >= sizeof(tok))
-			errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, arg);
-		memcpy(tok, p, len);
-		tok[len] = '\0';
-		if (cli_parse_ll(tok, 1, INT_MAX, &id) < 0)
-			errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, tok);
-		int *more = realloc(*v, (*n + 1) * sizeof(**v));
-		if (!more)
-			err(EXIT_FAILURE, "cannot allocate memory");
-		*v = more;
-		(*v)[(*n)++] = (int)id;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-}
-
 static void set_columns(struct options *o, const char *arg)
 {
 	const char *p = arg;
@@ -204,27 +178,21 @@ static void parse_args(int argc, char **argv, struct options *o)
 	static const enum column defaults[] = { COL_PID, COL_USER, COL_CLASS, COL_LEVEL, COL_HINT,
 		COL_ECLASS, COL_ELEVEL, COL_NICE, COL_POLICY, COL_COMMAND };
 	const char *columns = NULL;
-	long long v;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:P:u:Aao:nrJqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			add_ids(&o->pids, &o->npids, optarg, "PID");
+			cli_add_id_list(&o->pids, &o->npids, optarg, "PID");
 			break;
 		case 'P':
-			add_ids(&o->pgids, &o->npgids, optarg, "PGID");
+			cli_add_id_list(&o->pgids, &o->npgids, optarg, "PGID");
 			break;
 		case 'u':
-			if (cli_parse_ll(optarg, 0, (long long)UINT_MAX - 1, &v) < 0) {
-				struct passwd *pw = getpwnam(optarg);
-				if (!pw)
-					errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", optarg);
-				v = pw->pw_uid;
-			}
+			if (cli_parse_user(optarg, &o->uid) < 0)
+				errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", optarg);
 			o->by_user = true;
-			o->uid = (unsigned)v;
 			o->user_arg = optarg;
 			break;
 		case 'A':
@@ -262,7 +230,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	for (; optind < argc; optind++)
-		add_ids(&o->pids, &o->npids, argv[optind], "PID");
+		cli_add_id_list(&o->pids, &o->npids, argv[optind], "PID");
 	if (o->raw + o->json + o->value_only > 1)
 		cli_usage_error("--raw, --json and --value go one at a time");
 

@@ -107,27 +107,6 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void add_pids(struct config *c, const char *arg)
-{
-	char *copy = strdup(arg), *save = NULL;
-
-	if (!copy)
-		err(EXIT_FAILURE, "cannot allocate memory");
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		long long v;
-		if (cli_parse_ll(tok, 1, INT_MAX, &v) < 0)
-			errx(EXIT_FAILURE, "invalid PID argument: '%s'", tok);
-		int *more = realloc(c->pids, (c->npids + 1) * sizeof(*more));
-		if (!more)
-			err(EXIT_FAILURE, "cannot allocate memory");
-		c->pids = more;
-		c->pids[c->npids++] = (int)v;
-	}
-	if (arg[0] == '\0' || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
-		errx(EXIT_FAILURE, "invalid PID argument: '%s'", arg);
-	free(copy);
-}
-
 static void set_columns(struct config *c, const char *arg)
 {
 	char *copy = strdup(arg), *save = NULL;
@@ -221,17 +200,12 @@ static void parse_args(int argc, char **argv, struct config *c)
 	while ((opt = getopt_long(argc, argv, ":p:u:C:tlo:s:kHT::nhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			add_pids(c, optarg);
+			cli_add_id_list(&c->pids, &c->npids, optarg, "PID");
 			break;
 		case 'u':
-			if (cli_parse_ll(optarg, 0, (long long)UINT_MAX - 1, &v) < 0) {
-				struct passwd *pw = getpwnam(optarg);
-				if (!pw)
-					errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", optarg);
-				v = pw->pw_uid;
-			}
+			if (cli_parse_user(optarg, &c->uid) < 0)
+				errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", optarg);
 			c->filter_uid = true;
-			c->uid = (unsigned)v;
 			break;
 		case 'C':
 			if (c->have_re)

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,4 +86,45 @@ void cli_print_version(void)
 {
 	printf("%s from ioprio-utils %s\n", program_invocation_short_name, IOP_PROJECT_VERSION);
 	exit(EXIT_SUCCESS);
+}
+
+int cli_parse_user(const char *arg, unsigned *uid)
+{
+	long long v;
+
+	if (cli_parse_ll(arg, 0, (long long)UINT_MAX - 1, &v) == 0) {
+		*uid = (unsigned)v;
+		return 0;
+	}
+	struct passwd *pw = getpwnam(arg);
+	if (!pw)
+		return -EINVAL;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what)
+{
+	const char *p = arg;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char tok[32];
+		long long id;
+		if (len == 0 || len >= sizeof(tok))
+			errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, arg);
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		if (cli_parse_ll(tok, 1, INT_MAX, &id) < 0)
+			errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, tok);
+		int *more = realloc(*v, (*n + 1) * sizeof(**v));
+		if (!more)
+			err(EXIT_FAILURE, "cannot allocate memory");
+		*v = more;
+		(*v)[(*n)++] = (int)id;
+		if (!comma)
+			return;
+		p = comma + 1;
+	}
 }

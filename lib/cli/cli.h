@@ -5,10 +5,20 @@
 #ifndef IOP_CLI_H
 #define IOP_CLI_H
 
+#include <stddef.h>
+
 /* Parses all of s as a decimal integer in min..max into *out.  No leading
  * blanks or '+', no trailing junk, no silent wrap ("-1" is -1, and out of
  * range when min is 0).  Returns 0, -EINVAL (not a number) or -ERANGE. */
 int cli_parse_ll(const char *s, long long min, long long max, long long *out);
+
+/* A user as a uid (0 .. 2^32-2) or a name; 0, or -EINVAL (not a uid, and
+ * no user of that name). */
+int cli_parse_user(const char *arg, unsigned *uid);
+
+/* Appends the comma-separated positive ids of arg to *v (n of them); exits
+ * with "invalid <what> argument: '<id>'" on anything else. */
+void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what);
 
 /* Registers an atexit() handler that flushes and closes stdout and, if that
  * fails, reports "write error" and makes the exit status 1.  A broken pipe
