@@ -28,6 +28,8 @@ void cli_buf_puts(struct cli_buf *b, const char *s)
 
 void cli_buf_pad(struct cli_buf *b, char c, size_t n)
 {
+	if (n == 0)
+		return; /* b->p may still be NULL: no memset() on it, even of 0 bytes */
 	if (b->len + n > b->cap)
 		cli_buf_grow(b, n);
 	memset(b->p + b->len, c, n);

@@ -113,8 +113,11 @@ assert set(r) == {"pid", "user", "class", "level", "hint", "eclass", "elevel", "
 ' "$out" "$IG" "$c"
 
 ##### targets: itself, -P, -a, -u, -A
-run "$IG" -r -n -o PID,COMMAND
-check "no target: itself" [ "${out#* }" = "ioprio-get" ]
+# no target: one row, for a pid that is gone once ioprio-get has exited
+# (the name is not checked: under valgrind it is valgrind's)
+run "$IG" -r -n -o PID
+check "no target: one row" [ "$(wc -l <<<"$out")" = 1 -a "$out" -gt 0 ]
+check "no target: itself" bash -c "! kill -0 $out 2>/dev/null"
 spawn sh -c 'sleep 600 & exec sleep 601'; g=$child
 for k in $(seq 50); do [ "$(ps -o pid= -g "$g" 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.02; done
 members=$(ps -o pid= -g "$g" | tr -d ' ' | sort -n)

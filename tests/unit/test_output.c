@@ -67,6 +67,8 @@ static void numbers(void **state)
 {
 	struct cli_buf b = { 0 };
 	(void)state;
+	cli_buf_pad(&b, ' ', 0); /* on a buffer that has no memory yet */
+	assert_int_equal(b.len, 0);
 	cli_buf_u64(&b, 0);
 	cli_buf_putc(&b, ' ');
 	cli_buf_u64(&b, 18446744073709551615ULL);
