@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -455,40 +454,11 @@ static const char *policy_name(int policy)
 	}
 }
 
-static const char *short_prio(int value, char *buf)
-{
-	struct iop_prio p;
-
-	if (iop_decode(value, &p) < 0)
-		return "unknown";
-	if (p.cls == IOP_CLASS_NONE || p.cls == IOP_CLASS_IDLE)
-		return iop_class_abbrev(p.cls);
-	snprintf(buf, 8, "%s/%d", iop_class_abbrev(p.cls), p.level);
-	return buf;
-}
-
-static const char *user_name(unsigned uid, char *buf, size_t size)
-{
-	static unsigned last_uid = UINT_MAX;
-	static char last[64];
-
-	if (uid != last_uid) {
-		struct passwd *pw = getpwuid(uid);
-		if (pw)
-			snprintf(last, sizeof(last), "%s", pw->pw_name);
-		else
-			snprintf(last, sizeof(last), "%u", uid);
-		last_uid = uid;
-	}
-	snprintf(buf, size, "%s", last);
-	return buf;
-}
-
 /* A cell's text (numbers as digits), or NULL for "no value" (JSON null). */
 static const char *cell(const struct row *r, enum column c, char *buf, size_t size)
 {
 	struct iop_prio set = { 0 }, eff = { 0 };
-	char tmp[8];
+	const char *s;
 
 	iop_decode(r->value, &set);
 	iop_decode(r->evalue, &eff);
@@ -500,7 +470,7 @@ static const char *cell(const struct row *r, enum column c, char *buf, size_t si
 		snprintf(buf, size, "%d", r->tid);
 		break;
 	case COL_USER:
-		return user_name(r->uid, buf, size);
+		return cli_user_name(r->uid);
 	case COL_UID:
 		snprintf(buf, size, "%u", r->uid);
 		break;
@@ -513,16 +483,16 @@ static const char *cell(const struct row *r, enum column c, char *buf, size_t si
 		snprintf(buf, size, "%d", set.hint);
 		break;
 	case COL_PRIO:
-		snprintf(buf, size, "%s", short_prio(r->value, tmp));
-		break;
+		s = cli_prio_short(r->value, buf);
+		return s ? s : "unknown";
 	case COL_ECLASS:
 		return iop_class_name(eff.cls);
 	case COL_ELEVEL:
 		snprintf(buf, size, "%d", eff.level);
 		break;
 	case COL_EPRIO:
-		snprintf(buf, size, "%s", short_prio(r->evalue, tmp));
-		break;
+		s = cli_prio_short(r->evalue, buf);
+		return s ? s : "unknown";
 	case COL_NICE:
 		snprintf(buf, size, "%d", r->nice);
 		break;

@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
-#include <pwd.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdarg.h>

@@ -2,11 +2,11 @@
 #define _GNU_SOURCE
 #include "output.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "libioprio.h"
 
 static const struct coldef {
@@ -54,52 +54,6 @@ const char *output_column_name(enum column c)
 const char *output_column_help(enum column c)
 {
 	return cols[c].help;
-}
-
-/* uid -> name, remembered: there are few users and many processes */
-static const char *user_name(unsigned uid)
-{
-	static struct {
-		unsigned uid;
-		char *name;
-	} *cache;
-	static size_t n, cap;
-	char num[16];
-
-	for (size_t i = 0; i < n; i++)
-		if (cache[i].uid == uid)
-			return cache[i].name;
-	struct passwd *pw = getpwuid(uid);
-	if (!pw)
-		snprintf(num, sizeof(num), "%u", uid);
-	if (n == cap) {
-		cap = cap ? cap * 2 : 16;
-		void *more = realloc(cache, cap * sizeof(*cache));
-		if (!more)
-			return pw ? pw->pw_name : "?";
-		cache = more;
-	}
-	cache[n].uid = uid;
-	cache[n].name = strdup(pw ? pw->pw_name : num);
-	return cache[n].name ? cache[n++].name : "?";
-}
-
-/* "be/4", "rt/0", "idle"; NULL when unknown */
-static const char *prio_text(int value, char *buf, size_t size)
-{
-	struct iop_prio p;
-
-	if (value < 0 || iop_decode(value, &p) < 0 || size < 6)
-		return NULL;
-	if (p.cls == IOP_CLASS_IDLE || p.cls == IOP_CLASS_NONE)
-		return iop_class_abbrev(p.cls);
-	const char *abbrev = iop_class_abbrev(p.cls); /* "rt" or "be" */
-	buf[0] = abbrev[0];
-	buf[1] = abbrev[1];
-	buf[2] = '/';
-	buf[3] = (char)('0' + p.level);
-	buf[4] = '\0';
-	return buf;
 }
 
 static double rate(const struct report_row *r, int field)
@@ -214,10 +168,10 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 		return;
 	switch (c) {
 	case COL_USER:
-		cli_buf_text(b, user_name(t->uid));
+		cli_buf_text(b, cli_user_name(t->uid));
 		break;
 	case COL_PRIO:
-		s = prio_text(t->prio, tmp, sizeof(tmp));
+		s = cli_prio_short(t->prio, tmp);
 		cli_buf_puts(b, s ? s : "-");
 		break;
 	case COL_READ_RATE:
@@ -317,8 +271,8 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 	case COL_USER:
 	case COL_COMMAND:
 	case COL_PRIO:
-		s = c == COL_USER ? user_name(t->uid)
-		    : c == COL_PRIO ? prio_text(t->prio, tmp, sizeof(tmp))
+		s = c == COL_USER ? cli_user_name(t->uid)
+		    : c == COL_PRIO ? cli_prio_short(t->prio, tmp)
 				    : command_of(rep, t, o, tmp, sizeof(tmp));
 		if (!s)
 			cli_buf_puts(b, json ? "null" : "");
@@ -411,7 +365,7 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 static void prom_labels(struct cli_buf *b, const struct report *rep, const struct proc_row *t)
 {
 	char tmp[96];
-	const char *prio = prio_text(t->prio, tmp, sizeof(tmp));
+	const char *prio = cli_prio_short(t->prio, tmp);
 
 	cli_buf_puts(b, "{pid=\"");
 	cli_buf_u64(b, (unsigned)t->pid);
@@ -422,7 +376,7 @@ static void prom_labels(struct cli_buf *b, const struct report *rep, const struc
 	cli_buf_puts(b, "\",comm=\"");
 	cli_buf_prom_label(b, proc_comm(rep->snap, t));
 	cli_buf_puts(b, "\",user=\"");
-	cli_buf_prom_label(b, user_name(t->uid));
+	cli_buf_prom_label(b, cli_user_name(t->uid));
 	cli_buf_puts(b, "\",ioprio=\"");
 	cli_buf_puts(b, prio ? prio : "unknown");
 	cli_buf_puts(b, "\"}");

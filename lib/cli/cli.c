@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cli.h"
+#include "libioprio.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -127,4 +128,51 @@ void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what)
 			return;
 		p = comma + 1;
 	}
+}
+
+const char *cli_user_name(unsigned uid)
+{
+	static struct {
+		unsigned uid;
+		char *name;
+	} *cache;
+	static size_t n, cap;
+	char num[16];
+
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].uid == uid)
+			return cache[i].name;
+	struct passwd *pw = getpwuid(uid);
+	snprintf(num, sizeof(num), "%u", uid);
+	const char *name = pw ? pw->pw_name : num;
+	if (n == cap) {
+		size_t more_cap = cap ? cap * 2 : 16;
+		void *more = realloc(cache, more_cap * sizeof(*cache));
+		if (!more)
+			err(EXIT_FAILURE, "cannot allocate memory");
+		cache = more;
+		cap = more_cap;
+	}
+	cache[n].uid = uid;
+	cache[n].name = strdup(name);
+	if (!cache[n].name)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	return cache[n++].name;
+}
+
+const char *cli_prio_short(int value, char *buf)
+{
+	struct iop_prio p;
+
+	if (value < 0 || iop_decode(value, &p) < 0)
+		return NULL;
+	if (p.cls == IOP_CLASS_IDLE || p.cls == IOP_CLASS_NONE)
+		return iop_class_abbrev(p.cls);
+	const char *abbrev = iop_class_abbrev(p.cls); /* "rt" or "be" */
+	buf[0] = abbrev[0];
+	buf[1] = abbrev[1];
+	buf[2] = '/';
+	buf[3] = (char)('0' + p.level);
+	buf[4] = '\0';
+	return buf;
 }

@@ -20,6 +20,14 @@ int cli_parse_user(const char *arg, unsigned *uid);
  * with "invalid <what> argument: '<id>'" on anything else. */
 void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what);
 
+/* The name of a uid, or the number when it has none; looked up once per uid
+ * (there are few users and many processes).  Never NULL. */
+const char *cli_user_name(unsigned uid);
+
+/* A priority value, short: "be/4", "rt/0", "idle", "none"; NULL when the
+ * value is no priority (negative, out of range).  buf: 8 bytes at least. */
+const char *cli_prio_short(int value, char *buf);
+
 /* Registers an atexit() handler that flushes and closes stdout and, if that
  * fails, reports "write error" and makes the exit status 1.  A broken pipe
  * (EPIPE) is quiet: "tool | head -1" is no error. */
