@@ -304,8 +304,9 @@ static int real_uid(int pid, unsigned *uid)
 	return 0;
 }
 
-/* One task into a row: 0, or -errno (gone, not allowed). */
-static int read_row(int pid, int tid, struct row *r)
+/* One task of a process whose real uid is known into a row: 0, or -errno
+ * (gone, not allowed). */
+static int read_row(int pid, int tid, unsigned uid, struct row *r)
 {
 	int set, eff, policy;
 	ssize_t n;
@@ -317,9 +318,7 @@ static int read_row(int pid, int tid, struct row *r)
 		return (int)n;
 	if (n > 0 && r->comm[n - 1] == '\n')
 		r->comm[n - 1] = '\0';
-	int e = real_uid(pid, &r->uid);
-	if (e < 0)
-		return e;
+	r->uid = uid;
 	/* the three inputs of the effective priority, each read once */
 	set = iop_get(IOP_WHO_PROCESS, r->tid);
 	if (set < 0)
@@ -358,11 +357,20 @@ static int parse_id(const char *name)
 }
 
 /* A process, or each of its threads with -a: rows added; -errno if the
- * process itself could not be read. */
-static int add_process(const struct options *o, struct rows *rows, int pid)
+ * process itself could not be read.  'uid': its real uid when the caller
+ * read it already, else NULL (the uid is the process's: read once, not per
+ * thread). */
+static int add_process(const struct options *o, struct rows *rows, int pid, const unsigned *uid)
 {
+	unsigned own;
+	if (!uid) {
+		int e = real_uid(pid, &own);
+		if (e < 0)
+			return e;
+		uid = &own;
+	}
 	if (!o->all_tasks) {
-		int r = read_row(pid, 0, new_row(rows));
+		int r = read_row(pid, 0, *uid, new_row(rows));
 		if (r == 0)
 			rows->n++;
 		return r;
@@ -378,7 +386,7 @@ static int add_process(const struct options *o, struct rows *rows, int pid)
 		int tid = parse_id(e->d_name);
 		if (!tid)
 			continue;
-		int r = read_row(pid, tid, new_row(rows));
+		int r = read_row(pid, tid, *uid, new_row(rows));
 		if (r == 0)
 			rows->n++;
 		else
@@ -399,6 +407,8 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
 	while ((e = readdir(d))) {
 		int pid = parse_id(e->d_name);
 		bool want = o->all;
+		unsigned uid;
+		bool have_uid = false;
 		if (!pid)
 			continue;
 		if (!want && o->npgids) {
@@ -410,12 +420,12 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
 				}
 		}
 		if (!want && o->by_user) {
-			unsigned uid;
-			want = real_uid(pid, &uid) == 0 && uid == o->uid;
+			have_uid = real_uid(pid, &uid) == 0;
+			want = have_uid && uid == o->uid;
 		}
 		if (!want)
 			continue;
-		int r = add_process(o, rows, pid);
+		int r = add_process(o, rows, pid, have_uid ? &uid : NULL);
 		if (r < 0)
 			passed_over(o, pid, 0, -r);
 	}
@@ -609,7 +619,7 @@ int main(int argc, char **argv)
 
 	/* explicitly named targets: each failure is an error */
 	for (size_t i = 0; i < o.npids; i++) {
-		int r = add_process(&o, &rows, o.pids[i]);
+		int r = add_process(&o, &rows, o.pids[i], NULL);
 		if (r < 0) {
 			warnx("PID %d: %s", o.pids[i], strerror(-r));
 			status = EXIT_FAILURE;
@@ -633,7 +643,7 @@ int main(int argc, char **argv)
 		free(hits);
 	}
 	if (!o.npids && !o.all && !o.npgids && !o.by_user) { /* no target: itself */
-		int r = add_process(&o, &rows, getpid());
+		int r = add_process(&o, &rows, getpid(), NULL);
 		if (r < 0)
 			errx(EXIT_FAILURE, "cannot read its own priority: %s", strerror(-r));
 	}
