@@ -520,25 +520,14 @@ static const char *cell(const struct row *r, enum column c, char *buf, size_t si
 	return buf;
 }
 
-/* Escaped for a table or raw line: control characters and invalid UTF-8 as
- * \xNN; in raw output blanks too, so fields split on blanks. */
+/* Escaped for a table line, or for a raw one (blanks too: fields split on
+ * blanks). */
 static void put_text(struct cli_buf *b, const char *s, bool raw)
 {
-	size_t start = b->len;
-
-	cli_buf_text(b, s);
-	if (!raw)
-		return;
-	struct cli_buf tmp = { 0 };
-	cli_buf_put(&tmp, b->p + start, b->len - start);
-	b->len = start;
-	for (size_t i = 0; i < tmp.len; i++) {
-		if (tmp.p[i] == ' ')
-			cli_buf_puts(b, "\\x20");
-		else
-			cli_buf_putc(b, tmp.p[i]);
-	}
-	cli_buf_free(&tmp);
+	if (raw)
+		cli_buf_text_field(b, s);
+	else
+		cli_buf_text(b, s);
 }
 
 static void print_table(const struct options *o, const struct rows *rows, struct cli_buf *b)

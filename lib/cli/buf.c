@@ -130,13 +130,13 @@ size_t cli_utf8_len(const unsigned char *s)
 
 static const char hex[] = "0123456789abcdef";
 
-void cli_buf_text(struct cli_buf *b, const char *str)
+static void put_escaped_text(struct cli_buf *b, const char *str, int escape_blanks)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	while (*s) {
 		size_t n = cli_utf8_len(s);
-		if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\') {
+		if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\' && !(escape_blanks && *s == ' ')) {
 			cli_buf_putc(b, (char)*s++);
 		} else if (n > 1) {
 			cli_buf_put(b, (const char *)s, n);
@@ -150,6 +150,16 @@ void cli_buf_text(struct cli_buf *b, const char *str)
 			s++;
 		}
 	}
+}
+
+void cli_buf_text(struct cli_buf *b, const char *s)
+{
+	put_escaped_text(b, s, 0);
+}
+
+void cli_buf_text_field(struct cli_buf *b, const char *s)
+{
+	put_escaped_text(b, s, 1);
 }
 
 static void put_utf8_or_replacement(struct cli_buf *b, const unsigned char **s)

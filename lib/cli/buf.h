@@ -46,6 +46,9 @@ void cli_buf_free(struct cli_buf *b);
 /* For a terminal: control characters, DEL, invalid UTF-8 and the backslash
  * itself become \xNN (backslash: \\); valid UTF-8 stays. */
 void cli_buf_text(struct cli_buf *b, const char *s);
+/* The same, and blanks as \x20 too: for raw output whose fields are split
+ * on blanks (awk). */
+void cli_buf_text_field(struct cli_buf *b, const char *s);
 /* A JSON string with its quotes; invalid UTF-8 becomes U+FFFD. */
 void cli_buf_json(struct cli_buf *b, const char *s);
 /* A CSV field, quoted when it holds a comma, quote, CR or LF (quotes doubled),

@@ -34,6 +34,8 @@ static void text_escaping(void **state)
 	assert_string_equal(escaped(cli_buf_text, "bad\xff\xc3"), "bad\\xff\\xc3");
 	assert_string_equal(escaped(cli_buf_text, "\xed\xa0\x80"), "\\xed\\xa0\\x80"); /* surrogate */
 	assert_string_equal(escaped(cli_buf_text, "\xc0\xaf"), "\\xc0\\xaf");          /* overlong */
+	assert_string_equal(escaped(cli_buf_text_field, "a b\tc"), "a\\x20b\\x09c");
+	assert_string_equal(escaped(cli_buf_text_field, "\\ \xff"), "\\\\\\x20\\xff");
 }
 
 static void json_escaping(void **state)
