@@ -4,28 +4,8 @@
 # pid), or on children switched to a uid no account and no process uses.
 # util-linux ionice, where installed, is the oracle for compatible output.
 #   usage: test_ionice.sh IONICE THREADS_HELPER RAWPRIO_HELPER
-set -u
 IONICE=$1 THREADS=$2 RAWPRIO=$3
-tmp=$(mktemp -d)
-pass=0 fail=0 skipped=0
-children=()
-
-cleanup() {
-  {
-    for p in "${children[@]}"; do kill -KILL "$p"; done
-    wait
-  } 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
-is_root() { [ "$(id -u)" -eq 0 ]; }
-
-# run CMD...: sets $out (stdout), $err (stderr), $rc
-run() { out=$("$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
+. "$(dirname "$0")/../lib.sh"
 
 # expect DESCRIPTION RC STDOUT [STDERR-SUBSTRING] -- after run
 expect() {
@@ -41,39 +21,7 @@ expect() {
   ok
 }
 
-# spawn CMD...: starts CMD in a session of its own; its pid in $child.
-spawn() {
-  setsid "$@" </dev/null >/dev/null 2>&1 &
-  child=$!
-  children+=("$child")
-  local i
-  for i in $(seq 100); do # until setsid has exec'd CMD
-    # the session is field 6; names may hold blanks: count from the last ')'
-    [ "$(sed 's/.*) //' "/proc/$child/stat" 2>/dev/null | awk '{print $4}')" = "$child" ] &&
-      [ "$(cat "/proc/$child/comm" 2>/dev/null)" != setsid ] && return 0
-    sleep 0.02
-  done
-  echo "cannot start a child in its own session: $*" >&2
-  exit 1
-}
 
-# members of process group $1, by scanning /proc (field 5 of stat)
-pgrp_members() {
-  local s
-  for s in /proc/[0-9]*/stat; do
-    awk -v g="$1" '$5 == g {print $1}' "$s" 2>/dev/null
-  done | sort -n
-}
-
-unused_uid() {
-  local u
-  for u in $(seq $((61000 + $$ % 2000)) 64000); do
-    getent passwd "$u" >/dev/null && continue
-    grep -qE "^Uid:[[:space:]]+$u[[:space:]]" /proc/[0-9]*/status 2>/dev/null && continue
-    echo "$u"
-    return
-  done
-}
 
 UTIL=
 if [ -x /usr/bin/ionice ] && /usr/bin/ionice -V 2>/dev/null | grep -q util-linux; then
@@ -292,5 +240,4 @@ else
   skip "util-linux ionice not installed: no byte-for-byte comparison"
 fi
 
-echo "ionice: $pass passed, $fail failed, $skipped skipped"
-[ "$fail" -eq 0 ]
+finish ionice

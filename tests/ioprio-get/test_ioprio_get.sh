@@ -5,39 +5,11 @@
 # reports a group's effective priority, so a child alone in its group is an
 # oracle (rawprio -g).
 #   usage: test_ioprio_get.sh IOPRIO_GET RAWPRIO THREADS_HELPER
-set -u
 IG=$1 RAWPRIO=$2 THREADS=$3
-tmp=$(mktemp -d)
-pass=0 fail=0 skipped=0
-children=()
-cleanup() {
-  { for p in "${children[@]}"; do kill -KILL "$p"; done; wait; } 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
-run() { out=$("$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what (rc=$rc, out: ${out:0:300}, err: ${err:0:300})"; fi; }
-has() { [[ "$1" == *"$2"* ]]; }
-is_root() { [ "$(id -u)" -eq 0 ]; }
+. "$(dirname "$0")/../lib.sh"
 kernel_at_least() { # MAJOR MINOR
   local v; v=$(uname -r); local ma=${v%%.*} rest=${v#*.}; local mi=${rest%%.*}
   [ "$ma" -gt "$1" ] || { [ "$ma" -eq "$1" ] && [ "$mi" -ge "$2" ]; }
-}
-spawn() {
-  setsid "$@" </dev/null >/dev/null 2>&1 &
-  child=$!
-  children+=("$child")
-  local i
-  for i in $(seq 100); do
-    # the session is field 6; names may hold blanks: count from the last ')'
-    [ "$(sed 's/.*) //' "/proc/$child/stat" 2>/dev/null | awk '{print $4}')" = "$child" ] &&
-      [ "$(cat "/proc/$child/comm" 2>/dev/null)" != setsid ] && return 0
-    sleep 0.02
-  done
-  echo "cannot start $*" >&2; exit 1
 }
 # one field of ioprio-get's raw output for a pid
 field() { "$IG" -r -n -o "$2" -p "$1"; }
@@ -119,8 +91,8 @@ run "$IG" -r -n -o PID
 check "no target: one row" [ "$(wc -l <<<"$out")" = 1 -a "$out" -gt 0 ]
 check "no target: itself" bash -c "! kill -0 $out 2>/dev/null"
 spawn sh -c 'sleep 600 & exec sleep 601'; g=$child
-for k in $(seq 50); do [ "$(ps -o pid= -g "$g" 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.02; done
-members=$(ps -o pid= -g "$g" | tr -d ' ' | sort -n)
+for k in $(seq 50); do [ "$(pgrp_members "$g" | wc -l)" -ge 2 ] && break; sleep 0.02; done
+members=$(pgrp_members "$g")
 children+=($members)
 run "$IG" -r -n -o PID -P "$g"
 check "-P: both members" [ "$out" = "$members" ]
@@ -133,8 +105,7 @@ check "-A lists the children" grep -qx "$c" <<<"$out"
 check "-A lists the children (2)" grep -qx "$i" <<<"$out"
 check "-A sorted by pid" [ "$out" = "$(sort -n <<<"$out")" ]
 if is_root; then
-  U=$(for u in $(seq $((61000 + $$ % 2000)) 64000); do getent passwd "$u" >/dev/null && continue
-      grep -qE "^Uid:[[:space:]]+$u[[:space:]]" /proc/[0-9]*/status 2>/dev/null && continue; echo "$u"; break; done)
+  U=$(unused_uid)
   spawn setpriv --reuid="$U" --regid="$U" --clear-groups sleep 600; u1=$child
   spawn setpriv --reuid="$U" --regid="$U" --clear-groups sleep 601; u2=$child
   run "$IG" -r -n -o PID,UID,USER -u "$U"
@@ -182,5 +153,4 @@ complete_words ioprio-get --all-t; check "complete options" [ "$out" = "--all-ta
 run "$IG" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 16 ]
 run "$IG" -V; check "--version" has "$out" "ioprio-get from ioprio-utils"
 
-echo "ioprio-get: $pass passed, $fail failed, $skipped skipped"
-[ "$fail" -eq 0 ]
+finish ioprio-get

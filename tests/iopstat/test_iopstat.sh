@@ -3,26 +3,11 @@
 # writer children this script started (each in its own session, ended by
 # pid) that do an exact amount of O_DIRECT I/O.
 #   usage: test_iopstat.sh IOPSTAT WRITER_HELPER
-set -u
 IOPSTAT=$1 WRITER=$2
 MiB=1048576
-tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/iopstat-test.XXXXXX")
-pass=0 fail=0 skipped=0
-children=()
-
-cleanup() {
-  { for p in "${children[@]}"; do kill -KILL "$p"; done; wait; } 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-run() { out=$("$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
-check() { # DESCRIPTION CONDITION...
-  local what=$1; shift
-  if "$@"; then ok; else bad "$what (rc=$rc, stdout: ${out:0:400}, stderr: ${err:0:300})"; fi
-}
-has() { [[ "$1" == *"$2"* ]]; }
+# O_DIRECT needs a block device: /var/tmp rather than a tmpfs /tmp
+TEST_TMP_BASE=${TMPDIR:-/var/tmp}
+. "$(dirname "$0")/../lib.sh"
 
 # start_writer NAME [thread]: a writer in its own session; pid in $W once
 # its first megabyte is written and half of it read back.
@@ -227,5 +212,4 @@ run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"
 run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 16 ]
 run "$IOPSTAT" -V; check "--version" has "$out" "iopstat from ioprio-utils"
 
-echo "iopstat: $pass passed, $fail failed, $skipped skipped"
-[ "$fail" -eq 0 ]
+finish iopstat
