@@ -37,36 +37,43 @@ if ! findmnt -n -o FSTYPE -T "$tmp" | grep -qvE '^(tmpfs|overlay|ramfs)$'; then
 fi
 
 start_writer "io writer"; w=$W
-[ "$(kernel_io "$w" write_bytes)" = $MiB ] && ok || bad "kernel counts $(kernel_io "$w" write_bytes) written"
+# The kernel's own counters are the oracle for the snapshot: the writer is
+# idle now, so they hold still.  They are the writer's megabyte, and at times
+# (seen under load) one more page of filesystem bookkeeping charged to it;
+# the interval test below shows the megabyte alone, exactly.
+wb=$(kernel_io "$w" write_bytes) rb=$(kernel_io "$w" read_bytes)
+check "kernel counts the megabyte written" [ "$wb" -ge $MiB -a "$wb" -le $((MiB + 16384)) ]
+check "kernel counts the half megabyte read" [ "$rb" = 524288 ]
 
 ##### one snapshot, every format, exact bytes
 run "$IOPSTAT" -p "$w"
 check "table row" has "$out" "$(printf '%7d' "$w") $(id -un)"
-check "table bytes" has "$out" "      524288      1048576"
+check "table bytes" has "$out" "$(printf '%12d %12d' "$rb" "$wb")"
 check "table command" has "$out" " io writer"
 check "table totals" has "$out" "(1 process)"
 check "table exit" [ "$rc" = 0 ]
 
 run "$IOPSTAT" -p "$w" --format csv -o pid,read,write,cancelled,prio,command
 check "csv" [ "$out" = "pid,read,write,cancelled,prio,command
-$w,524288,1048576,0,be/4,io writer" ]
+$w,$rb,$wb,0,be/4,io writer" ]
 
 run "$IOPSTAT" -p "$w" --format json
 check "json" python3 -c '
 import json, sys
 doc = json.loads(sys.argv[1]); p = doc["processes"][0]
 assert doc["type"] == "snapshot" and doc["seconds"] is None, doc
-assert p["pid"] == int(sys.argv[2]) and p["read"] == 524288 and p["write"] == 1048576, p
+wb = int(sys.argv[4])
+assert p["pid"] == int(sys.argv[2]) and p["read"] == 524288 and p["write"] == wb, p
 assert p["command"] == "io writer" and p["prio"] == "be/4" and p["uid"] == int(sys.argv[3]), p
 assert isinstance(p["read_rate"], float) and p["read_rate"] > 0, p
-assert doc["totals"]["write"] == 1048576 and doc["totals"]["processes"] == 1, doc
-' "$out" "$w" "$(id -u)"
+assert doc["totals"]["write"] == wb and doc["totals"]["processes"] == 1, doc
+' "$out" "$w" "$(id -u)" "$wb"
 
 prom="$tmp/metrics/iopstat.prom"
 mkdir -p "$(dirname "$prom")"
 run sh -c "umask 022; exec \"$IOPSTAT\" -p $w --format prometheus --output $prom"
 check "prometheus to a file: quiet" [ "$rc" = 0 -a -z "$out" ]
-check "prometheus written" grep -qx "iopstat_write_bytes_total{pid=\"$w\",comm=\"io writer\",user=\"$(id -un)\",ioprio=\"be/4\"} $MiB" "$prom"
+check "prometheus written" grep -qx "iopstat_write_bytes_total{pid=\"$w\",comm=\"io writer\",user=\"$(id -un)\",ioprio=\"be/4\"} $wb" "$prom"
 check "prometheus read" grep -qx "iopstat_read_bytes_total{pid=\"$w\",comm=\"io writer\",user=\"$(id -un)\",ioprio=\"be/4\"} 524288" "$prom"
 check "prometheus file readable by the collector" [ "$(stat -c %a "$prom")" = 644 ]
 check "no temporary file left" [ "$(ls "$(dirname "$prom")")" = iopstat.prom ]
@@ -111,10 +118,11 @@ start_writer "threaded" thread; t=$W
 run "$IOPSTAT" -t -p "$t" --format csv -o pid,tid,write
 others=$(echo "$out" | awk -F, -v p="$t" 'NR > 1 && $2 != p {print $3}')
 check "-t: a row per thread" [ "$(echo "$out" | wc -l)" -ge 2 ]
-check "-t: the main thread did no I/O" grep -qx "$t,$t,0" <<<"$out"
+main_write=$(awk -F, -v p="$t" 'NR > 1 && $2 == p {print $3}' <<<"$out")
+check "-t: the megabyte is not the main thread's" [ -n "$main_write" ] && [ "$main_write" -lt $MiB ]
 # the worker thread has exited: its counts live on in the process file only
 run "$IOPSTAT" -p "$t" --format csv -o write -n
-check "process row counts dead threads" [ "$out" = "$MiB" ]
+check "process row counts dead threads" [ "$out" = "$(kernel_io "$t" write_bytes)" -a "$out" -ge $MiB ]
 
 ##### selection
 run "$IOPSTAT" -p "$w" -u "$(id -u)" --format csv -n -o pid
