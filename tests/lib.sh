@@ -2,13 +2,34 @@
 # on processes they started: each child in a session of its own, ended by
 # pid at exit.
 #   Before sourcing, TEST_TMP_BASE may name where the temporary directory goes.
+#
+# A test run must fail when something is wrong even where it expects a
+# failing exit status: every command run through `run` is also checked for a
+# sanitizer report or a valgrind error (their own exit codes, and their text
+# on stderr), and that counts as a failure by itself.  Two copies of a script
+# may run at once: names, files and uids are unique to each run ($run_id).
 set -u
 tmp=$(mktemp -d "${TEST_TMP_BASE:-${TMPDIR:-/tmp}}/ioprio-test.XXXXXX")
 pass=0 fail=0 skipped=0
 children=()
+out= err= rc=
+# unique to this run among the runs alive on this machine (pids are unique)
+run_id=$$
+
+# Sanitized binaries report with an exit code of their own, never 1 (the
+# status of bad input): a report can never pass for an expected failure.
+# The valgrind wrapper (valgrind-wrap.sh) exits 99 on an error.
+SAN_EXIT=86 VALGRIND_EXIT=99
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=$SAN_EXIT"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:exitcode=$SAN_EXIT"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=$SAN_EXIT"
 
 cleanup() {
   { for p in "${children[@]}"; do kill -KILL "$p"; done; wait; } 2>/dev/null
+  local l # the uid locks this run took (unused_uid runs in a subshell)
+  for l in /tmp/ioprio-test-uid.*; do
+    [ "$(cat "$l/owner" 2>/dev/null)" = $$ ] && rm -rf "$l"
+  done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -18,13 +39,41 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
-# run CMD...: sets $out (stdout), $err (stderr), $rc
-run() { out=$("$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err"); }
+# memory_report STATUS STDERR: the lines of a sanitizer report or valgrind
+# error in STDERR (or a line naming STATUS when it is theirs); empty if none.
+memory_report() {
+  local status=$1 text=$2 lines
+  lines=$(grep -E '(runtime error:|ERROR: (Address|Leak|Memory|Thread)Sanitizer|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|^==[0-9]+== )' <<<"$text" | head -5)
+  if [ -z "$lines" ]; then
+    case $status in
+      "$SAN_EXIT") lines="exit status $SAN_EXIT: a sanitizer report" ;;
+      "$VALGRIND_EXIT") lines="exit status $VALGRIND_EXIT: a valgrind error" ;;
+    esac
+  fi
+  printf '%s' "$lines"
+}
 
-# check DESCRIPTION CONDITION...: counts CONDITION's outcome, after run
+# no_memory_errors WHAT STATUS STDERR: a failure of its own when the command
+# described by WHAT reported a memory error (for commands not run by `run`:
+# pipelines, background runs).
+no_memory_errors() {
+  local report
+  report=$(memory_report "$2" "$3")
+  [ -z "$report" ] || bad "memory error in [$1]: $report"
+}
+
+# run CMD...: sets $out (stdout), $err (stderr), $rc; a sanitizer report or
+# valgrind error is a failure whatever the test expects of $rc.
+run() {
+  out=$("$@" 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err")
+  no_memory_errors "$*" "$rc" "$err"
+}
+
+# check DESCRIPTION CONDITION...: counts CONDITION's outcome, after run; a
+# failure shows the condition with its values, and the last run's output.
 check() {
   local what=$1; shift
-  if "$@"; then ok; else bad "$what (rc=$rc, stdout: ${out:0:400}, stderr: ${err:0:300})"; fi
+  if "$@"; then ok; else bad "$what: [$*] (rc=$rc, stdout: ${out:0:400}, stderr: ${err:0:300})"; fi
 }
 has() { [[ "$1" == *"$2"* ]]; }
 
@@ -47,13 +96,23 @@ spawn() {
 # the members of process group $1, by pid
 pgrp_members() { ps -o pid= -g "$1" | tr -d ' ' | sort -n; }
 
-# a uid no account and no process uses: safe for IOPRIO_WHO_USER tests
-# (starting from the pid, so two runs at once pick different ones)
+# A uid no account and no process uses, reserved for this run (a lock
+# directory that names this script's pid; a lock whose owner is gone is
+# taken over), so two runs at once never share one: safe for
+# IOPRIO_WHO_USER tests.  tests/e2e/test_kernel.c takes the same locks.
 unused_uid() {
-  local u
-  for u in $(seq $((61000 + $$ % 2000)) 64000); do
+  local u lock owner
+  for u in $(seq $((61000 + $$ % 2000)) 64000) $(seq 61000 $((61000 + $$ % 2000))); do
     getent passwd "$u" >/dev/null && continue
     grep -qE "^Uid:[[:space:]]+$u[[:space:]]" /proc/[0-9]*/status 2>/dev/null && continue
+    lock=/tmp/ioprio-test-uid.$u
+    if ! mkdir "$lock" 2>/dev/null; then
+      owner=$(cat "$lock/owner" 2>/dev/null)
+      [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null && continue
+      rm -rf "$lock"
+      mkdir "$lock" 2>/dev/null || continue
+    fi
+    echo $$ >"$lock/owner" # $$: the script's pid, in a subshell too
     echo "$u"
     return
   done

@@ -22,6 +22,7 @@
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -292,7 +293,55 @@ static void one_thread_only(void **state)
 	assert_int_equal(pthread_join(t, NULL), 0);
 }
 
-/* A uid with no account and no process: safe to act on as IOPRIO_WHO_USER. */
+/* Takes the lock on a uid that tests/lib.sh takes too (a directory naming
+ * the owner's pid; an owner that is gone loses it), so two test runs at once
+ * never share a uid.  Released at exit.  1 if taken. */
+static char uid_lock[64];
+
+static void release_uid(void)
+{
+	char owner[80];
+
+	snprintf(owner, sizeof(owner), "%s/owner", uid_lock);
+	unlink(owner);
+	rmdir(uid_lock);
+}
+
+static int reserve_uid(long uid)
+{
+	char owner[80];
+	FILE *f;
+
+	if (uid_lock[0]) /* one uid per run is enough: give the last one back */
+		release_uid();
+	snprintf(uid_lock, sizeof(uid_lock), "/tmp/ioprio-test-uid.%ld", uid);
+	snprintf(owner, sizeof(owner), "%s/owner", uid_lock);
+	if (mkdir(uid_lock, 0755) != 0) {
+		long pid = 0;
+		if ((f = fopen(owner, "r"))) {
+			if (fscanf(f, "%ld", &pid) != 1)
+				pid = 0;
+			fclose(f);
+		}
+		if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			return 0;
+		unlink(owner);
+		rmdir(uid_lock);
+		if (mkdir(uid_lock, 0755) != 0)
+			return 0;
+	}
+	if (!(f = fopen(owner, "w")))
+		return 0;
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	static int registered;
+	if (!registered++)
+		atexit(release_uid);
+	return 1;
+}
+
+/* A uid with no account and no process, reserved for this run: safe to act
+ * on as IOPRIO_WHO_USER. */
 static long unused_uid(void)
 {
 	/* start from the pid, so that two runs at once (ctest -j) differ */
@@ -319,7 +368,7 @@ static long unused_uid(void)
 		}
 		if (d)
 			closedir(d);
-		if (!used)
+		if (!used && reserve_uid(uid))
 			return uid;
 	}
 	return -1;

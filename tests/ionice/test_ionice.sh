@@ -229,6 +229,7 @@ if [ -n "$UTIL" ]; then
   for op in "${ops[@]}"; do
     a=$(cd "$tmp" && eval "ionice ${op//PID/$c_util}" 2>&1; echo "rc=$?")
     b=$(cd "$tmp" && PATH="$(dirname "$IONICE"):$PATH" eval "ionice ${op//PID/$c_ours}" 2>&1; echo "rc=$?")
+    no_memory_errors "ionice $op" "$(sed -n '$s/^rc=//p' <<<"$b")" "$b"
     # ours names the id in failure lines; compare those up to the id
     a=$(echo "$a" | sed 's/^\(ionice: ioprio_[gs]et failed\).*/\1/')
     b=$(echo "$b" | sed 's/^\(ionice: ioprio_[gs]et failed\).*/\1/')

@@ -36,7 +36,10 @@ if ! findmnt -n -o FSTYPE -T "$tmp" | grep -qvE '^(tmpfs|overlay|ramfs)$'; then
   exit 77
 fi
 
-start_writer "io writer"; w=$W
+# names unique to this run (comm holds 15 bytes): two copies of this script
+# at once never see each other's writers, not even through -C
+WN="w$run_id io"
+start_writer "$WN"; w=$W
 # The kernel's own counters are the oracle for the snapshot: the writer is
 # idle now, so they hold still.  They are the writer's megabyte, and at times
 # (seen under load) one more page of filesystem bookkeeping charged to it;
@@ -49,13 +52,13 @@ check "kernel counts the half megabyte read" [ "$rb" = 524288 ]
 run "$IOPSTAT" -p "$w"
 check "table row" has "$out" "$(printf '%7d' "$w") $(id -un)"
 check "table bytes" has "$out" "$(printf '%12d %12d' "$rb" "$wb")"
-check "table command" has "$out" " io writer"
+check "table command" has "$out" " $WN"
 check "table totals" has "$out" "(1 process)"
 check "table exit" [ "$rc" = 0 ]
 
 run "$IOPSTAT" -p "$w" --format csv -o pid,read,write,cancelled,prio,command
 check "csv" [ "$out" = "pid,read,write,cancelled,prio,command
-$w,$rb,$wb,0,be/4,io writer" ]
+$w,$rb,$wb,0,be/4,$WN" ]
 
 run "$IOPSTAT" -p "$w" --format json
 check "json" python3 -c '
@@ -64,17 +67,17 @@ doc = json.loads(sys.argv[1]); p = doc["processes"][0]
 assert doc["type"] == "snapshot" and doc["seconds"] is None, doc
 wb = int(sys.argv[4])
 assert p["pid"] == int(sys.argv[2]) and p["read"] == 524288 and p["write"] == wb, p
-assert p["command"] == "io writer" and p["prio"] == "be/4" and p["uid"] == int(sys.argv[3]), p
+assert p["command"] == sys.argv[5] and p["prio"] == "be/4" and p["uid"] == int(sys.argv[3]), p
 assert isinstance(p["read_rate"], float) and p["read_rate"] > 0, p
 assert doc["totals"]["write"] == wb and doc["totals"]["processes"] == 1, doc
-' "$out" "$w" "$(id -u)" "$wb"
+' "$out" "$w" "$(id -u)" "$wb" "$WN"
 
 prom="$tmp/metrics/iopstat.prom"
 mkdir -p "$(dirname "$prom")"
 run sh -c "umask 022; exec \"$IOPSTAT\" -p $w --format prometheus --output $prom"
 check "prometheus to a file: quiet" [ "$rc" = 0 -a -z "$out" ]
-check "prometheus written" grep -qx "iopstat_write_bytes_total{pid=\"$w\",comm=\"io writer\",user=\"$(id -un)\",ioprio=\"be/4\"} $wb" "$prom"
-check "prometheus read" grep -qx "iopstat_read_bytes_total{pid=\"$w\",comm=\"io writer\",user=\"$(id -un)\",ioprio=\"be/4\"} 524288" "$prom"
+check "prometheus written" grep -qx "iopstat_write_bytes_total{pid=\"$w\",comm=\"$WN\",user=\"$(id -un)\",ioprio=\"be/4\"} $wb" "$prom"
+check "prometheus read" grep -qx "iopstat_read_bytes_total{pid=\"$w\",comm=\"$WN\",user=\"$(id -un)\",ioprio=\"be/4\"} 524288" "$prom"
 check "prometheus file readable by the collector" [ "$(stat -c %a "$prom")" = 644 ]
 check "no temporary file left" [ "$(ls "$(dirname "$prom")")" = iopstat.prom ]
 if command -v promtool >/dev/null; then
@@ -95,7 +98,8 @@ while IFS= read -r -t 60 line <&$rep_fd; do
 done
 exec {rep_fd}<&-
 wait "$reporter"; rc=$?
-out=${out%$'\n'}
+out=${out%$'\n'} err=$(cat "$tmp/err")
+no_memory_errors "interval run" "$rc" "$err"
 check "interval: exit 0" [ "$rc" = 0 ]
 check "interval: four reports and a summary" [ "$(echo "$out" | wc -l)" = 5 ]
 check "interval deltas" python3 -c '
@@ -114,7 +118,7 @@ assert docs[4]["processes"][0]["read"] == 0, docs[4]
 read -r -t 5 line <&$W_FD
 
 ##### threads: the I/O shows in the thread that did it
-start_writer "threaded" thread; t=$W
+start_writer "t$run_id io" thread; t=$W
 run "$IOPSTAT" -t -p "$t" --format csv -o pid,tid,write
 others=$(echo "$out" | awk -F, -v p="$t" 'NR > 1 && $2 != p {print $3}')
 check "-t: a row per thread" [ "$(echo "$out" | wc -l)" -ge 2 ]
@@ -129,10 +133,10 @@ run "$IOPSTAT" -p "$w" -u "$(id -u)" --format csv -n -o pid
 check "-u uid" [ "$out" = "$w" ]
 run "$IOPSTAT" -p "$w" -u "$(id -un)" --format csv -n -o pid
 check "-u name" [ "$out" = "$w" ]
-run "$IOPSTAT" -u 65534 -C '^io writer$' --format csv -n -o pid
+run "$IOPSTAT" -u 65534 -C "^$WN\$" --format csv -n -o pid
 check "-u other user" [ -z "$out" -a "$rc" = 0 ]
-run "$IOPSTAT" -C '^io wr' --format csv -n -o pid,command
-check "-C regex" [ "$out" = "$w,io writer" ]
+run "$IOPSTAT" -C "^w$run_id i" --format csv -n -o pid,command
+check "-C regex" [ "$out" = "$w,$WN" ]
 run "$IOPSTAT" -p "$w,$t" -s pid --format csv -n -o pid
 check "-p list, -s pid" [ "$out" = "$(printf '%s\n' "$w" "$t" | sort -n)" ]
 run "$IOPSTAT" --only-active --top 3 --format csv -n -o pid
@@ -143,15 +147,15 @@ if [ "$(cat /proc/sys/kernel/task_delayacct 2>/dev/null)" = 0 ]; then
   check "delay accounting note" has "$err" "kernel.task_delayacct"
 fi
 run "$IOPSTAT" -p "$w" -l --format csv -n -o command
-check "-l command line" [ "$out" = "$WRITER $tmp/w1 $MiB io writer" ]
+check "-l command line" [ "$out" = "$WRITER $tmp/w1 $MiB $WN" ]
 
 ##### odd command names: escaped in the table, exact in JSON
-start_writer $'tab\there\nnl'; o=$W
+start_writer "$run_id"$'\tt\nn'; o=$W
 run "$IOPSTAT" -p "$o"
-check "table escapes control characters" has "$out" 'tab\x09here\x0anl'
+check "table escapes control characters" has "$out" "$run_id"'\x09t\x0an'
 run "$IOPSTAT" -p "$o" --format json -o command
 check "json keeps the name" python3 -c '
-import json, sys; assert json.loads(sys.argv[1])["processes"][0]["command"] == "tab\there\nnl"' "$out"
+import json, sys; assert json.loads(sys.argv[1])["processes"][0]["command"] == sys.argv[2] + "\tt\nn"' "$out" "$run_id"
 
 ##### another procfs: a fixture copied from the real one
 fx="$tmp/fixture"
@@ -161,7 +165,7 @@ sed "s/^$w /4242 /" "/proc/$w/stat" >"$fx/4242/stat"
 cp /proc/uptime "$fx/uptime"
 run "$IOPSTAT" --proc "$fx" --format csv -o pid,prio,write,command
 check "--proc" [ "$out" = "pid,prio,write,command
-4242,,$(kernel_io "$w" write_bytes),io writer" ]
+4242,,$(kernel_io "$w" write_bytes),$WN" ]
 
 ##### errors and exit status
 gone=$(sh -c 'echo $$')
@@ -211,7 +215,8 @@ for i in $(seq 600); do
 done
 kill -TERM "$endless"
 wait "$endless"; rc=$?
-out=$(cat "$tmp/endless")
+out=$(cat "$tmp/endless") err=
+no_memory_errors "endless run" "$rc" "$out"
 check "SIGTERM: exit 0" [ "$rc" = 0 ]
 check "SIGTERM: summary" has "$out" "Summary: "
 
