@@ -640,7 +640,7 @@ int main(int argc, char **argv)
 		warnx("%zu %s passed over: vanished or not readable", skipped,
 		      skipped == 1 ? "task" : "tasks");
 
-	qsort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
+	cli_sort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
 	/* a process asked for twice (-p 5 5, -p 5 -A) is shown once */
 	size_t n = 0;
 	for (size_t i = 0; i < rows.n; i++)

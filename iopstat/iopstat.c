@@ -302,7 +302,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		cli_usage_error("unexpected argument: '%s'", argv[optind]);
 
 	if (c->npids) { /* sorted and unique: the scan reads them in this order */
-		qsort(c->pids, c->npids, sizeof(*c->pids), cmp_int);
+		cli_sort(c->pids, c->npids, sizeof(*c->pids), cmp_int);
 		size_t n = 1;
 		for (size_t i = 1; i < c->npids; i++)
 			if (c->pids[i] != c->pids[n - 1])

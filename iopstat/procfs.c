@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libioprio.h"
 
 /* A whole unsigned decimal [p, end); -EINVAL if empty, junk or overflowing. */
@@ -465,7 +466,7 @@ int procfs_scan(int root, const struct scan_options *opt, struct proc_snapshot *
 	}
 	closedir(d);
 	if (!sorted)
-		qsort(snap->rows, snap->n, sizeof(*snap->rows), cmp_row);
+		cli_sort(snap->rows, snap->n, sizeof(*snap->rows), cmp_row);
 	return r;
 }
 

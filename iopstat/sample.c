@@ -1,5 +1,6 @@
 /* iopstat's sampler.  See sample.h. */
 #include "sample.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -123,11 +124,11 @@ int report_build(struct report *rep, const struct proc_snapshot *prev,
 	}
 
 	rep->total_rows = rep->n;
-	if (opt->sort != SORT_PID && rep->n > 1) { /* rows are in pid order already */
+	if (opt->sort != SORT_PID) { /* rows are in pid order already */
 		sort_by = opt->sort;
 		for (size_t i = 0; i < rep->n; i++)
 			rep->rows[i].key = key_of(&rep->rows[i]);
-		qsort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
+		cli_sort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
 	}
 	if (opt->top && rep->n > opt->top)
 		rep->n = opt->top;

@@ -34,6 +34,12 @@ int cli_parse_ll(const char *s, long long min, long long max, long long *out)
 	return 0;
 }
 
+void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static void close_stdout(void)
 {
 	int failed = ferror(stdout);

@@ -12,6 +12,10 @@
  * range when min is 0).  Returns 0, -EINVAL (not a number) or -ERANGE. */
 int cli_parse_ll(const char *s, long long min, long long max, long long *out);
 
+/* qsort() that accepts an empty array whose pointer is NULL (qsort itself
+ * must never be given NULL, even with n == 0); nothing to do for n < 2. */
+void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* A user as a uid (0 .. 2^32-2) or a name; 0, or -EINVAL (not a uid, and
  * no user of that name). */
 int cli_parse_user(const char *arg, unsigned *uid);

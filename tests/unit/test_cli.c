@@ -59,12 +59,31 @@ static void rejects_out_of_range_without_wrapping(void **state)
 	assert_int_equal(v, 42);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static void sorts_empty_arrays(void **state)
+{
+	int v[] = { 3, 1, 2 };
+	(void)state;
+	cli_sort(NULL, 0, sizeof(int), cmp_int); /* qsort(NULL, 0) is undefined */
+	cli_sort(v, 1, sizeof(int), cmp_int);
+	assert_int_equal(v[0], 3);
+	cli_sort(v, 3, sizeof(int), cmp_int);
+	assert_int_equal(v[0], 1);
+	assert_int_equal(v[2], 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_whole_numbers),
 		cmocka_unit_test(rejects_junk),
 		cmocka_unit_test(rejects_out_of_range_without_wrapping),
+		cmocka_unit_test(sorts_empty_arrays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
