@@ -307,7 +307,8 @@ static int act_on_threads(const struct options *o, const struct target *t, const
 			  int value)
 {
 	int *tids;
-	int n = list_threads(t->id, &tids);
+	/* 0 is the calling process, as for -p without -a */
+	int n = list_threads(t->id ? t->id : (int)getpid(), &tids);
 	int failed = 0;
 
 	if (n < 0)

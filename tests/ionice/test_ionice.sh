@@ -150,6 +150,10 @@ run "$IONICE" -c3 -a -p "$m"; expect "-a set" 0 ""
 run "$IONICE" -a -p "$m"; expect "-a query after -a" 0 "$(for t in $tids; do echo "$t: idle"; done)"
 run "$IONICE" -a -p "$gone"; expect "-a on a gone process" 1 "" "ioprio_get failed for PID $gone: No such process"
 
+run "$IONICE" -a -p 0
+check "-a -p 0: ionice's own threads, as -p 0 acts on itself" [ "$rc" = 0 ] &&
+  check "-a -p 0 output" grep -qxE '[0-9]+: none: prio 0' <<<"$out"
+
 ##### running a command
 run "$IONICE" -c3 "$IONICE"; expect "command gets the class" 0 "idle"
 run "$IONICE" -c2 -n6 "$IONICE"; expect "command gets the level" 0 "best-effort: prio 6"
