@@ -450,6 +450,6 @@ int output_report(FILE *f, struct cli_buf *b, const struct report *rep, enum rep
 		prom_report(f, b, rep, o);
 		break;
 	}
-	cli_buf_flush(b, f);
-	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
+	int r = cli_buf_flush(b, f);
+	return cli_flush(f) < 0 || r < 0 ? -1 : 0;
 }

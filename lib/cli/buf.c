@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "buf.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -87,7 +88,20 @@ int cli_buf_flush(struct cli_buf *b, FILE *f)
 	size_t n = b->len;
 
 	b->len = 0;
-	return n && fwrite(b->p, 1, n, f) != n ? -1 : 0;
+	if (n && fwrite(b->p, 1, n, f) != n) {
+		cli_note_write_error(f, errno);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_flush(FILE *f)
+{
+	if (fflush(f) != 0) {
+		cli_note_write_error(f, errno);
+		return -1;
+	}
+	return ferror(f) ? -1 : 0;
 }
 
 void cli_buf_free(struct cli_buf *b)

@@ -39,8 +39,11 @@ void cli_buf_pad(struct cli_buf *b, char c, size_t n);
 void cli_buf_u64(struct cli_buf *b, unsigned long long v);
 /* v with 'decimals' digits after the point (0..3), rounded half up. */
 void cli_buf_fixed(struct cli_buf *b, double v, int decimals);
-/* Writes the buffer to f and empties it; -1 on a write error. */
+/* Writes the buffer to f and empties it; -1 on a write error (its errno
+ * kept for the report at exit when f is stdout). */
 int cli_buf_flush(struct cli_buf *b, FILE *f);
+/* fflush(f), its errno kept the same way; -1 if f has had an error. */
+int cli_flush(FILE *f);
 void cli_buf_free(struct cli_buf *b);
 
 /* For a terminal: control characters, DEL, invalid UTF-8 and the backslash

@@ -6,6 +6,7 @@
 #define IOP_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Parses all of s as a decimal integer in min..max into *out.  No leading
  * blanks or '+', no trailing junk, no silent wrap ("-1" is -1, and out of
@@ -32,10 +33,18 @@ const char *cli_user_name(unsigned uid);
  * value is no priority (negative, out of range).  buf: 8 bytes at least. */
 const char *cli_prio_short(int value, char *buf);
 
-/* Registers an atexit() handler that flushes and closes stdout and, if that
- * fails, reports "write error" and makes the exit status 1.  A broken pipe
- * (EPIPE) is quiet: "tool | head -1" is no error. */
+/* Called first in main(): makes sure descriptors 0, 1 and 2 are open (on
+ * /dev/null when the caller closed them, so no file of the tool lands on
+ * them; a closed stdout stays unwritable), and registers an atexit()
+ * handler that flushes and closes stdout and, if that or an earlier write
+ * failed, reports "write error: <the first write's errno>" once and makes
+ * the exit status 1.  A broken pipe (EPIPE) is quiet: "tool | head -1" is
+ * no error. */
 void cli_close_stdout_at_exit(void);
+
+/* Remembers the errno of a failed write to f (when f is stdout), for the
+ * report at exit. */
+void cli_note_write_error(FILE *f, int error);
 
 /* "<tool>: <message>" and a pointer to --help on stderr; exits with 1. */
 void cli_usage_error(const char *fmt, ...)
