@@ -53,6 +53,21 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
+/* The signals that end a run.  While a report is written to the file beside
+ * --output they wait (blocked), so that the file is renamed into place or
+ * removed before they act: no temporary file is ever left behind. */
+static void block_stop_signals(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(how, &set, NULL);
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	printf("Usage:\n"
@@ -301,14 +316,6 @@ static void parse_args(int argc, char **argv, struct config *c)
 	if (optind < argc)
 		cli_usage_error("unexpected argument: '%s'", argv[optind]);
 
-	if (c->npids) { /* sorted and unique: the scan reads them in this order */
-		cli_sort(c->pids, c->npids, sizeof(*c->pids), cmp_int);
-		size_t n = 1;
-		for (size_t i = 1; i < c->npids; i++)
-			if (c->pids[i] != c->pids[n - 1])
-				c->pids[n++] = c->pids[i];
-		c->npids = n;
-	}
 	if (!columns_given) {
 		static const enum column table_cols[] = { COL_PID, COL_USER, COL_PRIO, COL_READ,
 			COL_WRITE, COL_READ_RATE, COL_WRITE_RATE, COL_COMMAND };
@@ -336,18 +343,39 @@ static bool shows(const struct config *c, enum column col)
 	return false;
 }
 
+/* --output replaces a regular file, or makes one: never a device, FIFO,
+ * symlink or directory (as root, renaming over /dev/null would replace the
+ * device).  Checked before each report; 0 or -1 with errno. */
+static int replaceable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+	return -1;
+}
+
 /* Writes one report to stdout, or atomically replaces --output with it. */
 static void emit(const struct config *c, struct cli_buf *b, const struct report *rep,
 		 enum report_kind kind, bool first)
 {
 	if (!c->output_file) {
 		if (output_report(stdout, b, rep, kind, &c->out, first) < 0) {
-			if (errno == EPIPE)
-				exit(EXIT_SUCCESS); /* the reader is gone: nothing to say */
-			err(EXIT_FAILURE, "write error");
+			/* a reader that went away (SIGPIPE ignored): quiet, status 0;
+			 * any other error is reported once, at exit, with its errno */
+			exit(errno == EPIPE ? EXIT_SUCCESS : EXIT_FAILURE);
 		}
 		return;
 	}
+	if (replaceable(c->output_file) < 0) {
+		if (errno == EEXIST)
+			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->output_file);
+		err(EXIT_FAILURE, "will not replace %s", c->output_file);
+	}
+	block_stop_signals(SIG_BLOCK);
 	size_t len = strlen(c->output_file);
 	char *tmp = malloc(len + 8);
 	if (!tmp)
@@ -371,16 +399,24 @@ static void emit(const struct config *c, struct cli_buf *b, const struct report 
 	int e = errno;
 	if (f ? fclose(f) != 0 : close(fd) != 0)
 		r = r ? r : (e = errno, -1);
+	/* once more, as late as can be: the path may have changed meanwhile */
+	if (!r && replaceable(c->output_file) < 0) {
+		e = errno;
+		r = -1;
+	}
 	if (!r && rename(tmp, c->output_file) < 0) {
 		e = errno;
 		r = -1;
 	}
 	if (r) {
 		unlink(tmp);
+		if (e == EEXIST)
+			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->output_file);
 		errno = e;
 		err(EXIT_FAILURE, "cannot write %s", c->output_file);
 	}
 	free(tmp);
+	block_stop_signals(SIG_UNBLOCK); /* a signal that came meanwhile acts now */
 }
 
 /* One-time notes on stderr, after the first scan. */
@@ -454,6 +490,22 @@ int main(int argc, char **argv)
 	int root = open(c.proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		err(EXIT_FAILURE, "cannot open %s", c.proc_dir);
+	if (c.npids) {
+		/* a thread's id stands for its process (/proc/TID exists, unlisted):
+		 * counted once, not once more as a process of its own */
+		for (size_t i = 0; i < c.npids; i++) {
+			int tgid = procfs_tgid(root, c.pids[i]);
+			if (tgid > 0)
+				c.pids[i] = tgid;
+		}
+		/* sorted and unique: the scan reads them in this order */
+		cli_sort(c.pids, c.npids, sizeof(*c.pids), cmp_int);
+		size_t n = 1;
+		for (size_t i = 1; i < c.npids; i++)
+			if (c.pids[i] != c.pids[n - 1])
+				c.pids[n++] = c.pids[i];
+		c.npids = n;
+	}
 	struct scan_options so = {
 		.pids = c.pids,
 		.npids = c.npids,
@@ -476,7 +528,11 @@ int main(int argc, char **argv)
 		if (missing_pids(&c, root, &snaps[0]))
 			status = EXIT_FAILURE;
 	} else {
-		struct sigaction sa = { .sa_handler = on_stop_signal }; /* no SA_RESTART */
+		/* SA_RESTART: a write blocked on a slow reader (iopstat 1 | less)
+		 * goes on after Ctrl-C, and the summary follows; the sleep between
+		 * samples is cut short all the same (clock_nanosleep is never
+		 * restarted after a handler) */
+		struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
@@ -488,6 +544,13 @@ int main(int argc, char **argv)
 
 		scan(root, &so, first, c.proc_dir);
 		notes(&c, root, first);
+		/* a named pid that is not there at the start is an error, as in
+		 * one-shot mode; with none of them left there is nothing to watch */
+		int missing = missing_pids(&c, root, first);
+		if (missing)
+			status = EXIT_FAILURE;
+		if (missing && (size_t)missing == c.npids)
+			exit(EXIT_FAILURE);
 		if (procfs_snapshot_reserve(&snaps[1], first) < 0 ||
 		    procfs_snapshot_reserve(&snaps[2], first) < 0)
 			errx(EXIT_FAILURE, "cannot allocate memory");

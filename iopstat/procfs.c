@@ -173,18 +173,22 @@ int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
  * with st, also fstat()s it.  The length, or -errno. */
 static ssize_t read_small(int dirfd, const char *path, char *buf, size_t size, struct stat *st)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO or device in place of a file (a --proc tree is
+	 * anybody's) is never waited on; it reads nothing or junk and is passed
+	 * over.  procfs files ignore the flag. */
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	ssize_t n;
 	int e;
 
 	if (fd < 0)
 		return -errno;
+	if (st && (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))) {
+		e = S_ISREG(st->st_mode) ? errno : EINVAL;
+		close(fd);
+		return -e;
+	}
 	n = read(fd, buf, size);
 	e = errno;
-	if (n >= 0 && st && fstat(fd, st) < 0) {
-		e = errno;
-		n = -1;
-	}
 	close(fd);
 	return n < 0 ? -e : n;
 }
@@ -192,7 +196,7 @@ static ssize_t read_small(int dirfd, const char *path, char *buf, size_t size, s
 /* The whole command line, arguments joined by spaces; NULL if empty. */
 static char *read_cmdline(int dirfd, const char *path)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	size_t len = 0, cap = 256;
 	char *s;
 	ssize_t n;
@@ -498,6 +502,26 @@ int procfs_snapshot_reserve(struct proc_snapshot *snap, const struct proc_snapsh
 		snap->names_cap = names;
 	}
 	return 0;
+}
+
+int procfs_tgid(int root, int id)
+{
+	char path[32], buf[4096];
+	ssize_t n;
+
+	memcpy(task_dir(path, id, 0), "status", 7);
+	n = read_small(root, path, buf, sizeof(buf) - 1, NULL);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	const char *line = strstr(buf, "\nTgid:\t");
+	if (!line)
+		return -EINVAL;
+	line += 7;
+	int tgid;
+	if (parse_int(line, line + strcspn(line, "\n"), &tgid) < 0 || tgid <= 0)
+		return -EINVAL;
+	return tgid;
 }
 
 long procfs_clock_ticks(void)

@@ -99,6 +99,10 @@ static inline const char *proc_cmdline(const struct proc_snapshot *s, const stru
 /* Appends a name to the snapshot; its offset, or PROC_NO_NAME out of memory. */
 unsigned procfs_add_name(struct proc_snapshot *s, const char *name);
 
+/* The process (thread group) a pid or thread id belongs to, from
+ * <root>/<id>/status; -errno when it cannot be read. */
+int procfs_tgid(int root_fd, int id);
+
 /* Clock ticks per second of the kernel's stat times (sysconf(_SC_CLK_TCK)). */
 long procfs_clock_ticks(void);
 
