@@ -9,7 +9,7 @@ set -u
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in libcmocka-dev pkg-config valgrind libnss-wrapper clang libclang-rt-14-dev \
+for p in libcmocka-dev pkg-config valgrind strace libnss-wrapper clang libclang-rt-14-dev \
          gcc-i686-linux-gnu gcc-powerpc-linux-gnu gcc-aarch64-linux-gnu \
          gcc-arm-linux-gnueabihf libc6-dev-i386-cross libc6-dev-powerpc-cross \
          libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user; do
