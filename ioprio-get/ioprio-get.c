@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "devices.h"
 #include "libioprio.h"
 
 #ifndef SCHED_BATCH
@@ -113,6 +114,11 @@ static void __attribute__((noreturn)) usage(void)
 	       " -q, --quiet              count tasks that vanished or cannot be read,\n"
 	       "                            instead of a line each\n"
 	       "\n"
+	       "Devices:\n"
+	       "     --devices            each block device, its I/O scheduler, and whether\n"
+	       "                            that honours priority classes and levels\n"
+	       "     --sys <dir>          read the devices from <dir>/block (default /sys)\n"
+	       "\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n"
 	       "\n"
@@ -154,6 +160,7 @@ static void set_columns(struct options *o, const char *arg)
 }
 
 enum { OPT_LIST_COLUMNS = 256, OPT_VALUE };
+enum { OPT_DEVICES = 300, OPT_SYS };
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
@@ -170,6 +177,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "json", no_argument, NULL, 'J' },
 		{ "value", no_argument, NULL, OPT_VALUE },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "devices", no_argument, NULL, OPT_DEVICES },
+		{ "sys", required_argument, NULL, OPT_SYS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -177,6 +186,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	static const enum column defaults[] = { COL_PID, COL_USER, COL_CLASS, COL_LEVEL, COL_HINT,
 		COL_ECLASS, COL_ELEVEL, COL_NICE, COL_POLICY, COL_COMMAND };
 	const char *columns = NULL;
+	const char *sys = NULL;
+	bool devices = false;
 	int c;
 
 	opterr = 0;
@@ -220,6 +231,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'q':
 			o->quiet = true;
 			break;
+		case OPT_DEVICES:
+			devices = true;
+			break;
+		case OPT_SYS:
+			sys = optarg;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -232,6 +249,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 		cli_add_id_list(&o->pids, &o->npids, argv[optind], "PID");
 	if (o->raw + o->json + o->value_only > 1)
 		cli_usage_error("--raw, --json and --value go one at a time");
+	if (devices || sys) /* the block devices instead of processes */
+		iopget_devices(sys, devices, o->raw, o->json, o->header,
+			       o->npids || o->npgids || o->by_user || o->all || o->all_tasks ||
+				       o->quiet || o->value_only || columns);
 
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
 		o->out[o->nout++] = defaults[i];

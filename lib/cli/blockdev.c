@@ -1,0 +1,229 @@
+/*
+ * Block devices and their I/O schedulers, from <sysfs>/block/<dev>/queue/
+ * scheduler: "mq-deadline kyber [bfq] none", the active one in brackets; a
+ * device that cannot have one reads "none" alone; a bio-based device (zram,
+ * some device-mapper targets) has no file at all.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blockdev.h"
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	return p;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+int cli_sched_active(const char *text, char *buf, size_t len)
+{
+	const char *only = NULL, *p = text;
+	size_t only_len = 0, words = 0;
+
+	while (*p) {
+		while (is_blank(*p))
+			p++;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && !is_blank(*p))
+			p++;
+		size_t n = (size_t)(p - w);
+		words++;
+		if (n >= 2 && w[0] == '[' && w[n - 1] == ']') {
+			only = w + 1;
+			only_len = n - 2;
+			words = 1;
+			break;
+		}
+		only = w;
+		only_len = n;
+	}
+	if (words != 1 || only_len == 0 || only_len >= len || memchr(only, '[', only_len) ||
+	    memchr(only, ']', only_len))
+		return -EINVAL;
+	memcpy(buf, only, only_len);
+	buf[only_len] = '\0';
+	return 0;
+}
+
+enum cli_honours cli_sched_honours(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum cli_honours h;
+	} known[] = {
+		{ "bfq", CLI_HONOURS_LEVELS },
+		{ "cfq", CLI_HONOURS_LEVELS }, /* before Linux 5.0 */
+		{ "mq-deadline", CLI_HONOURS_CLASSES },
+		{ "kyber", CLI_HONOURS_NEITHER },
+		{ "none", CLI_HONOURS_NEITHER },
+		{ "noop", CLI_HONOURS_NEITHER },     /* before Linux 5.0 */
+		{ "deadline", CLI_HONOURS_NEITHER }, /* before Linux 5.0 */
+	};
+	if (!name)
+		return CLI_HONOURS_UNKNOWN;
+	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (strcmp(known[i].name, name) == 0)
+			return known[i].h;
+	return CLI_HONOURS_UNKNOWN;
+}
+
+/* The words of the file, brackets removed, as a NULL-terminated vector. */
+static char **split_available(const char *text)
+{
+	char **v = NULL;
+	size_t n = 0;
+	const char *p = text;
+
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && !is_blank(*p))
+			p++;
+		size_t len = (size_t)(p - w);
+		if (len >= 2 && w[0] == '[' && w[len - 1] == ']') {
+			w++;
+			len -= 2;
+		}
+		v = xrealloc(v, (n + 2) * sizeof(*v));
+		v[n++] = xstrndup(w, len);
+	}
+	v = xrealloc(v, (n + 1) * sizeof(*v));
+	v[n] = NULL;
+	return v;
+}
+
+/* Reads <sysfs>/block/<name>/queue/scheduler into d. */
+static void read_scheduler(int sysfs, struct cli_blockdev *d)
+{
+	char path[512], text[1024], active[128];
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "block/%s/queue/scheduler", d->name) >= sizeof(path)) {
+		d->error = ENAMETOOLONG;
+		return;
+	}
+	fd = openat(sysfs, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		d->error = errno;
+		return;
+	}
+	while (len < sizeof(text) - 1 && (r = read(fd, text + len, sizeof(text) - 1 - len)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			d->error = errno;
+			close(fd);
+			return;
+		}
+		len += (size_t)r;
+	}
+	close(fd);
+	text[len] = '\0';
+	if (memchr(text, '\0', len) || cli_sched_active(text, active, sizeof(active)) < 0) {
+		d->error = EINVAL; /* not a scheduler file we understand */
+		return;
+	}
+	d->scheduler = xstrndup(active, strlen(active));
+	d->available = split_available(text);
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	return strverscmp(((const struct cli_blockdev *)a)->name, ((const struct cli_blockdev *)b)->name);
+}
+
+int cli_blockdev_list(int sysfs, struct cli_blockdev **vp, size_t *np)
+{
+	struct cli_blockdev *v = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	DIR *dir;
+	int fd;
+
+	fd = openat(sysfs, "block", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int e2 = errno;
+		close(fd);
+		return -e2;
+	}
+	while ((errno = 0, e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n] = (struct cli_blockdev){ .name = xstrndup(e->d_name, strlen(e->d_name)) };
+		read_scheduler(sysfs, &v[n]);
+		n++;
+	}
+	if (errno) {
+		int e2 = errno;
+		closedir(dir);
+		cli_blockdev_free(v, n);
+		return -e2;
+	}
+	closedir(dir);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_dev);
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+void cli_blockdev_free(struct cli_blockdev *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].scheduler);
+		for (char **a = v[i].available; a && *a; a++)
+			free(*a);
+		free(v[i].available);
+	}
+	free(v);
+}
+
+int cli_any_device_honours_priorities(int sysfs)
+{
+	struct cli_blockdev *v;
+	size_t n;
+	int r = cli_blockdev_list(sysfs, &v, &n);
+
+	if (r < 0)
+		return r;
+	r = 0;
+	for (size_t i = 0; i < n && !r; i++)
+		if (cli_sched_honours(v[i].scheduler) >= CLI_HONOURS_CLASSES)
+			r = 1;
+	cli_blockdev_free(v, n);
+	return r;
+}
