@@ -51,6 +51,49 @@ void cli_buf_u64(struct cli_buf *b, unsigned long long v)
 		b->p[b->len++] = tmp[--n];
 }
 
+void cli_buf_u128(struct cli_buf *b, cli_u128 v)
+{
+	char tmp[40];
+	int n = 0;
+
+	if (v >> 64 == 0) {
+		cli_buf_u64(b, (unsigned long long)v);
+		return;
+	}
+	do
+		tmp[n++] = (char)('0' + (unsigned)(v % 10));
+	while ((v /= 10) != 0);
+	if (b->len + (size_t)n > b->cap)
+		cli_buf_grow(b, (size_t)n);
+	while (n)
+		b->p[b->len++] = tmp[--n];
+}
+
+void cli_buf_ratio(struct cli_buf *b, cli_u128 num, unsigned long long den, int decimals)
+{
+	static const unsigned scale[] = { 1, 10, 100, 1000 };
+
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 3)
+		decimals = 3;
+	if (den == 0)
+		den = 1;
+	unsigned s = scale[decimals];
+	/* num < 2^96 in practice (sums of 2^32 64-bit counters); above that the
+	 * scaled value could wrap, so the fraction is dropped */
+	cli_u128 units = num >> 96 ? num / den * s : (num * s + den / 2) / den;
+	cli_buf_u128(b, units / s);
+	if (decimals) {
+		unsigned frac = (unsigned)(units % s);
+		cli_buf_putc(b, '.');
+		for (unsigned d = s / 10; d > 0; d /= 10) {
+			cli_buf_putc(b, (char)('0' + frac / d));
+			frac %= d;
+		}
+	}
+}
+
 void cli_buf_fixed(struct cli_buf *b, double v, int decimals)
 {
 	static const unsigned scale[] = { 1, 10, 100, 1000 };
@@ -225,22 +268,23 @@ void cli_buf_json(struct cli_buf *b, const char *str)
 	cli_buf_putc(b, '"');
 }
 
-void cli_buf_csv(struct cli_buf *b, const char *s)
+void cli_buf_csv(struct cli_buf *b, const char *str)
 {
-	size_t len = strlen(s);
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str);
 	int quote = len && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');
 
-	if (!quote && !strpbrk(s, ",\"\r\n")) {
-		cli_buf_put(b, s, len);
-		return;
-	}
-	cli_buf_putc(b, '"');
-	for (; *s; s++) {
+	if (!quote)
+		quote = strpbrk(str, ",\"\r\n") != NULL;
+	if (quote)
+		cli_buf_putc(b, '"');
+	while (*s) { /* invalid UTF-8 as U+FFFD, as in JSON: readers decode UTF-8 */
 		if (*s == '"')
 			cli_buf_putc(b, '"');
-		cli_buf_putc(b, *s);
+		put_utf8_or_replacement(b, &s);
 	}
-	cli_buf_putc(b, '"');
+	if (quote)
+		cli_buf_putc(b, '"');
 }
 
 void cli_buf_prom_label(struct cli_buf *b, const char *str)

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Sums of 64-bit counters: exact, never wrapped. */
+typedef unsigned __int128 cli_u128;
+
 struct cli_buf {
 	char *p;
 	size_t len, cap;
@@ -37,6 +40,10 @@ static inline void cli_buf_put(struct cli_buf *b, const char *s, size_t n)
 void cli_buf_puts(struct cli_buf *b, const char *s);
 void cli_buf_pad(struct cli_buf *b, char c, size_t n);
 void cli_buf_u64(struct cli_buf *b, unsigned long long v);
+void cli_buf_u128(struct cli_buf *b, cli_u128 v);
+/* num / den with 'decimals' digits (0..3), rounded half up, computed in
+ * integers: exact for every 64-bit count (no trip through double). */
+void cli_buf_ratio(struct cli_buf *b, cli_u128 num, unsigned long long den, int decimals);
 /* v with 'decimals' digits after the point (0..3), rounded half up. */
 void cli_buf_fixed(struct cli_buf *b, double v, int decimals);
 /* Writes the buffer to f and empties it; -1 on a write error (its errno
@@ -55,7 +62,7 @@ void cli_buf_text_field(struct cli_buf *b, const char *s);
 /* A JSON string with its quotes; invalid UTF-8 becomes U+FFFD. */
 void cli_buf_json(struct cli_buf *b, const char *s);
 /* A CSV field, quoted when it holds a comma, quote, CR or LF (quotes doubled),
- * or begins or ends with a blank. */
+ * or begins or ends with a blank; invalid UTF-8 becomes U+FFFD. */
 void cli_buf_csv(struct cli_buf *b, const char *s);
 /* A Prometheus label value without its quotes: \\, \" and \n escaped,
  * invalid UTF-8 as U+FFFD. */

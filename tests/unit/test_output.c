@@ -56,6 +56,9 @@ static void csv_escaping(void **state)
 	assert_string_equal(escaped(cli_buf_csv, "two\nlines"), "\"two\nlines\"");
 	assert_string_equal(escaped(cli_buf_csv, " pad"), "\" pad\"");
 	assert_string_equal(escaped(cli_buf_csv, ""), "");
+	/* invalid UTF-8 as U+FFFD, as JSON has it; valid UTF-8 kept */
+	assert_string_equal(escaped(cli_buf_csv, "a\xff\xc3(b"), "a\xef\xbf\xbd\xef\xbf\xbd(b");
+	assert_string_equal(escaped(cli_buf_csv, "caf\xc3\xa9,\xe2\x82"), "\"caf\xc3\xa9,\xef\xbf\xbd\xef\xbf\xbd\"");
 }
 
 static void prometheus_escaping(void **state)
@@ -118,7 +121,8 @@ static int build_report(void **state)
 	rows[1].io[IO_READ_BYTES] = 1;
 	rep = (struct report){ .rows = rows, .n = 2, .total_rows = 2, .delay = 150, .seconds = 2.0,
 			       .snap = &snap };
-	memcpy(rep.io, rows[0].io, sizeof(rep.io));
+	for (int f = 0; f < IO_NFIELDS; f++) /* the totals are 128-bit */
+		rep.io[f] = rows[0].io[f];
 	rep.io[IO_READ_BYTES] += 1;
 	return 0;
 }
@@ -175,7 +179,33 @@ static void csv(void **state)
 	assert_string_equal(render(FMT_CSV, all_cols, N(all_cols), UNITS_HUMAN, TS_NONE, KIND_INTERVAL),
 		"pid,user,uid,prio,read,write,cancelled,rchar,wchar,syscr,syscw,read_rate,write_rate,iodelay,command\n"
 		"7,root,0,be/4,5000,2048,0,1,2,3,4,2500.0,1024.0,1.50,\"a\tb\"\"c\"\n"
-		"12,root,0,,1,0,0,0,0,0,0,0.5,0.0,0.00,\"x,y\nz\x01\xff\"\n");
+		"12,root,0,,1,0,0,0,0,0,0,0.5,0.0,0.00,\"x,y\nz\x01\xef\xbf\xbd\"\n");
+}
+
+/* Every 64-bit count prints as itself (no trip through double), and sums
+ * past 2^64 print exactly in the totals. */
+static void exact_counts(void **state)
+{
+	(void)state;
+	const unsigned long long big = (1ULL << 53) + 1; /* 9007199254740993 */
+	rows[0].io[IO_READ_BYTES] = big;
+	rows[1].io[IO_READ_BYTES] = UINT64_MAX;
+	rep.io[IO_READ_BYTES] = (cli_u128)big + UINT64_MAX; /* 18455751272964292608 */
+	static const enum column some[] = { COL_PID, COL_READ };
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+		"    PID READ\n"
+		"      7 9007199254740993\n"
+		"     12 18446744073709551615\n"
+		"  total 18455751272964292608\n");
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_KIB, TS_NONE, KIND_INTERVAL),
+		"    PID READ\n"
+		"      7 8796093022208\n"         /* 2^53 + 1 bytes, rounded */
+		"     12 18014398509481984\n"     /* (2^64 - 1) / 1024, rounded half up */
+		"  total 18023194602504192\n");
+	assert_string_equal(render(FMT_CSV, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+		"pid,read\n7,9007199254740993\n12,18446744073709551615\n");
+	assert_non_null(strstr(render(FMT_JSON, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+			       "\"totals\":{\"processes\":2,\"read\":18455751272964292608,"));
 }
 
 static void json(void **state)
@@ -245,6 +275,7 @@ int main(void)
 		cmocka_unit_test(numbers),
 		cmocka_unit_test_setup(table, build_report),
 		cmocka_unit_test_setup(csv, build_report),
+		cmocka_unit_test_setup(exact_counts, build_report),
 		cmocka_unit_test_setup(json, build_report),
 		cmocka_unit_test_setup(prometheus, build_report),
 		cmocka_unit_test(columns_by_name),
