@@ -539,6 +539,9 @@ int main(int argc, char **argv)
 
 		/* snaps[0]: the first scan, kept for the summary; 1 and 2 take turns */
 		struct proc_snapshot *first = &snaps[0], *prev = first, *cur = &snaps[1];
+		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
+		bool summary = !lifetime && !c.output_file &&
+			       (c.out.format == FMT_TABLE || c.out.format == FMT_JSON);
 		struct timespec next;
 		long long done = 0;
 
@@ -563,20 +566,24 @@ int main(int argc, char **argv)
 			if (stop_requested)
 				break;
 			scan(root, &so, cur, c.proc_dir);
-			if (report_build(&rep, lifetime ? NULL : prev, cur, &ro, c.out.clock_ticks) < 0)
+			if (report_build(&rep, lifetime ? NULL : prev, cur, &ro, c.out.clock_ticks) < 0 ||
+			    (summary && report_note_exits(&exits, first, prev, cur, c.out.clock_ticks) < 0))
 				errx(EXIT_FAILURE, "cannot allocate memory");
 			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
 			done++;
 			prev = cur;
 			cur = cur == &snaps[1] ? &snaps[2] : &snaps[1];
 		}
-		/* the whole run at once, when there was more than one report */
-		if (done > 1 && !lifetime && !c.output_file &&
-		    (c.out.format == FMT_TABLE || c.out.format == FMT_JSON)) {
-			if (report_build(&rep, first, prev, &ro, c.out.clock_ticks) < 0)
+		/* the whole run at once, when there was more than one report: the
+		 * tasks still there and those that ended, built in the snapshot
+		 * that holds neither the first nor the last scan */
+		if (done > 1 && summary) {
+			if (report_build_summary(&rep, first, prev, &exits, cur, &ro,
+						 c.out.clock_ticks) < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
 			emit(&c, &buf, &rep, KIND_SUMMARY, false);
 		}
+		report_exits_free(&exits);
 	}
 
 	for (int i = 0; i < 3; i++)

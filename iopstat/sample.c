@@ -13,30 +13,51 @@ static int cmp_task(const struct proc_row *a, const struct proc_row *b)
 	return (a->tid > b->tid) - (a->tid < b->tid);
 }
 
+static int cmp_task_v(const void *a, const void *b)
+{
+	return cmp_task(a, b);
+}
+
 static unsigned long long since(unsigned long long now, unsigned long long then)
 {
 	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
 }
 
-static enum sort_key sort_by; /* key_of() reads it */
+static enum sort_key sort_by; /* cmp_rows() reads it */
 
-static unsigned long long key_of(const struct report_row *r)
+static bool rate_sort(enum sort_key k)
 {
+	return k == SORT_READ_RATE || k == SORT_WRITE_RATE;
+}
+
+/* The sort key: exact for every integer key (read + write of two 64-bit
+ * counters needs 65 bits), a double for rates (never converted back to an
+ * integer, which overflowed for rates near 2^64 bytes a second). */
+static void set_key(struct report_row *r)
+{
+	r->key = 0;
+	r->rate_key = 0;
 	switch ((int)sort_by) {
 	case SORT_IO:
-		return r->io[IO_READ_BYTES] + r->io[IO_WRITE_BYTES];
+		r->key = (cli_u128)r->io[IO_READ_BYTES] + r->io[IO_WRITE_BYTES];
+		break;
 	case SORT_DELAY:
-		return r->delay;
+		r->key = r->delay;
+		break;
 	case SORT_PRIO: /* the highest priority first: rt/0 before be/7 before idle */
-		return r->task->prio < 0 ? 0 : 0x10000ULL - (unsigned)r->task->prio;
+		r->key = r->task->prio < 0 ? 0 : 0x10000ULL - (unsigned)r->task->prio;
+		break;
 	case SORT_PID:
-		return 0;
-	case SORT_READ_RATE: /* in milli-bytes per second, to keep fractions apart */
-		return (unsigned long long)((double)r->io[IO_READ_BYTES] / r->seconds * 1000);
+		break;
+	case SORT_READ_RATE:
+		r->rate_key = (double)r->io[IO_READ_BYTES] / r->seconds;
+		break;
 	case SORT_WRITE_RATE:
-		return (unsigned long long)((double)r->io[IO_WRITE_BYTES] / r->seconds * 1000);
+		r->rate_key = (double)r->io[IO_WRITE_BYTES] / r->seconds;
+		break;
 	default:
-		return r->io[sort_by];
+		r->key = r->io[sort_by];
+		break;
 	}
 }
 
@@ -44,8 +65,10 @@ static int cmp_rows(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
 
+	if (rate_sort(sort_by) && x->rate_key != y->rate_key)
+		return x->rate_key > y->rate_key ? -1 : 1; /* descending */
 	if (x->key != y->key)
-		return x->key > y->key ? -1 : 1; /* descending */
+		return x->key > y->key ? -1 : 1;
 	return cmp_task(x->task, y->task);
 }
 
@@ -70,22 +93,70 @@ static struct report_row *add_row(struct report *rep)
 	return &rep->rows[rep->n++];
 }
 
+static void start_report(struct report *rep, const struct proc_snapshot *cur, double seconds)
+{
+	rep->n = 0;
+	rep->snap = cur;
+	rep->seconds = seconds;
+	memset(rep->io, 0, sizeof(rep->io));
+	rep->delay = 0;
+}
+
+/* Keeps the row just added unless --only-active drops it; adds it to the
+ * totals. */
+static void keep_row(struct report *rep, const struct report_options *opt)
+{
+	struct report_row *r = &rep->rows[rep->n - 1];
+
+	if (opt->only_active && !active(r)) {
+		rep->n--;
+		return;
+	}
+	for (int f = 0; f < IO_NFIELDS; f++)
+		rep->io[f] += r->io[f];
+	rep->delay += r->delay;
+}
+
+/* Sorts (rows are in pid order already) and cuts at --top. */
+static void finish_report(struct report *rep, const struct report_options *opt)
+{
+	rep->total_rows = rep->n;
+	if (opt->sort != SORT_PID) {
+		sort_by = opt->sort;
+		for (size_t i = 0; i < rep->n; i++)
+			set_key(&rep->rows[i]);
+		cli_sort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
+	}
+	if (opt->top && rep->n > opt->top)
+		rep->n = opt->top;
+}
+
+/* The task of 'in' (sorted by pid, tid) that is t, the same process (same
+ * start time); NULL if none. */
+static const struct proc_row *find_task(const struct proc_snapshot *in, const struct proc_row *t)
+{
+	const struct proc_row *r = in->n ? bsearch(t, in->rows, in->n, sizeof(*t), cmp_task_v) : NULL;
+
+	return r && r->start == t->start ? r : NULL;
+}
+
+/* Whether t was alive but not seen when 'then' was taken (not readable,
+ * filtered): it has no period to show yet. */
+static bool unseen(const struct proc_row *t, const struct proc_snapshot *then, long clock_ticks)
+{
+	return (double)t->start / (double)clock_ticks < then->uptime;
+}
+
 int report_build(struct report *rep, const struct proc_snapshot *prev,
 		 const struct proc_snapshot *cur, const struct report_options *opt,
 		 long clock_ticks)
 {
 	size_t j = 0;
 
-	rep->n = 0;
-	rep->snap = cur;
-	rep->seconds = prev ? cur->mono - prev->mono : 0;
-	memset(rep->io, 0, sizeof(rep->io));
-	rep->delay = 0;
-
+	start_report(rep, cur, prev ? cur->mono - prev->mono : 0);
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct proc_row *t = &cur->rows[i];
 		const struct proc_row *old = NULL;
-		double started = (double)t->start / (double)clock_ticks; /* seconds after boot */
 
 		if (prev) {
 			/* both are sorted by (pid, tid): a merge */
@@ -94,8 +165,7 @@ int report_build(struct report *rep, const struct proc_snapshot *prev,
 			if (j < prev->n && cmp_task(&prev->rows[j], t) == 0 &&
 			    prev->rows[j].start == t->start)
 				old = &prev->rows[j];
-			/* unseen at the last scan although alive then: no period yet */
-			if (!old && started < prev->uptime)
+			if (!old && unseen(t, prev, clock_ticks))
 				continue;
 		}
 
@@ -110,28 +180,13 @@ int report_build(struct report *rep, const struct proc_snapshot *prev,
 			r->seconds = rep->seconds;
 		} else {
 			/* lifetime: rates over the task's age (at least one tick) */
-			double age = cur->uptime - started;
+			double age = cur->uptime - (double)t->start / (double)clock_ticks;
 			double tick = 1.0 / (double)clock_ticks;
 			r->seconds = age > tick ? age : tick;
 		}
-		if (opt->only_active && !active(r)) {
-			rep->n--;
-			continue;
-		}
-		for (int f = 0; f < IO_NFIELDS; f++)
-			rep->io[f] += r->io[f];
-		rep->delay += r->delay;
+		keep_row(rep, opt);
 	}
-
-	rep->total_rows = rep->n;
-	if (opt->sort != SORT_PID) { /* rows are in pid order already */
-		sort_by = opt->sort;
-		for (size_t i = 0; i < rep->n; i++)
-			rep->rows[i].key = key_of(&rep->rows[i]);
-		cli_sort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
-	}
-	if (opt->top && rep->n > opt->top)
-		rep->n = opt->top;
+	finish_report(rep, opt);
 	return 0;
 }
 
@@ -140,4 +195,130 @@ void report_free(struct report *rep)
 	free(rep->rows);
 	rep->rows = NULL;
 	rep->n = rep->cap = 0;
+}
+
+/* Appends a copy of t, names included, to s, with what it did since 'base'
+ * (NULL: all of it).  0 or -ENOMEM. */
+static int copy_task(struct proc_snapshot *s, const struct proc_snapshot *from,
+		     const struct proc_row *t, const struct proc_row *base)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct proc_row *rows = realloc(s->rows, cap * sizeof(*rows));
+		if (!rows)
+			return -ENOMEM;
+		s->rows = rows;
+		s->cap = cap;
+	}
+	struct proc_row *r = &s->rows[s->n];
+	*r = *t;
+	for (int f = 0; f < IO_NFIELDS; f++)
+		r->io[f] = base ? since(t->io[f], base->io[f]) : t->io[f];
+	r->delay = base ? since(t->delay, base->delay) : t->delay;
+	r->comm = procfs_add_name(s, proc_comm(from, t));
+	if (r->comm == PROC_NO_NAME)
+		return -ENOMEM;
+	if (proc_cmdline(from, t)) {
+		r->cmdline = procfs_add_name(s, proc_cmdline(from, t));
+		if (r->cmdline == PROC_NO_NAME)
+			return -ENOMEM;
+	}
+	s->n++;
+	return 0;
+}
+
+static bool did_io(const struct proc_row *r)
+{
+	for (int f = 0; f < IO_NFIELDS; f++)
+		if (r->io[f])
+			return true;
+	return r->delay != 0;
+}
+
+int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
+		      const struct proc_snapshot *prev, const struct proc_snapshot *cur,
+		      long clock_ticks)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < prev->n; i++) {
+		const struct proc_row *t = &prev->rows[i];
+		while (j < cur->n && cmp_task(&cur->rows[j], t) < 0)
+			j++;
+		if (j < cur->n && cmp_task(&cur->rows[j], t) == 0 && cur->rows[j].start == t->start)
+			continue; /* still there */
+		const struct proc_row *base = find_task(first, t);
+		if (!base && unseen(t, first, clock_ticks))
+			continue; /* no start to count from */
+		if (copy_task(&x->gone, prev, t, base) < 0)
+			return -ENOMEM;
+		struct proc_row *r = &x->gone.rows[x->gone.n - 1];
+		if (!did_io(r) || x->gone.n > RUN_EXITS_MAX) {
+			/* rows only for what did I/O; past the cap, the totals alone */
+			if (did_io(r)) {
+				x->dropped++;
+				for (int f = 0; f < IO_NFIELDS; f++)
+					x->dropped_io[f] += r->io[f];
+				x->dropped_delay += r->delay;
+			}
+			x->gone.n--;
+			x->gone.names_len = r->comm; /* its names were the last added */
+		}
+	}
+	return 0;
+}
+
+int report_build_summary(struct report *rep, const struct proc_snapshot *first,
+			 const struct proc_snapshot *last, const struct run_exits *x,
+			 struct proc_snapshot *work, const struct report_options *opt,
+			 long clock_ticks)
+{
+	size_t j = 0;
+
+	work->n = 0;
+	work->names_len = 0;
+	work->when = last->when;
+	work->mono = last->mono;
+	work->uptime = last->uptime;
+	work->denied = last->denied;
+	for (size_t i = 0; i < last->n; i++) {
+		const struct proc_row *t = &last->rows[i], *base = NULL;
+		while (j < first->n && cmp_task(&first->rows[j], t) < 0)
+			j++;
+		if (j < first->n && cmp_task(&first->rows[j], t) == 0 && first->rows[j].start == t->start)
+			base = &first->rows[j];
+		if (!base && unseen(t, first, clock_ticks))
+			continue;
+		if (copy_task(work, last, t, base) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < x->gone.n; i++)
+		if (copy_task(work, &x->gone, &x->gone.rows[i], NULL) < 0)
+			return -ENOMEM;
+	/* a pid that ended and was reused is two rows: (pid, tid) then start */
+	cli_sort(work->rows, work->n, sizeof(*work->rows), cmp_task_v);
+
+	start_report(rep, work, last->mono - first->mono);
+	for (size_t i = 0; i < work->n; i++) {
+		struct report_row *r = add_row(rep);
+		if (!r)
+			return -ENOMEM;
+		r->task = &work->rows[i];
+		memcpy(r->io, work->rows[i].io, sizeof(r->io));
+		r->delay = work->rows[i].delay;
+		r->seconds = rep->seconds;
+		keep_row(rep, opt);
+	}
+	finish_report(rep, opt);
+	rep->total_rows += x->dropped;
+	for (int f = 0; f < IO_NFIELDS; f++)
+		rep->io[f] += x->dropped_io[f];
+	rep->delay += x->dropped_delay;
+	return 0;
+}
+
+void report_exits_free(struct run_exits *x)
+{
+	procfs_snapshot_free(&x->gone);
+	x->dropped = 0;
 }

@@ -6,6 +6,7 @@
 #define IOPSTAT_SAMPLE_H
 
 #include <stdbool.h>
+#include "buf.h"
 #include "procfs.h"
 
 struct report_row {
@@ -13,15 +14,16 @@ struct report_row {
 	unsigned long long io[IO_NFIELDS]; /* bytes and calls in the period */
 	unsigned long long delay;          /* block I/O delay in the period, ticks */
 	double seconds;                    /* the period's length, for rates */
-	unsigned long long key;            /* what the report is sorted by */
+	cli_u128 key;                      /* what the report is sorted by */
+	double rate_key;                   /* the same, for the rate sort keys */
 };
 
 struct report {
 	struct report_row *rows;
 	size_t n, cap;
 	size_t total_rows;                 /* rows before --top */
-	unsigned long long io[IO_NFIELDS]; /* totals over total_rows */
-	unsigned long long delay;
+	cli_u128 io[IO_NFIELDS];           /* totals over total_rows: exact */
+	cli_u128 delay;
 	double seconds;                    /* the interval; 0 for lifetime totals */
 	const struct proc_snapshot *snap;  /* the newer snapshot */
 };
@@ -60,5 +62,32 @@ int report_build(struct report *rep, const struct proc_snapshot *prev,
 		 long clock_ticks);
 
 void report_free(struct report *rep);
+
+/* The tasks that ended during an interval run, with what each did during
+ * it, for the summary.  Only tasks that did some I/O are kept, at most
+ * RUN_EXITS_MAX of them; past that they count in the totals only. */
+#define RUN_EXITS_MAX 16384
+struct run_exits {
+	struct proc_snapshot gone; /* io and delay: what the task did in the run */
+	size_t dropped;            /* more ended tasks, not kept as rows */
+	cli_u128 dropped_io[IO_NFIELDS], dropped_delay;
+};
+
+/* After each sample: the tasks of 'prev' that 'cur' no longer has ended;
+ * what they did since 'first' (all of it for tasks born after it) is kept.
+ * 0 or -ENOMEM. */
+int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
+		      const struct proc_snapshot *prev, const struct proc_snapshot *cur,
+		      long clock_ticks);
+
+/* The summary of a run from 'first' to 'last': what each task still there
+ * did since 'first', and the tasks that ended (x), built in 'work' (a
+ * snapshot to reuse, holding neither first nor last).  0 or -ENOMEM. */
+int report_build_summary(struct report *rep, const struct proc_snapshot *first,
+			 const struct proc_snapshot *last, const struct run_exits *x,
+			 struct proc_snapshot *work, const struct report_options *opt,
+			 long clock_ticks);
+
+void report_exits_free(struct run_exits *x);
 
 #endif

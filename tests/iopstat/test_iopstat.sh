@@ -118,6 +118,46 @@ assert docs[4]["processes"][0]["read"] == 0, docs[4]
 ' "$out"
 read -r -t 5 line <&$W_FD
 
+##### the summary covers the whole run: a writer that does its megabyte
+##### and exits before the last sample is in it, exactly
+XN="x$run_id io"
+start_writer "$XN"; x=$W; x_fd=$W_FD
+mkfifo "$tmp/reports2"
+"$IOPSTAT" -C "^$XN\$" --format json 0.25 6 >"$tmp/reports2" 2>"$tmp/err" &
+reporter=$!
+exec {rep_fd}<"$tmp/reports2"
+out= n=0 seen=0
+while IFS= read -r -t 60 line <&$rep_fd; do
+  n=$((n + 1))
+  out+="$line"$'\n'
+  if [ "$n" = 1 ]; then # after the first report: the megabyte
+    kill -USR1 "$x"
+    read -r -t 20 ack <&$x_fd
+  elif [ "$seen" = 0 ] && python3 -c '
+import json, sys
+ds = [json.loads(l) for l in sys.argv[1].splitlines()]
+sys.exit(sum(p["write"] for d in ds for p in d["processes"]) != 1048576)' "$out"; then
+    seen=1 # the reports have shown all of it: now the writer ends
+    kill -KILL "$x"
+    wait "$x" 2>/dev/null
+  fi
+done
+exec {rep_fd}<&-
+wait "$reporter"; rc=$?
+out=${out%$'\n'} err=$(cat "$tmp/err")
+no_memory_errors "interval run with an exit" "$rc" "$err"
+check "an exit mid-run: exit 0" [ "$rc" = 0 ] && check "an exit mid-run: it ended before the last sample" [ "$seen" = 1 ]
+check "the summary keeps what an exited process did" python3 -c '
+import json, sys
+docs = [json.loads(l) for l in sys.argv[1].splitlines()]
+assert [d["type"] for d in docs] == ["interval"] * 6 + ["summary"], docs
+assert sum(p["write"] for d in docs[:6] for p in d["processes"]) == 1048576, docs
+s = docs[6]
+assert [p["pid"] for p in s["processes"]] == [int(sys.argv[2])], s
+assert s["processes"][0]["write"] == 1048576 and s["totals"]["write"] == 1048576, s
+assert s["totals"]["processes"] == 1, s
+' "$out" "$x"
+
 ##### threads: the I/O shows in the thread that did it
 start_writer "t$run_id io" thread; t=$W
 run "$IOPSTAT" -t -p "$t" --format csv -o pid,tid,write

@@ -186,6 +186,83 @@ static void empty_snapshot(void **state)
 	report_free(&rep);
 }
 
+/* Sums of 64-bit counters do not wrap: the totals are 128-bit. */
+static void totals_do_not_wrap(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_IO };
+	(void)state;
+	struct proc_row rows[] = { row(1, 0, UINT64_MAX, UINT64_MAX), row(2, 0, UINT64_MAX, 2) };
+	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_true(rep.io[IO_READ_BYTES] == (cli_u128)UINT64_MAX * 2);
+	assert_true(rep.io[IO_WRITE_BYTES] == (cli_u128)UINT64_MAX + 2);
+	/* read + write of pid 1 is more than 2^64: it still sorts first */
+	assert_int_equal(rep.rows[0].task->pid, 1);
+	report_free(&rep);
+}
+
+/* Rates near 2^64 bytes per second sort by their value, without an
+ * overflowing conversion (UBSan reported one). */
+static void huge_rates_sort(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_READ_RATE };
+	(void)state;
+	/* pid 1: 1.8e19 bytes over one tick; pid 2: the same over 1000 s */
+	struct proc_row rows[] = { row(1, 99999, 18000000000000000000ULL, 0),
+				   row(2, 0, 18000000000000000000ULL, 0) };
+	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.rows[0].task->pid, 1);
+	opt.sort = SORT_WRITE_RATE;
+	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 2);
+	report_free(&rep);
+}
+
+/* The summary of an interval run counts the tasks that ended during it, and
+ * what the ones still there did since the first sample. */
+static void summary_keeps_tasks_that_ended(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { .sort = SORT_PID };
+	struct run_exits x = { 0 };
+	struct proc_snapshot work = { 0 };
+	(void)state;
+	/* first: 1 and 2 alive.  middle: 2 gone (wrote 40 more), 3 born and
+	 * wrote 7, 1 wrote 10.  last: 3 gone too, 1 wrote 5 more. */
+	struct proc_row r0[] = { row(1, 0, 100, 100), row(2, 0, 0, 60) };
+	struct proc_row r1[] = { row(1, 0, 100, 110), row(2, 0, 0, 100), row(3, 1050, 0, 7) };
+	struct proc_row r2[] = { row(1, 0, 100, 115) };
+	struct proc_snapshot s0 = snap_of(r0, 2, 10, 1), s1 = snap_of(r1, 3, 11, 2),
+			     s2 = snap_of(r2, 1, 12, 3);
+	/* names: every row's comm at offset 0 of a one-name buffer */
+	char name[] = "x";
+	s0.names = s1.names = s2.names = name;
+	s0.names_len = s1.names_len = s2.names_len = sizeof(name);
+
+	assert_int_equal(report_note_exits(&x, &s0, &s0, &s1, TICKS), 0); /* none ended */
+	assert_int_equal(x.gone.n, 0);
+	assert_int_equal(report_note_exits(&x, &s0, &s1, &s2, TICKS), 0); /* 2 and 3 ended */
+	assert_int_equal(x.gone.n, 2);
+	assert_int_equal(report_build_summary(&rep, &s0, &s2, &x, &work, &opt, TICKS), 0);
+	assert_int_equal(rep.n, 3);
+	assert_int_equal(rep.total_rows, 3);
+	assert_int_equal(rep.rows[0].task->pid, 1);
+	assert_int_equal(rep.rows[0].io[IO_WRITE_BYTES], 15);
+	assert_int_equal(rep.rows[1].task->pid, 2);
+	assert_int_equal(rep.rows[1].io[IO_WRITE_BYTES], 40);
+	assert_int_equal(rep.rows[2].task->pid, 3);
+	assert_int_equal(rep.rows[2].io[IO_WRITE_BYTES], 7);
+	assert_true(rep.io[IO_WRITE_BYTES] == 62);
+	assert_true(rep.seconds == 2);
+	assert_string_equal(proc_comm(rep.snap, rep.rows[1].task), "x");
+	report_free(&rep);
+	report_exits_free(&x);
+	procfs_snapshot_free(&work);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +271,9 @@ int main(void)
 		cmocka_unit_test(order_top_active_and_totals),
 		cmocka_unit_test(rates_sort_by_rate_not_total),
 		cmocka_unit_test(empty_snapshot),
+		cmocka_unit_test(totals_do_not_wrap),
+		cmocka_unit_test(huge_rates_sort),
+		cmocka_unit_test(summary_keeps_tasks_that_ended),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
