@@ -134,29 +134,20 @@ static void __attribute__((noreturn)) list_columns(void)
 	exit(EXIT_SUCCESS);
 }
 
+static const char *column_name(int c)
+{
+	return cols[c].name;
+}
+
 static void set_columns(struct options *o, const char *arg)
 {
-	const char *p = arg;
+	int out[COL_COUNT];
 
-	if (*p == '+')
-		p++; /* add to the columns so far (the default) */
-	else
-		o->nout = 0;
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		int c = 0;
-		while (c < COL_COUNT && (strlen(cols[c].name) != len || strncasecmp(p, cols[c].name, len)))
-			c++;
-		if (c == COL_COUNT)
-			cli_usage_error("unknown column: '%.*s' (see --list-columns)", (int)len, p);
-		if (o->nout == sizeof(o->out) / sizeof(o->out[0]))
-			cli_usage_error("too many columns: '%s'", arg);
-		o->out[o->nout++] = (enum column)c;
-		p = comma ? comma + 1 : p + len;
-	}
-	if (!o->nout)
-		cli_usage_error("no columns in '%s'", arg);
+	for (size_t i = 0; i < o->nout; i++)
+		out[i] = (int)o->out[i];
+	o->nout = cli_parse_columns(arg, true, column_name, COL_COUNT, out, o->nout, COL_COUNT);
+	for (size_t i = 0; i < o->nout; i++)
+		o->out[i] = (enum column)out[i];
 }
 
 enum { OPT_LIST_COLUMNS = 256, OPT_VALUE };

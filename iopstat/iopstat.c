@@ -121,24 +121,18 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static const char *column_name(int c)
+{
+	return output_column_name((enum column)c);
+}
+
 static void set_columns(struct config *c, const char *arg)
 {
-	char *copy = strdup(arg), *save = NULL;
-	size_t n = 0;
+	int cols[COL_COUNT];
+	size_t n = cli_parse_columns(arg, false, column_name, COL_COUNT, cols, 0, COL_COUNT);
 
-	if (!copy)
-		err(EXIT_FAILURE, "cannot allocate memory");
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int col = output_column(tok);
-		if (col < 0)
-			cli_usage_error("unknown column: '%s' (see --list-columns)", tok);
-		if (n == COL_COUNT)
-			cli_usage_error("too many columns: '%s'", arg);
-		c->out.cols[n++] = col;
-	}
-	free(copy);
-	if (!n)
-		cli_usage_error("no columns in '%s'", arg);
+	for (size_t i = 0; i < n; i++)
+		c->out.cols[i] = (enum column)cols[i];
 	c->out.ncols = n;
 }
 

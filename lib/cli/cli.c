@@ -123,6 +123,36 @@ void cli_print_version(void)
 	exit(EXIT_SUCCESS);
 }
 
+size_t cli_parse_columns(const char *arg, bool plus, const char *(*name)(int), int count,
+			 int *out, size_t n, size_t max)
+{
+	const char *p = arg;
+
+	if (plus && *p == '+')
+		p++; /* add to the columns so far (the default) */
+	else
+		n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int c = 0;
+		if (len == 0)
+			cli_usage_error("empty column name in '%s'", arg);
+		while (c < count && (strlen(name(c)) != len || strncasecmp(p, name(c), len)))
+			c++;
+		if (c == count)
+			cli_usage_error("unknown column: '%.*s' (see --list-columns)", (int)len, p);
+		for (size_t i = 0; i < n; i++)
+			if (out[i] == c)
+				cli_usage_error("column '%s' given twice in '%s'", name(c), arg);
+		if (n == max)
+			cli_usage_error("too many columns: '%s'", arg);
+		out[n++] = c;
+		if (!p[len])
+			return n;
+		p += len + 1;
+	}
+}
+
 int cli_parse_user(const char *arg, unsigned *uid)
 {
 	long long v;

@@ -5,6 +5,7 @@
 #ifndef IOP_CLI_H
 #define IOP_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,6 +17,14 @@ int cli_parse_ll(const char *s, long long min, long long max, long long *out);
 /* qsort() that accepts an empty array whose pointer is NULL (qsort itself
  * must never be given NULL, even with n == 0); nothing to do for n < 2. */
 void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
+/* Parses -o's comma-separated column list into out[], which holds n
+ * columns already: replaced, or, for "+LIST" when 'plus' is true, added
+ * to.  Names are matched in any case against name(0 .. count-1).  An empty
+ * item, an unknown name, a column given twice, or more than 'max' columns
+ * is a usage error naming it (exit 1).  Returns the number of columns. */
+size_t cli_parse_columns(const char *arg, bool plus, const char *(*name)(int), int count,
+			 int *out, size_t n, size_t max);
 
 /* A user as a uid (0 .. 2^32-2) or a name; 0, or -EINVAL (not a uid, and
  * no user of that name). */

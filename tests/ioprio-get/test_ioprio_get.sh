@@ -130,7 +130,10 @@ check "gone: the others shown" has "$out" "$c"
 run "$IG" -P "$gone"
 check "-P empty group" [ "$rc" = 1 ] && check "-P empty group message" has "$err" "PGID $gone: no such process group"
 for case in "-p abc|invalid PID argument: 'abc'" "-p 1,,2|invalid PID argument" "-p 0|invalid PID argument: '0'" \
-    "-o NOPE|unknown column: 'NOPE'" "-u no-such-user-ioprio|no such user" "-r -J|one at a time" \
+    "-o NOPE|unknown column: 'NOPE'" "-o PID,,TID|empty column name in 'PID,,TID'" \
+    "-o PID,|empty column name in 'PID,'" "-o ,PID|empty column name in ',PID'" \
+    "-o PID,pid|column 'PID' given twice in 'PID,pid'" "-o +pid|column 'PID' given twice in '+pid'" \
+    "-o +|empty column name in '+'" "-u no-such-user-ioprio|no such user" "-r -J|one at a time" \
     "--bogus|unrecognized option '--bogus'" "-x|invalid option -- 'x'"; do
   args=${case%%|*} msg=${case#*|}
   # shellcheck disable=SC2086

@@ -217,6 +217,9 @@ run "$IOPSTAT" --proc "$tmp/nowhere"
 check "bad --proc" [ "$rc" = 1 ] && check "bad --proc message" has "$err" "cannot open $tmp/nowhere"
 for case in "0|invalid interval: '0'" "-- -1|invalid interval: '-1'" "1x|invalid interval: '1x'" \
     "1 0|invalid count: '0'" "1 2 3|unexpected argument: '3'" "-o nope|unknown column: 'nope'" \
+    "-o pid,,read|empty column name in 'pid,,read'" "-o pid,|empty column name in 'pid,'" \
+    "-o ,pid|empty column name in ',pid'" "-o pid,PID|column 'pid' given twice in 'pid,PID'" \
+    "-o +pid|unknown column: '+pid'" \
     "--format xml|unknown format: 'xml'" "-s bogus|unknown sort key: 'bogus'" \
     "-p abc|invalid PID argument: 'abc'" "-p 1,,2|invalid PID argument" "--top 0|invalid --top argument: '0'" \
     "-C (|invalid regular expression: '('" "--timestamp=week|invalid timestamp format: 'week'" \

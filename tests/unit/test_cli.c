@@ -77,6 +77,23 @@ static void sorts_empty_arrays(void **state)
 	assert_int_equal(v[2], 3);
 }
 
+static const char *name_of(int c)
+{
+	static const char *const names[] = { "PID", "TID", "COMMAND" };
+	return names[c];
+}
+
+static void parses_column_lists(void **state)
+{
+	int out[3] = { 0, 2 };
+	(void)state;
+	assert_int_equal(cli_parse_columns("command,pid", false, name_of, 3, out, 2, 3), 2);
+	assert_int_equal(out[0], 2);
+	assert_int_equal(out[1], 0);
+	assert_int_equal(cli_parse_columns("+Tid", true, name_of, 3, out, 2, 3), 3); /* added */
+	assert_int_equal(out[2], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +101,7 @@ int main(void)
 		cmocka_unit_test(rejects_junk),
 		cmocka_unit_test(rejects_out_of_range_without_wrapping),
 		cmocka_unit_test(sorts_empty_arrays),
+		cmocka_unit_test(parses_column_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
