@@ -96,6 +96,18 @@ static void put_amount(struct cli_buf *b, double v, enum units u, int decimals)
 	}
 }
 
+/* A count for a person, exact: bytes as they are, KiB rounded half up
+ * (integers all the way: 2^53 + 1 prints as itself); -H shows 1.5K. */
+static void put_count(struct cli_buf *b, cli_u128 v, enum units u)
+{
+	if (u == UNITS_HUMAN && v >= 1024)
+		put_amount(b, (double)v, u, 0);
+	else if (u == UNITS_KIB)
+		cli_buf_ratio(b, v, 1024, 0);
+	else
+		cli_buf_u128(b, v);
+}
+
 static void put_time(struct cli_buf *b, double when, enum timestamps ts)
 {
 	if (ts == TS_EPOCH) {
@@ -184,7 +196,7 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 			cli_buf_putc(b, '-'); /* lifetime rates of different ages do not add */
 		break;
 	case COL_IODELAY:
-		cli_buf_fixed(b, (double)(t ? r->delay : rep->delay) / (double)o->clock_ticks, 2);
+		cli_buf_ratio(b, t ? r->delay : rep->delay, (unsigned long long)o->clock_ticks, 2);
 		break;
 	case COL_COMMAND:
 		if (t) {
@@ -196,7 +208,7 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 		}
 		break;
 	default: /* the io counters */
-		put_amount(b, (double)(t ? r->io[cols[c].field] : rep->io[cols[c].field]), o->units, 0);
+		put_count(b, t ? r->io[cols[c].field] : rep->io[cols[c].field], o->units);
 		break;
 	}
 }
@@ -286,7 +298,7 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 		cli_buf_fixed(b, rate(r, cols[c].field), 1);
 		break;
 	case COL_IODELAY:
-		cli_buf_fixed(b, (double)r->delay / (double)o->clock_ticks, 2);
+		cli_buf_ratio(b, r->delay, (unsigned long long)o->clock_ticks, 2);
 		break;
 	default:
 		cli_buf_u64(b, r->io[cols[c].field]);
@@ -352,10 +364,10 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		cli_buf_puts(b, ",\"");
 		cli_buf_puts(b, cols[c].name);
 		cli_buf_puts(b, "\":");
-		cli_buf_u64(b, rep->io[cols[c].field]);
+		cli_buf_u128(b, rep->io[cols[c].field]);
 	}
 	cli_buf_puts(b, ",\"iodelay\":");
-	cli_buf_fixed(b, (double)rep->delay / (double)o->clock_ticks, 2);
+	cli_buf_ratio(b, rep->delay, (unsigned long long)o->clock_ticks, 2);
 	cli_buf_puts(b, "},\"denied\":");
 	cli_buf_u64(b, rep->snap->denied);
 	cli_buf_puts(b, "}\n");
@@ -414,7 +426,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			prom_labels(b, rep, row->task);
 			cli_buf_putc(b, ' ');
 			if (families[f].field < 0)
-				cli_buf_fixed(b, (double)row->delay / (double)o->clock_ticks, 2);
+				cli_buf_ratio(b, row->delay, (unsigned long long)o->clock_ticks, 2);
 			else
 				cli_buf_u64(b, row->io[families[f].field]);
 			cli_buf_putc(b, '\n');

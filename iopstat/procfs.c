@@ -16,159 +16,6 @@
 #include "cli.h"
 #include "libioprio.h"
 
-/* A whole unsigned decimal [p, end); -EINVAL if empty, junk or overflowing. */
-static int parse_ull(const char *p, const char *end, unsigned long long *out)
-{
-	unsigned long long v = 0;
-
-	if (p == end)
-		return -EINVAL;
-	for (; p < end; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (d > 9 || v > (~0ULL - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
-static int parse_int(const char *p, const char *end, int *out)
-{
-	unsigned long long v;
-	int neg = p < end && *p == '-';
-
-	if (parse_ull(p + neg, end, &v) < 0 || v > 2147483647ULL + (unsigned)neg)
-		return -EINVAL;
-	*out = neg ? (int)(0 - v) : (int)v;
-	return 0;
-}
-
-int procfs_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELDS])
-{
-	static const struct {
-		const char *name;
-		size_t len;
-	} names[IO_NFIELDS] = {
-		[IO_RCHAR] = { "rchar", 5 },
-		[IO_WCHAR] = { "wchar", 5 },
-		[IO_SYSCR] = { "syscr", 5 },
-		[IO_SYSCW] = { "syscw", 5 },
-		[IO_READ_BYTES] = { "read_bytes", 10 },
-		[IO_WRITE_BYTES] = { "write_bytes", 11 },
-		[IO_CANCELLED] = { "cancelled_write_bytes", 21 },
-	};
-	const char *p = buf, *end = buf + len;
-	unsigned seen = 0;
-	int expect = 0; /* the kernel writes them in this order: try that one first */
-
-	while (p < end) {
-		const char *colon = p;
-		while (colon < end && *colon != ':' && *colon != '\n')
-			colon++;
-		if (colon + 1 >= end || *colon != ':' || colon[1] != ' ')
-			return -EINVAL;
-		const char *eol = colon + 2;
-		while (eol < end && *eol != '\n')
-			eol++;
-		size_t nlen = (size_t)(colon - p);
-		int f = expect < IO_NFIELDS && names[expect].len == nlen &&
-				!memcmp(p, names[expect].name, nlen) ? expect : -1;
-		for (int i = 0; f < 0 && i < IO_NFIELDS; i++)
-			if (names[i].len == nlen && !memcmp(p, names[i].name, nlen))
-				f = i;
-		if (f >= 0) { /* other names: a newer kernel's, passed over */
-			if ((seen & 1u << f) || parse_ull(colon + 2, eol, &io[f]) < 0)
-				return -EINVAL;
-			seen |= 1u << f;
-			expect = f + 1;
-		}
-		p = eol < end ? eol + 1 : end;
-	}
-	return seen == (1u << IO_NFIELDS) - 1 ? 0 : -EINVAL;
-}
-
-/* The start of the field n blanks on from p, or end.  Most of a stat line
- * is fields iopstat does not read: they are skipped eight bytes at a time,
- * counting the blanks in each word. */
-static const char *skip_fields(const char *p, const char *end, int n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
-
-	while (n > 0 && end - p >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		uint64_t x = w ^ (ones * ' '); /* blank bytes become zero */
-		/* the high bit of each byte that is zero, exactly (no borrows) */
-		uint64_t zero = ~(((x & low7) + low7) | x | low7);
-		int blanks = __builtin_popcountll(zero);
-		if (blanks >= n)
-			break; /* the field starts in this word: go byte by byte */
-		n -= blanks;
-		p += 8;
-	}
-	for (; n > 0 && p < end; p++)
-		if (*p == ' ')
-			n--;
-	return n > 0 ? end : p;
-}
-
-/* The end of the field at p: the next blank, or end. */
-static const char *field_end(const char *p, const char *end)
-{
-	while (p < end && *p != ' ')
-		p++;
-	return p;
-}
-
-int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
-{
-	const char *end = buf + len;
-	const char *open = memchr(buf, '(', len);
-	const char *close = memrchr(buf, ')', len);
-	struct stat_fields f = { .policy = -1 };
-
-	/* the name may hold anything, ')' and newlines included: it ends at the
-	 * last ')' */
-	if (!open || !close || close < open)
-		return -EINVAL;
-	size_t n = (size_t)(close - open - 1);
-	if (n >= sizeof(f.comm))
-		n = sizeof(f.comm) - 1;
-	memcpy(f.comm, open + 1, n);
-	f.comm[n] = '\0';
-
-	if (end - close < 2 || close[1] != ' ')
-		return -EINVAL;
-	if (end[-1] == '\n')
-		end--;
-	/* fields are separated by single blanks; field 3 follows the name */
-	const char *p = skip_fields(close + 2, end, 19 - 3), *e;
-	if (p == end)
-		return -EINVAL; /* too short to hold the start time */
-	e = field_end(p, end);
-	if (parse_int(p, e, &f.nice) < 0 || e == end)
-		return -EINVAL;
-	p = skip_fields(e + 1, end, 22 - 20);
-	e = field_end(p, end);
-	if (p == end || parse_ull(p, e, &f.start) < 0)
-		return -EINVAL;
-	/* policy and delay came later (2.5.x and 2.6.18): optional */
-	if (e < end && (p = skip_fields(e + 1, end, 41 - 23)) < end) {
-		e = field_end(p, end);
-		if (parse_int(p, e, &f.policy) < 0)
-			return -EINVAL;
-		if (end - e > 1) { /* a final blank after field 41 holds no field 42 */
-			p = e + 1;
-			e = field_end(p, end);
-			if (parse_ull(p, e, &f.delay) < 0)
-				return -EINVAL;
-		}
-	}
-	*out = f;
-	return 0;
-}
-
 /* Reads a small file below dirfd in one read() (procfs writes these whole);
  * with st, also fstat()s it.  The length, or -errno. */
 static ssize_t read_small(int dirfd, const char *path, char *buf, size_t size, struct stat *st)
@@ -366,7 +213,7 @@ static int read_threads(int root, const struct scan_options *opt, bool same_ns, 
 	}
 	while (r >= 0 && (e = readdir(d))) {
 		unsigned long long tid;
-		if (parse_ull(e->d_name, e->d_name + strlen(e->d_name), &tid) == 0 && tid > 0 &&
+		if (proc_parse_ull(e->d_name, e->d_name + strlen(e->d_name), &tid) == 0 && tid > 0 &&
 		    tid <= 0x7fffffff)
 			r = read_task(root, opt, same_ns, pid, (int)tid, snap);
 	}
@@ -461,7 +308,7 @@ int procfs_scan(int root, const struct scan_options *opt, struct proc_snapshot *
 	while (r >= 0 && (e = readdir(d))) {
 		unsigned long long pid;
 		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
-		    parse_ull(e->d_name, e->d_name + strlen(e->d_name), &pid) < 0 || pid > 0x7fffffff)
+		    proc_parse_ull(e->d_name, e->d_name + strlen(e->d_name), &pid) < 0 || pid > 0x7fffffff)
 			continue;
 		if ((int)pid < last)
 			sorted = false;
@@ -519,7 +366,7 @@ int procfs_tgid(int root, int id)
 		return -EINVAL;
 	line += 7;
 	int tgid;
-	if (parse_int(line, line + strcspn(line, "\n"), &tgid) < 0 || tgid <= 0)
+	if (proc_parse_int(line, line + strcspn(line, "\n"), &tgid) < 0 || tgid <= 0)
 		return -EINVAL;
 	return tgid;
 }

@@ -1,6 +1,5 @@
 /*
- * iopstat's /proc reader: the parsers of /proc/<pid>/io and /proc/<pid>/stat
- * (pure functions over a buffer, fuzzed), and a scanner that reads every
+ * iopstat's /proc reader: a scanner that reads every
  * process (or thread) under a procfs root given as a directory fd, so tests
  * can point it at fixture trees and containers at a host's /proc.
  */
@@ -12,30 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The counters of /proc/<pid>/io, in the kernel's order. */
-enum io_field {
-	IO_RCHAR,
-	IO_WCHAR,
-	IO_SYSCR,
-	IO_SYSCW,
-	IO_READ_BYTES,
-	IO_WRITE_BYTES,
-	IO_CANCELLED,
-	IO_NFIELDS
-};
-
-/* What iopstat needs from /proc/<pid>/stat. */
-struct stat_fields {
-	char comm[64];                 /* between the first '(' and the last ')' */
-	int nice;                      /* field 19 */
-	unsigned long long start;      /* field 22: start time, clock ticks after boot */
-	int policy;                    /* field 41, -1 if the kernel has no such field */
-	unsigned long long delay;      /* field 42: block I/O delay, clock ticks */
-};
-
-/* 0, or -EINVAL when the text is not what the kernel writes. */
-int procfs_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELDS]);
-int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out);
+#include "procparse.h"
 
 /* One process (tid 0) or one thread.  Kept small: a run holds three
  * snapshots of every process, and iopstat's memory goal is 4 MiB. */

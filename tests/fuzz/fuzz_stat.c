@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procfs.h"
+#include "procparse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,10 +68,12 @@ static int reference(const char *buf, size_t len, struct stat_fields *out)
 			e = end;
 		long long sv;
 		unsigned long long uv;
-		if (field == 19 || field == 41) {
+		if (field == 5 || field == 19 || field == 41) {
 			if (ref_number(p, e, 1, &sv, &uv))
 				return -1;
-			if (field == 19)
+			if (field == 5)
+				f.pgrp = (int)sv;
+			else if (field == 19)
 				f.nice = (int)sv;
 			else
 				f.policy = (int)sv;
@@ -110,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (got == 0) {
 		if (memchr(f.comm, '\0', sizeof(f.comm)) == NULL || strcmp(f.comm, r.comm) != 0 ||
-		    f.nice != r.nice || f.start != r.start || f.policy != r.policy || f.delay != r.delay)
+		    f.pgrp != r.pgrp || f.nice != r.nice || f.start != r.start || f.policy != r.policy || f.delay != r.delay)
 			abort();
 	}
 	free(buf);

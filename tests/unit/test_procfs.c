@@ -89,7 +89,7 @@ static const char *stat_text(int pid, const char *comm, int nice, unsigned long 
 	static char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%d (%s) S", pid, comm);
 	for (int field = 4; field <= 52; field++) {
-		long long v = field == 19 ? nice : field == 22 ? (long long)start
+		long long v = field == 5 ? pid + 1000 : field == 19 ? nice : field == 22 ? (long long)start
 			    : field == 41 ? policy : field == 42 ? (long long)delay : 0;
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " %lld", v);
 	}
@@ -180,6 +180,7 @@ static void parse_stat(void **state)
 	const char *s = stat_text(42, "cron", -5, 123456, 5, 77);
 	assert_int_equal(procfs_parse_stat(s, strlen(s), &f), 0);
 	assert_string_equal(f.comm, "cron");
+	assert_int_equal(f.pgrp, 1042); /* field 5 */
 	assert_int_equal(f.nice, -5);
 	assert_int_equal(f.start, 123456);
 	assert_int_equal(f.policy, 5);
