@@ -17,13 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
 #include "devices.h"
 #include "libioprio.h"
+#include "procparse.h"
 
 #ifndef SCHED_BATCH
 #define SCHED_BATCH 3
@@ -82,6 +82,7 @@ struct options {
 	bool by_user, all, all_tasks, quiet, raw, json, value_only, header;
 	unsigned uid;
 	const char *user_arg;
+	const char *proc_dir;
 	enum column out[COL_COUNT * 2];
 	size_t nout;
 };
@@ -103,6 +104,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " -u, --user <user>        every process of this user (name or uid)\n"
 	       " -A, --all                every process\n"
 	       " -a, --all-tasks          every thread of each process, a row each\n"
+	       "     --proc <dir>         read the processes from this procfs (default /proc)\n"
 	       "\n"
 	       "Output:\n"
 	       " -o, --output <list>      columns to show (+<list> adds to the default)\n"
@@ -151,7 +153,7 @@ static void set_columns(struct options *o, const char *arg)
 }
 
 enum { OPT_LIST_COLUMNS = 256, OPT_VALUE };
-enum { OPT_DEVICES = 300, OPT_SYS };
+enum { OPT_DEVICES = 300, OPT_SYS, OPT_PROC };
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
@@ -170,6 +172,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "devices", no_argument, NULL, OPT_DEVICES },
 		{ "sys", required_argument, NULL, OPT_SYS },
+		{ "proc", required_argument, NULL, OPT_PROC },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -228,6 +231,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case OPT_SYS:
 			sys = optarg;
 			break;
+		case OPT_PROC:
+			o->proc_dir = optarg;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -256,6 +262,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 /* --- reading tasks ---------------------------------------------------------- */
 
+/* Why a task could not be read.  EINVAL: read, but not what the kernel
+ * writes (a --proc tree). */
+static const char *task_error(int error)
+{
+	return error == EINVAL ? "its stat file cannot be parsed" : strerror(error);
+}
+
 /* Reports a task that could not be read, or counts it with --quiet. */
 static void passed_over(const struct options *o, int pid, int tid, int error)
 {
@@ -264,12 +277,18 @@ static void passed_over(const struct options *o, int pid, int tid, int error)
 		return;
 	}
 	if (tid && tid != pid)
-		warnx("TID %d of PID %d: %s", tid, pid, strerror(error));
+		warnx("TID %d of PID %d: %s", tid, pid, task_error(error));
 	else
-		warnx("PID %d: %s", pid, strerror(error));
+		warnx("PID %d: %s", pid, task_error(error));
 }
 
-/* A small /proc file of the task, NUL-terminated; its length or -errno. */
+/* The procfs read (--proc, default /proc), and whether it is the one of our
+ * own pid namespace: only then are its pids ours to ask the kernel about. */
+static int proc_root = -1;
+static bool proc_own;
+
+/* A small file of the task under the procfs root, NUL-terminated; its
+ * length or -errno.  O_NONBLOCK: a FIFO in a --proc tree is never waited on. */
 static ssize_t read_task_file(int pid, int tid, const char *name, char *buf, size_t size)
 {
 	char path[96];
@@ -277,10 +296,10 @@ static ssize_t read_task_file(int pid, int tid, const char *name, char *buf, siz
 	ssize_t n;
 
 	if (tid)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", pid, tid, name);
+		snprintf(path, sizeof(path), "%d/task/%d/%s", pid, tid, name);
 	else
-		snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "%d/%s", pid, name);
+	fd = openat(proc_root, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	n = read(fd, buf, size - 1);
@@ -316,36 +335,44 @@ static int real_uid(int pid, unsigned *uid)
 	return 0;
 }
 
-/* One task of a process whose real uid is known into a row: 0, or -errno
- * (gone, not allowed). */
-static int read_row(int pid, int tid, unsigned uid, struct row *r)
+/* The stat file of a task, parsed: 0 or -errno. */
+static int read_stat(int pid, int tid, struct stat_fields *sf)
 {
-	int set, eff, policy;
-	ssize_t n;
+	char buf[1024];
+	ssize_t n = read_task_file(pid, tid, "stat", buf, sizeof(buf));
 
-	r->pid = pid;
-	r->tid = tid ? tid : pid;
-	n = read_task_file(pid, tid, "comm", r->comm, sizeof(r->comm));
 	if (n < 0)
 		return (int)n;
-	if (n > 0 && r->comm[n - 1] == '\n')
-		r->comm[n - 1] = '\0';
+	return procfs_parse_stat(buf, (size_t)n, sf) < 0 ? -EINVAL : 0;
+}
+
+/* One task of a process whose real uid is known into a row: 0, or -errno
+ * (gone, not allowed).  Name, nice and policy come from the task's stat;
+ * the priority set from the kernel, and only for a procfs of our own pid
+ * namespace: in another one (--proc) the set and effective priorities are
+ * unknown (-1), as no file in /proc holds them. */
+static int read_row(int pid, int tid, unsigned uid, struct row *r)
+{
+	struct stat_fields sf;
+	int e = read_stat(pid, tid, &sf);
+
+	if (e < 0)
+		return e;
+	r->pid = pid;
+	r->tid = tid ? tid : pid;
 	r->uid = uid;
-	/* the three inputs of the effective priority, each read once */
-	set = iop_get(IOP_WHO_PROCESS, r->tid);
+	memcpy(r->comm, sf.comm, sizeof(r->comm));
+	r->nice = sf.nice;
+	r->policy = sf.policy < 0 ? 0 : sf.policy; /* before 2.5.x: other */
+	r->value = r->evalue = -1;
+	if (!proc_own)
+		return 0;
+	int set = iop_get(IOP_WHO_PROCESS, r->tid);
 	if (set < 0)
 		return set;
-	errno = 0;
-	r->nice = getpriority(PRIO_PROCESS, (id_t)r->tid);
-	if (r->nice == -1 && errno)
-		return -errno;
-	policy = sched_getscheduler(r->tid);
-	if (policy < 0)
-		return -errno;
-	eff = iop_effective_value(set, r->nice, policy);
+	int eff = iop_effective_value(set, r->nice, r->policy);
 	if (eff < 0)
 		return eff;
-	r->policy = policy & ~0x40000000; /* SCHED_RESET_ON_FORK */
 	r->value = set;
 	r->evalue = eff;
 	return 0;
@@ -388,11 +415,16 @@ static int add_process(const struct options *o, struct rows *rows, int pid, cons
 		return r;
 	}
 	char path[48];
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	DIR *d = opendir(path);
+	snprintf(path, sizeof(path), "%d/task", pid);
+	int fd = openat(proc_root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
-	if (!d)
-		return errno == ENOENT ? -ESRCH : -errno;
+	if (!d) {
+		int error = errno;
+		if (fd >= 0)
+			close(fd);
+		return error == ENOENT ? -ESRCH : -error;
+	}
 	size_t before = rows->n;
 	while ((e = readdir(d))) {
 		int tid = parse_id(e->d_name);
@@ -411,20 +443,22 @@ static int add_process(const struct options *o, struct rows *rows, int pid, cons
 /* Every process, for -A, -P and -u: those that vanish are passed over. */
 static void add_matching(const struct options *o, struct rows *rows, size_t *pgid_hits)
 {
-	DIR *d = opendir("/proc");
+	int fd = openat(proc_root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 
 	if (!d)
-		err(EXIT_FAILURE, "cannot read /proc");
+		err(EXIT_FAILURE, "cannot read %s", o->proc_dir);
 	while ((e = readdir(d))) {
 		int pid = parse_id(e->d_name);
 		bool want = o->all;
 		unsigned uid;
 		bool have_uid = false;
+		struct stat_fields sf;
 		if (!pid)
 			continue;
-		if (!want && o->npgids) {
-			pid_t g = getpgid(pid);
+		if (!want && o->npgids && read_stat(pid, 0, &sf) == 0) {
+			int g = sf.pgrp; /* as getpgid() has it, for any procfs */
 			for (size_t i = 0; g > 0 && i < o->npgids; i++)
 				if (o->pgids[i] == g) {
 					want = true;
@@ -476,12 +510,22 @@ static const char *policy_name(int policy)
 	}
 }
 
-/* A cell's text (numbers as digits), or NULL for "no value" (JSON null). */
+/* A cell's text (numbers as digits), or NULL for "no value": "-" in a
+ * table, null in JSON. */
 static const char *cell(const struct row *r, enum column c, char *buf, size_t size)
 {
 	struct iop_prio set = { 0 }, eff = { 0 };
 	const char *s;
 
+	if (r->value < 0) { /* another namespace's procfs: no priority to tell */
+		switch (c) {
+		case COL_CLASS: case COL_LEVEL: case COL_HINT: case COL_PRIO: case COL_ECLASS:
+		case COL_ELEVEL: case COL_EPRIO: case COL_VALUE: case COL_EVALUE:
+			return NULL;
+		default:
+			break;
+		}
+	}
 	iop_decode(r->value, &set);
 	iop_decode(r->evalue, &eff);
 	switch (c) {
@@ -532,6 +576,11 @@ static const char *cell(const struct row *r, enum column c, char *buf, size_t si
 	return buf;
 }
 
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
 /* Escaped for a table line, or for a raw one (blanks too: fields split on
  * blanks). */
 static void put_text(struct cli_buf *b, const char *s, bool raw)
@@ -553,7 +602,7 @@ static void print_table(const struct options *o, const struct rows *rows, struct
 		width[i] = o->header ? strlen(cols[o->out[i]].name) : 0;
 		for (size_t r = 0; r < rows->n; r++) {
 			t.len = 0;
-			put_text(&t, cell(&rows->v[r], o->out[i], buf, sizeof(buf)), false);
+			put_text(&t, or_dash(cell(&rows->v[r], o->out[i], buf, sizeof(buf))), false);
 			if (t.len > width[i])
 				width[i] = t.len;
 		}
@@ -561,7 +610,7 @@ static void print_table(const struct options *o, const struct rows *rows, struct
 	for (size_t r = o->header ? 0 : 1; r <= rows->n; r++) {
 		for (size_t i = 0; i < o->nout; i++) {
 			enum column c = o->out[i];
-			const char *s = r == 0 ? cols[c].name : cell(&rows->v[r - 1], c, buf, sizeof(buf));
+			const char *s = r == 0 ? cols[c].name : or_dash(cell(&rows->v[r - 1], c, buf, sizeof(buf)));
 			bool last = i + 1 == o->nout;
 			size_t pad;
 			t.len = 0;
@@ -598,7 +647,9 @@ static void print_json(const struct options *o, const struct rows *rows, struct 
 			cli_buf_puts(b, key);
 			cli_buf_puts(b, "\": ");
 			const char *s = cell(&rows->v[r], c, buf, sizeof(buf));
-			if (cols[c].number)
+			if (!s)
+				cli_buf_puts(b, "null");
+			else if (cols[c].number)
 				cli_buf_puts(b, s);
 			else
 				cli_buf_json(b, s);
@@ -616,13 +667,21 @@ int main(int argc, char **argv)
 	int status = EXIT_SUCCESS;
 
 	cli_close_stdout_at_exit();
+	o.proc_dir = "/proc";
 	parse_args(argc, argv, &o);
+	proc_root = open(o.proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc_root < 0)
+		err(EXIT_FAILURE, "cannot open %s", o.proc_dir);
+	proc_own = proc_root_is_own(proc_root);
+	if (!proc_own && !o.npids && !o.all && !o.npgids && !o.by_user)
+		cli_usage_error("%s is not this pid namespace's procfs: name the processes "
+				"(-p, -P, -u or -A)", o.proc_dir);
 
 	/* explicitly named targets: each failure is an error */
 	for (size_t i = 0; i < o.npids; i++) {
 		int r = add_process(&o, &rows, o.pids[i], NULL);
 		if (r < 0) {
-			warnx("PID %d: %s", o.pids[i], strerror(-r));
+			warnx("PID %d: %s", o.pids[i], task_error(-r));
 			status = EXIT_FAILURE;
 		}
 	}
@@ -662,7 +721,10 @@ int main(int argc, char **argv)
 
 	if (o.value_only) {
 		for (size_t i = 0; i < rows.n; i++) {
-			cli_buf_u64(&out, (unsigned)rows.v[i].value);
+			if (rows.v[i].value < 0) /* unknown: another namespace's procfs */
+				cli_buf_putc(&out, '-');
+			else
+				cli_buf_u64(&out, (unsigned)rows.v[i].value);
 			cli_buf_putc(&out, '\n');
 		}
 	} else if (o.json) {

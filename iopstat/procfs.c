@@ -237,20 +237,6 @@ static int read_pid(int root, const struct scan_options *opt, bool same_ns, int 
 	return r < 0 ? r : 0;
 }
 
-/* Is this procfs the one of our own pid namespace?  Only then may its pids
- * be handed to ioprio_get(). */
-static bool same_namespace(int root)
-{
-	char link[32], want[32];
-	ssize_t n = readlinkat(root, "self", link, sizeof(link) - 1);
-
-	if (n <= 0)
-		return false;
-	link[n] = '\0';
-	snprintf(want, sizeof(want), "%d", (int)getpid());
-	return strcmp(link, want) == 0;
-}
-
 static double now(clockid_t clock)
 {
 	struct timespec ts;
@@ -272,7 +258,7 @@ int procfs_scan(int root, const struct scan_options *opt, struct proc_snapshot *
 {
 	char buf[128];
 	ssize_t n;
-	bool same_ns = same_namespace(root);
+	bool same_ns = proc_root_is_own(root);
 	int r = 0;
 
 	snap->n = 0;

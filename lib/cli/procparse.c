@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A whole unsigned decimal [p, end); -EINVAL if empty, junk or overflowing. */
 int proc_parse_ull(const char *p, const char *end, unsigned long long *out)
@@ -166,4 +168,16 @@ int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
 	}
 	*out = f;
 	return 0;
+}
+
+bool proc_root_is_own(int root)
+{
+	char link[32], want[32];
+	ssize_t n = readlinkat(root, "self", link, sizeof(link) - 1);
+
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	snprintf(want, sizeof(want), "%d", (int)getpid());
+	return strcmp(link, want) == 0;
 }

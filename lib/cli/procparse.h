@@ -6,6 +6,7 @@
 #ifndef IOP_CLI_PROCPARSE_H
 #define IOP_CLI_PROCPARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The counters of /proc/<pid>/io, in the kernel's order. */
@@ -38,5 +39,10 @@ int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out);
  * 0, or -EINVAL if empty, junk or out of range. */
 int proc_parse_ull(const char *p, const char *end, unsigned long long *out);
 int proc_parse_int(const char *p, const char *end, int *out);
+
+/* Whether the procfs open at root_fd is the one of the caller's own pid
+ * namespace (its "self" is our pid): only then are its pids ours to hand to
+ * ioprio_get() and friends. */
+bool proc_root_is_own(int root_fd);
 
 #endif
