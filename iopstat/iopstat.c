@@ -439,12 +439,27 @@ static int missing_pids(const struct config *c, int root, const struct proc_snap
 			j++;
 		if (j < s->n && s->rows[j].pid == c->pids[i])
 			continue;
-		char name[16];
+		/* why: read its io again (access is checked at read, not open) */
+		char name[32], buf[512];
 		snprintf(name, sizeof(name), "%d", c->pids[i]);
-		if (faccessat(root, name, F_OK, 0) == 0)
-			warnx("PID %d: I/O counters not readable (permission denied)", c->pids[i]);
-		else
+		if (faccessat(root, name, F_OK, 0) != 0) {
 			warnx("PID %d: no such process", c->pids[i]);
+		} else {
+			snprintf(name, sizeof(name), "%d/io", c->pids[i]);
+			int fd = openat(root, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+			int e = fd < 0 ? errno : read(fd, buf, sizeof(buf)) < 0 ? errno : 0;
+			if (fd >= 0)
+				close(fd);
+			if (e == EACCES || e == EPERM)
+				warnx("PID %d: I/O counters not readable (permission denied)", c->pids[i]);
+			else if (e == ENOENT)
+				warnx("PID %d: no I/O counters (the kernel keeps none for it)", c->pids[i]);
+			else if (e)
+				warnx("PID %d: I/O counters not readable (%s)", c->pids[i], strerror(e));
+			else
+				warnx("PID %d: not readable (its stat or io is not what the kernel writes)",
+				      c->pids[i]);
+		}
 		missing++;
 	}
 	return missing;
