@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Golden-file tests: iopstat and ioprio-get on a fixture /proc tree
+# (tests/fixtures/proc-golden), each case of tests/golden/cases compared
+# with tests/expected/NAME: stdout, stderr and exit status.  What cannot be
+# fixed is masked and said so: the wall-clock time of a scan (JSON
+# "timestamp" and "time", iopstat_scan_timestamp_seconds, -T epoch), and the
+# fixture's temporary path.  The fixture's processes are owned as its
+# "owners" file says (iopstat's USER is the owner of /proc/PID), which needs
+# root: elsewhere the test skips.
+#   usage: run-golden.sh [--update] SOURCE_DIR IOPSTAT IOPRIO_GET
+update=
+[ "${1-}" = --update ] && { update=1; shift; }
+src=$1 IOPSTAT=$2 IG=$3
+. "$src/tests/lib.sh"
+expected=$src/tests/expected
+fixture=$src/tests/fixtures/proc-golden
+
+if ! is_root; then
+  echo "SKIP: the fixture's owners need root (chown); CI runs as root"
+  [ -z "${CI:-}" ] || exit 1
+  exit 77
+fi
+proc=$tmp/proc
+cp -r "$fixture" "$proc"
+while read -r pid uid; do chown -R "$uid:$uid" "$proc/$pid"; done <"$fixture/owners"
+
+# the wall clock, and where the fixture was copied to
+mask() {
+  sed -E -e 's/"timestamp":[0-9]+\.[0-9]{3}/"timestamp":@TS@/g' \
+         -e 's/"time":"[^"]*"/"time":"@TIME@"/g' \
+         -e 's/^(iopstat_scan_timestamp_seconds) [0-9.]+$/\1 @TS@/' \
+         -e 's/^[0-9]{10}\.[0-9]{3},/@TS@,/' \
+         -e "s#$proc#@PROC@#g"
+}
+
+mkdir -p "$tmp/actual"
+[ -n "$update" ] && mkdir -p "$expected"
+while read -r name tool args; do
+  case $name in ''|'#'*) continue ;; esac
+  case $tool in iopstat) bin=$IOPSTAT ;; ioprio-get) bin=$IG ;; *) bad "$name: unknown tool $tool"; continue ;; esac
+  # shellcheck disable=SC2086 # the case's words, as written
+  run env TZ=UTC LC_ALL=C "$bin" --proc "$proc" $args
+  {
+    echo "\$ $tool $args"
+    printf '%s\n' "$out"
+    echo "[stderr]"
+    printf '%s\n' "$err"
+    echo "[exit $rc]"
+  } | mask >"$tmp/actual/$name"
+  if [ -n "$update" ]; then
+    cp "$tmp/actual/$name" "$expected/$name"
+    ok
+  elif [ ! -f "$expected/$name" ]; then
+    bad "$name: no tests/expected/$name (scripts/update-expected.sh makes it)"
+  elif diff -u "$expected/$name" "$tmp/actual/$name" >"$tmp/diff"; then
+    ok
+  else
+    bad "$name differs from tests/expected/$name:"
+    cat "$tmp/diff"
+  fi
+done <"$src/tests/golden/cases"
+
+finish golden
