@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * iopstat benchmark.  Starts N idle processes of its own, then runs, side by
  * side and several times each, the floor (floor.c: open/read/close io and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Do I/O priorities take effect?  On a loop device of our own (direct I/O
 # over a file on a real disk) two O_DIRECT readers start together, each
 # given its class by our ionice, under bfq, mq-deadline and none in turn

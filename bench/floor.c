@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The benchmark's floor: the least any per-process I/O reporter must do.
  * For every process in /proc it opens, reads and closes /proc/PID/io and

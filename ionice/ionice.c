@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ionice: show or set the I/O scheduling class and priority of processes,
  * process groups, users, or of a command to run.  Option-, output- and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ioprio-get --devices: each block device, its active I/O scheduler and
  * what that scheduler honours, so one can tell whether setting a priority

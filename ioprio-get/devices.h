@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ioprio-get --devices: the block devices, their schedulers, and what
  * those honour. */
 #ifndef IOPRIO_GET_DEVICES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ioprio-get: whose I/O priority is what, the effective one included (what
  * the kernel really uses for class none: the class from the scheduling

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iopstat's output formats.  See output.h. */
 #define _GNU_SOURCE
 #include "output.h"

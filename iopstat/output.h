@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iopstat's output: columns and the four formats. */
 #ifndef IOPSTAT_OUTPUT_H
 #define IOPSTAT_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iopstat's /proc reader.  See procfs.h. */
 #define _GNU_SOURCE
 #include "procfs.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * iopstat's /proc reader: a scanner that reads every
  * process (or thread) under a procfs root given as a directory fd, so tests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iopstat's sampler.  See sample.h. */
 #include "sample.h"
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * iopstat's sampler: turns snapshots into the rows of one report, either
  * lifetime totals (one snapshot) or the change between two snapshots.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what the full test run needs and a fresh Debian machine lacks:
 # cmocka (unit tests), valgrind, nss_wrapper (a fake user for ionice -u NAME
 # tests, so no real account is touched), clang with libFuzzer (fuzz targets), and the i686/powerpc/aarch64/armhf cross

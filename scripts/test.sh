@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The full test run, as README.md shows it and as CI runs it: install what is
 # missing (when root), configure with warnings as errors, build, and run every
 # test (unit, e2e on the real kernel, cross-architecture under qemu-user,

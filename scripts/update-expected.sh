@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Regenerates tests/expected/* from the golden cases (tests/golden/cases),
 # for review: read `git diff tests/expected` before committing it.  Builds
 # first; needs root, as the golden test does.

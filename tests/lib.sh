@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the end-to-end test scripts (sourced, not run).  Tests act only
 # on processes they started: each child in a session of its own, ended by
 # pid at exit.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the project with AddressSanitizer + UndefinedBehaviorSanitizer in a
 # build directory of its own and runs the unit, e2e and native arch tests there.
 # A report ends the program with exit status 86, never 1: the e2e scripts

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs a test script with a tool replaced by a wrapper that runs it under
 # valgrind: any memory error or leak makes that call exit 99, and prints
 # only errors (a "possibly lost" block of a run ended by a signal is none),

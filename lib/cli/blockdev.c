@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Block devices and their I/O schedulers, from <sysfs>/block/<dev>/queue/
  * scheduler: "mq-deadline kyber [bfq] none", the active one in brackets; a

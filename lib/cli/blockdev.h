@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Block devices and their I/O schedulers, read from sysfs: which scheduler
  * is active on each device and whether it honours I/O priorities (only BFQ

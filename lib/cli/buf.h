@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A growable byte buffer for building output lines, and the escapers of the
  * output formats: text for terminals, JSON (RFC 8259), CSV (RFC 4180) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal helpers shared by the command-line tools: strict number parsing
  * and safe closing of stdout.  A static library, never installed.

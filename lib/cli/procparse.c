@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Parsers of /proc/<pid>/io and /proc/<pid>/stat: pure functions over a
  * buffer (fuzzed), shared by the tools.  See procparse.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Parsers of /proc/<pid>/io and /proc/<pid>/stat, shared by the tools: pure
  * functions over a buffer (fuzzed), strict about what the kernel writes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to libioprio and its tests: never installed, never exported. */
 #ifndef IOP_INTERNAL_H
 #define IOP_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libioprio: encoding, names, the nice and policy mappings, effective priority. */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The only place that makes the ioprio system calls. */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Private: the ioprio_set/ioprio_get system call numbers.
  *

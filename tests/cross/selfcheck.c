@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Architecture self-check for libioprio, built for the host and cross-built
  * for other architectures (run there under qemu-user).  It proves that the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A loop device of our own over a file on a real disk, for watching I/O
 # schedulers honour priorities (sourced by tests/e2e/test_bfq.sh and
 # bench/bfq.sh).  The loop device runs with direct I/O on its backing file,

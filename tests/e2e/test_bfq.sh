@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Proof on a real scheduler: on a loop device of our own (direct I/O over a
 # file on a real disk) with BFQ, an idle reader competing with a
 # best-effort level 0 reader takes clearly longer, and two readers of equal

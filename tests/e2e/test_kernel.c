@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * End-to-end tests of libioprio on the real kernel, through the shared
  * library.  Priorities are changed only on processes this test started: its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the /proc/<pid>/io parser.  It must never read out of
  * bounds, and what it accepts must hold all seven counters. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the /proc/<pid>/stat parser, whose command name may hold
  * spaces, parentheses and newlines.  Differential: the parser (which skips
  * fields eight bytes at a time) must agree with the plain reference below,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A driver for the fuzz targets where libFuzzer is missing: runs each file
  * given (the seed corpus) once, and a fixed number of cheap mutations of it
  * (every prefix, and byte flips), so the targets build and run anywhere. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the fuzz targets with libFuzzer + ASan + UBSan (clang) and runs each
 # for a bounded time on a copy of its seed corpus.  Without libFuzzer, builds
 # them with a replay driver under ASan + UBSan instead.

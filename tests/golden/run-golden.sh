@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Golden-file tests: iopstat and ioprio-get on a fixture /proc tree
 # (tests/fixtures/proc-golden), each case of tests/golden/cases compared
 # with tests/expected/NAME: stdout, stderr and exit status.  What cannot be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test helper: reads a region of a file or block device with O_DIRECT (the
  * page cache cannot serve it) and reports how long that took.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helper: prints raw ioprio values as the kernel returns them, one a
  * line: for each tid given, ioprio_get(IOPRIO_WHO_PROCESS, tid); after -g,
  * for each process group, ioprio_get(IOPRIO_WHO_PGRP, pgid) (which since

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helper: a process with N threads (argument, default 4) that waits
  * until killed, named NAME when given (prctl).  It prints "ready" on
  * stdout once every thread runs. */

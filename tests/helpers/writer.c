@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test helper: does a known amount of storage I/O, then waits.
  *   writer DIR BYTES NAME [thread]

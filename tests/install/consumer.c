@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program outside the project using the installed libioprio.  It includes
  * the kernel's <linux/ioprio.h> too: the two headers must not clash. */
 #include <linux/ioprio.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # End-to-end tests of ionice: the real binary on the real kernel, acting only
 # on processes this script started (each in a session of its own, ended by
 # pid), or on children switched to a uid no account and no process uses.

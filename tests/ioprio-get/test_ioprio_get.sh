@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # End-to-end tests of ioprio-get on children this script started (each in a
 # session of its own, ended by pid).  The effective priority is checked
 # against the kernel itself: since Linux 6.0, ioprio_get(IOPRIO_WHO_PGRP)

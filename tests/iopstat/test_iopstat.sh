@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # End-to-end tests of iopstat: the real binary on the real /proc, against
 # writer children this script started (each in its own session, ended by
 # pid) that do an exact amount of O_DIRECT I/O.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # End-to-end tests of what iopstat's output must never do: replace what is
 # not a regular file, leave a temporary file behind, write onto a
 # descriptor it did not mean, block on a --proc tree, or report a write

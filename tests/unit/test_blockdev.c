@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the block-device reader (lib/cli/blockdev.c) on fixture
  * sysfs trees under tests/fixtures/sys-*. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the libioprio functions that make system calls.  The shim
  * (iopriv_sys_get/set) and the libc calls used for the effective priority are

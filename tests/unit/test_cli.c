@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the command-line helpers: strict number parsing. */
 #include <errno.h>
 #include <limits.h>

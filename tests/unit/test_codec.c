@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of libioprio's pure functions: encoding, names, mappings. */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the output escapers and of iopstat's four formats, on a
  * report built by hand with hostile command names. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of iopstat's /proc reader: the io and stat parsers, and scans of
  * fixture procfs trees built in a temporary directory.  read() and openat()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of iopstat's sampler: lifetime rates, pairing of two snapshots
  * by (pid, tid, start time), resets, new and unseen tasks, order and totals. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the system call shim: libc's syscall() is replaced with
  * -Wl,--wrap, so the test sees the number and arguments the library passes.
