@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * iopstat: per-process I/O from /proc/<pid>/io, for scripts, cron jobs, logs
  * and Prometheus.  One snapshot of lifetime totals, or INTERVAL [COUNT]
@@ -9,7 +10,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#ifdef __GLIBC__
 #include <malloc.h>
+#endif
 #include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -489,7 +492,9 @@ int main(int argc, char **argv)
 	/* Large arrays in their own mappings: they grow by mremap() without a
 	 * copy, and glibc does not raise the threshold behind our back (a copy
 	 * while growing doubles the peak memory, and the goal is 4 MiB). */
+#ifdef __GLIBC__
 	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+#endif
 	c.out.header = true;
 	c.out.clock_ticks = procfs_clock_ticks();
 	cli_close_stdout_at_exit();

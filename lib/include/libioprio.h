@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libioprio: Linux I/O scheduling priority (ioprio_get/ioprio_set) in C.
  *
@@ -26,9 +27,9 @@ extern "C" {
 #define IOP_API
 #endif
 
-#define IOP_VERSION_MAJOR 0
-#define IOP_VERSION_MINOR 1
-#define IOP_VERSION_PATCH 0
+/* IOP_VERSION_MAJOR, _MINOR, _PATCH: generated from the CMake project's
+ * version, the one place it is written. */
+#include "libioprio_version.h"
 
 /* Scheduling classes (bits 13..15 of a value). */
 enum iop_class {

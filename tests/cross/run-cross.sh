@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Cross-builds tests/cross/selfcheck.c with libioprio for one architecture and
 # runs it under qemu-user, once with libc's syscall numbers and once with the
 # library's own table.  Exit 77 (skipped) only when the cross compiler or qemu
@@ -22,13 +23,18 @@ for tool in "$cc" "$qemu"; do
   fi
 done
 mkdir -p "$work"
+# the version header CMake generates, made here the same way
+version=$(sed -n 's/^project(ioprio-utils VERSION \([0-9]*\)\.\([0-9]*\)\.\([0-9]*\).*/\1 \2 \3/p' "$src/CMakeLists.txt")
+read -r major minor patch <<<"$version"
+sed -e "s/@PROJECT_VERSION_MAJOR@/$major/" -e "s/@PROJECT_VERSION_MINOR@/$minor/" \
+    -e "s/@PROJECT_VERSION_PATCH@/$patch/" "$src/lib/include/libioprio_version.h.in" >"$work/libioprio_version.h"
 status=0
 for mode in libc table; do
   defs=()
   [ "$mode" = table ] && defs=(-DIOP_FORCE_ARCH_TABLE)
   bin="$work/selfcheck-$arch-$mode"
   if ! "$cc" -std=c11 -O2 -Wall -Wextra -Werror -static "${defs[@]}" \
-      -I"$src/lib/include" -I"$src/lib/src" \
+      -I"$src/lib/include" -I"$src/lib/src" -I"$work" \
       "$src/tests/cross/selfcheck.c" "$src/lib/src/ioprio.c" "$src/lib/src/sys.c" \
       -o "$bin" 2>"$work/cc-$mode.log"; then
     if grep -q 'No such file' "$work/cc-$mode.log"; then

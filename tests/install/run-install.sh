@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the build into a staging prefix, checks what was installed and
 # what the shared library exports, then builds and runs a consumer program
 # through pkg-config and through find_package(ioprio), shared and static.
@@ -13,13 +14,17 @@ cmake --install "$build" --prefix "$stage" >"$work/install.log" 2>&1 ||
 
 libdir=$(dirname "$(find "$stage" -name libioprio.pc -printf '%h')")
 [ -d "$libdir" ] || fail "no libioprio.pc installed"
-for f in "$stage/include/libioprio.h" "$libdir/libioprio.a" "$libdir/libioprio.so" \
+for f in "$stage/include/libioprio.h" "$stage/include/libioprio_version.h" "$libdir/libioprio.a" "$libdir/libioprio.so" \
          "$libdir/cmake/ioprio/ioprioConfig.cmake" "$libdir/cmake/ioprio/ioprioConfigVersion.cmake" \
          "$stage/share/man/man3/libioprio.3" "$stage/bin/ionice" "$stage/share/man/man1/ionice.1" \
          "$stage/share/bash-completion/completions/ionice" "$stage/bin/iopstat" \
          "$stage/share/man/man1/iopstat.1" "$stage/bin/ioprio-get" "$stage/share/man/man1/ioprio-get.1" \
          "$stage/share/bash-completion/completions/ioprio-get"; do
   [ -e "$f" ] || fail "missing $f"
+done
+for fn in $(sed -n 's/^[[:space:]]*\(iop_[a-z_]*\);/\1/p' "$src/lib/libioprio.map"); do
+  [ "$(cat "$stage/share/man/man3/$fn.3" 2>/dev/null)" = ".so man3/libioprio.3" ] ||
+    fail "man $fn does not open the library's page"
 done
 [ ! -e "$stage/include/internal.h" ] && [ ! -e "$stage/include/cli.h" ] || fail "a private header was installed"
 [ -z "$(find "$stage" -name 'libiopcli*')" ] || fail "the internal CLI helper library was installed"
@@ -65,4 +70,47 @@ cmake --build "$work/consumer" >>"$work/consumer.log" 2>&1 || { cat "$work/consu
 ldd "$work/consumer/consumer_shared" | grep -q "$stage" || fail "shared consumer does not use the staged library"
 "$work/consumer/consumer_static" || fail "find_package static run"
 readelf -d "$work/consumer/consumer_static" | grep -q 'NEEDED.*libioprio' && fail "static consumer needs the .so"
+# The .pc file: absolute, normal paths from the install's prefix
+grep -q '/\.\./\|/\./' "$libdir/pkgconfig/libioprio.pc" && fail ".pc paths are not normalised"
+[ "$(pkg-config --variable=includedir libioprio)" = "$stage/include" ] || fail ".pc includedir"
+
+# One version: the project's, in the header, the man pages, --version, the
+# library, pkg-config and the CMake package
+version=$(sed -n 's/^project(ioprio-utils VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+hdr=$(awk '/#define IOP_VERSION_(MAJOR|MINOR|PATCH)/ {v = v (v == "" ? "" : ".") $3} END {print v}' \
+  "$stage/include/libioprio_version.h")
+[ "$hdr" = "$version" ] || fail "header version $hdr, project $version"
+for page in "$stage"/share/man/man1/*.1 "$stage/share/man/man3/libioprio.3"; do
+  grep -q "^\.TH .* \"ioprio-utils $version\"" "$page" || fail "$page: version is not $version"
+done
+for tool in ionice iopstat ioprio-get; do
+  [ "$("$stage/bin/$tool" -V)" = "$tool from ioprio-utils $version" ] || fail "$tool -V"
+done
+LD_LIBRARY_PATH=$libdir "$work/pc_shared" | grep -q "libioprio $version," || fail "iop_version()"
+grep -q "PACKAGE_VERSION \"$version\"" "$libdir/cmake/ioprio/ioprioConfigVersion.cmake" ||
+  fail "CMake package version"
+grep -q 'SameMinorVersion\|CVF_VERSION_MINOR' "$libdir/cmake/ioprio/ioprioConfigVersion.cmake" ||
+  fail "the 0.x CMake package does not declare SameMinorVersion"
+
+# Beside util-linux: with IOP_INSTALL_IONICE=OFF, no path util-linux owns
+# is installed; with IOP_IONICE_NAME, ionice comes under that name.
+owned=$( { dpkg -L util-linux bash-completion 2>/dev/null
+  printf '%s\n' /usr/bin/ionice /usr/share/man/man1/ionice.1.gz /usr/share/bash-completion/completions/ionice; } |
+  grep '^/' | sed 's/\.gz$//' | sort -u)
+for variant in "off -DIOP_INSTALL_IONICE=OFF" "renamed -DIOP_IONICE_NAME=ioprio-ionice"; do
+  name=${variant%% *} flag=${variant#* }
+  cmake -S "$src" -B "$work/b-$name" -DBUILD_TESTING=OFF "$flag" >"$work/b-$name.log" 2>&1 &&
+    cmake --build "$work/b-$name" -j2 >>"$work/b-$name.log" 2>&1 &&
+    DESTDIR="$work/d-$name" cmake --install "$work/b-$name" --prefix /usr >>"$work/b-$name.log" 2>&1 ||
+    { cat "$work/b-$name.log"; fail "$name install"; }
+  mine=$(cd "$work/d-$name" && find . ! -type d | sed 's/^\.//' | sort)
+  clash=$(comm -12 <(echo "$owned") <(echo "$mine"))
+  [ -z "$clash" ] || fail "the $name install has paths util-linux owns: $clash"
+done
+for f in bin/ioprio-ionice share/man/man1/ioprio-ionice.1 share/bash-completion/completions/ioprio-ionice; do
+  [ -e "$work/d-renamed/usr/$f" ] || fail "renamed install lacks $f"
+done
+grep -q 'complete -F _ionice ioprio-ionice$' "$work/d-renamed/usr/share/bash-completion/completions/ioprio-ionice" ||
+  fail "the renamed completion is not registered for ioprio-ionice"
+[ -z "$(find "$work/d-off" -name '*ionice*')" ] || fail "IOP_INSTALL_IONICE=OFF installed an ionice"
 echo "install: 1 passed, 0 failed"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # ioprio-get --devices: on fixture sysfs trees (exact expected output), on
 # names that need escaping, and on the real /sys against
 # `cat /sys/block/*/queue/scheduler`.
@@ -20,11 +21,11 @@ sys.stdout.write("\n".join(v) if isinstance(v, list) else v)' "$1"
 # --- fixtures: exact output -------------------------------------------------
 run "$TOOL" --devices --sys "$FIX/sys-mixed"
 check "fixture table (odd has unreadable contents: rc 1)" status_is 1
-check "fixture table" [ "$out" = "$(cat "$HERE/devices-mixed.txt")" ]
+check "fixture table" [ "$out" = "$(cat "$HERE/../expected/devices-mixed.txt")" ]
 check "the unreadable file is named" has "$err" "odd: cannot read its scheduler"
 run "$TOOL" --devices -J --sys "$FIX/sys-mixed"
 check "exit status 1" status_is 1
-check "fixture JSON" [ "$out" = "$(cat "$HERE/devices-mixed.json")" ]
+check "fixture JSON" [ "$out" = "$(cat "$HERE/../expected/devices-mixed.json")" ]
 check "fixture JSON parses" jsq 'len(d["devices"]) == 7' <<<"$out"
 run "$TOOL" --devices --sys "$FIX/sys-deaf"
 check "no unreadable file: rc 0" status_is 0
