@@ -178,7 +178,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'h':
 			usage();
 		default:
-			cli_bad_option(c, argv);
+			cli_bad_option(c, argc, argv);
 		}
 	}
 	/* after -p/-P/-u, the remaining arguments are more ids; else a command */

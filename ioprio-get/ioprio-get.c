@@ -240,7 +240,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'V':
 			cli_print_version();
 		default:
-			cli_bad_option(c, argv);
+			cli_bad_option(c, argc, argv);
 		}
 	}
 	for (; optind < argc; optind++)

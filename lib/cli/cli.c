@@ -104,9 +104,11 @@ void cli_usage_error(const char *fmt, ...)
 	exit(EXIT_FAILURE);
 }
 
-void cli_bad_option(int c, char **argv)
+void cli_bad_option(int c, int argc, char **argv)
 {
-	const char *arg = argv[optind - 1];
+	/* the word getopt stopped at; musl leaves optind past the end when a
+	 * final option lacks its argument (glibc does not) */
+	const char *arg = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 	bool long_opt = strncmp(arg, "--", 2) == 0;
 
 	if (c == ':' && long_opt)

@@ -63,7 +63,7 @@ void cli_usage_error(const char *fmt, ...)
 /* Reports what getopt_long() returned ':' (missing argument) or '?'
  * (unknown option) for, in the short program name; exits with 1.  Use with
  * opterr = 0 and an optstring that starts with ':' (after any '+'). */
-void cli_bad_option(int c, char **argv) __attribute__((noreturn));
+void cli_bad_option(int c, int argc, char **argv) __attribute__((noreturn));
 
 /* "<tool> from ioprio-utils <version>" on stdout; exits with 0. */
 void cli_print_version(void) __attribute__((noreturn));

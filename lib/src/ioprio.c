@@ -216,9 +216,9 @@ int iop_effective(pid_t tid, int *set_value)
 	nice = getpriority(PRIO_PROCESS, (id_t)tid);
 	if (nice == -1 && errno != 0)
 		return -errno;
-	policy = sched_getscheduler(tid);
+	policy = iopriv_sys_getscheduler(tid);
 	if (policy < 0)
-		return errno > 0 ? -errno : -EIO;
+		return policy;
 	return iop_effective_value(value, nice, policy);
 }
 

@@ -2,6 +2,7 @@
 /* The only place that makes the ioprio system calls. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -25,6 +26,12 @@ int iopriv_sys_set(int which, int who, int value)
 	long r = syscall(IOP_NR_SET, which, who, value);
 
 	return r < 0 ? neg_errno() : 0;
+}
+
+int iopriv_sys_getscheduler(int tid)
+{
+	long r = syscall(SYS_sched_getscheduler, tid);
+	return r < 0 ? neg_errno() : (int)r;
 }
 
 void iopriv_sys_numbers(long *nr_set, long *nr_get, const char **source)

@@ -43,12 +43,13 @@ WN="w$run_id io"
 start_writer "$WN"; w=$W
 # The kernel's own counters are the oracle for the snapshot: the writer is
 # idle now, so they hold still.  They are its megabyte written and half
-# megabyte read, and at times
-# (seen under load, up to five pages) filesystem bookkeeping charged to it;
-# the interval test below shows the megabyte alone, exactly.
+# megabyte read, and at times more charged to it (filesystem bookkeeping,
+# page faults); the interval test below shows the megabyte alone, exactly.
 wb=$(kernel_io "$w" write_bytes) rb=$(kernel_io "$w" read_bytes)
 check "kernel counts the megabyte written" [ "$wb" -ge $MiB -a "$wb" -le $((MiB + 65536)) ]
-check "kernel counts the half megabyte read" [ "$rb" -ge 524288 -a "$rb" -le $((524288 + 65536)) ]
+# (reads may be more: page faults on the helper's own binary count too, many
+# for a sanitized build whose pages were evicted by a parallel build)
+check "kernel counts the half megabyte read" [ "$rb" -ge 524288 ]
 
 ##### one snapshot, every format, exact bytes
 run "$IOPSTAT" -p "$w"

@@ -26,7 +26,7 @@ long __wrap_syscall(long number, ...)
 	check_expected(number);
 	va_start(ap, number);
 	int which = va_arg(ap, int);
-	int who = va_arg(ap, int);
+	int who = number == SYS_sched_getscheduler ? 0 : va_arg(ap, int); /* one argument */
 	check_expected(which);
 	check_expected(who);
 	if (number == SYS_ioprio_set) {
@@ -82,6 +82,19 @@ static void set_uses_the_set_number(void **state)
 	assert_int_equal(iopriv_sys_set(IOP_WHO_PROCESS, 1, 0x2000), -EIO);
 }
 
+/* The scheduling policy comes from the kernel, not from libc (musl's
+ * sched_getscheduler() always fails with ENOSYS). */
+static void policy_from_the_kernel(void **state)
+{
+	(void)state;
+	expect_syscall(SYS_sched_getscheduler, 77, 0, 5, 0);
+	assert_int_equal(iopriv_sys_getscheduler(77), 5);
+	expect_syscall(SYS_sched_getscheduler, 78, 0, -1, ESRCH);
+	assert_int_equal(iopriv_sys_getscheduler(78), -ESRCH);
+	expect_syscall(SYS_sched_getscheduler, 79, 0, -1, 0);
+	assert_int_equal(iopriv_sys_getscheduler(79), -EIO);
+}
+
 /* The public calls reach the shim with the right number, end to end. */
 static void public_calls_reach_the_kernel_numbers(void **state)
 {
@@ -112,6 +125,7 @@ int main(void)
 		cmocka_unit_test(set_uses_the_set_number),
 		cmocka_unit_test(public_calls_reach_the_kernel_numbers),
 		cmocka_unit_test(numbers_come_from_libc),
+		cmocka_unit_test(policy_from_the_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
