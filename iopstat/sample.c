@@ -26,51 +26,50 @@ static unsigned long long since(unsigned long long now, unsigned long long then)
 
 static enum sort_key sort_by; /* cmp_rows() reads it */
 
-static bool rate_sort(enum sort_key k)
+/* -1, 0 or 1 as a orders before, with or after b: the larger value first.
+ * Keys are computed as rows are compared, not stored (a row fewer bytes is
+ * 5,000 rows less memory): exact for every integer key (read + write of two
+ * 64-bit counters needs 65 bits), a double for rates (never converted back
+ * to an integer, which overflowed for rates near 2^64 bytes a second). */
+static int cmp_keys(const struct report_row *x, const struct report_row *y)
 {
-	return k == SORT_READ_RATE || k == SORT_WRITE_RATE;
-}
+	cli_u128 a, b;
+	double ra, rb;
 
-/* The sort key: exact for every integer key (read + write of two 64-bit
- * counters needs 65 bits), a double for rates (never converted back to an
- * integer, which overflowed for rates near 2^64 bytes a second). */
-static void set_key(struct report_row *r)
-{
-	r->key = 0;
-	r->rate_key = 0;
 	switch ((int)sort_by) {
 	case SORT_IO:
-		r->key = (cli_u128)r->io[IO_READ_BYTES] + r->io[IO_WRITE_BYTES];
+		a = (cli_u128)x->io[IO_READ_BYTES] + x->io[IO_WRITE_BYTES];
+		b = (cli_u128)y->io[IO_READ_BYTES] + y->io[IO_WRITE_BYTES];
 		break;
 	case SORT_DELAY:
-		r->key = r->delay;
+		a = x->delay;
+		b = y->delay;
 		break;
 	case SORT_PRIO: /* the highest priority first: rt/0 before be/7 before idle */
-		r->key = r->task->prio < 0 ? 0 : 0x10000ULL - (unsigned)r->task->prio;
-		break;
-	case SORT_PID:
+		a = x->task->prio < 0 ? 0 : 0x10000ULL - (unsigned)x->task->prio;
+		b = y->task->prio < 0 ? 0 : 0x10000ULL - (unsigned)y->task->prio;
 		break;
 	case SORT_READ_RATE:
-		r->rate_key = (double)r->io[IO_READ_BYTES] / r->seconds;
-		break;
-	case SORT_WRITE_RATE:
-		r->rate_key = (double)r->io[IO_WRITE_BYTES] / r->seconds;
-		break;
+	case SORT_WRITE_RATE: {
+		int f = sort_by == SORT_READ_RATE ? IO_READ_BYTES : IO_WRITE_BYTES;
+		ra = (double)x->io[f] / x->seconds;
+		rb = (double)y->io[f] / y->seconds;
+		return ra > rb ? -1 : ra < rb ? 1 : 0;
+	}
 	default:
-		r->key = r->io[sort_by];
+		a = x->io[sort_by];
+		b = y->io[sort_by];
 		break;
 	}
+	return a > b ? -1 : a < b ? 1 : 0;
 }
 
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
+	int c = cmp_keys(x, y);
 
-	if (rate_sort(sort_by) && x->rate_key != y->rate_key)
-		return x->rate_key > y->rate_key ? -1 : 1; /* descending */
-	if (x->key != y->key)
-		return x->key > y->key ? -1 : 1;
-	return cmp_task(x->task, y->task);
+	return c ? c : cmp_task(x->task, y->task);
 }
 
 static bool active(const struct report_row *r)
@@ -124,8 +123,6 @@ static void finish_report(struct report *rep, const struct report_options *opt)
 	rep->total_rows = rep->n;
 	if (opt->sort != SORT_PID) {
 		sort_by = opt->sort;
-		for (size_t i = 0; i < rep->n; i++)
-			set_key(&rep->rows[i]);
 		cli_sort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
 	}
 	if (opt->top && rep->n > opt->top)

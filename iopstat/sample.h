@@ -15,8 +15,6 @@ struct report_row {
 	unsigned long long io[IO_NFIELDS]; /* bytes and calls in the period */
 	unsigned long long delay;          /* block I/O delay in the period, ticks */
 	double seconds;                    /* the period's length, for rates */
-	cli_u128 key;                      /* what the report is sorted by */
-	double rate_key;                   /* the same, for the rate sort keys */
 };
 
 struct report {
