@@ -38,29 +38,43 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
+/* The next blank-separated word at *p: its start, its length in *n, and
+ * whether it was in brackets (then without them: the active scheduler);
+ * NULL at the end.  *p moves past it. */
+static const char *next_word(const char **p, size_t *n, int *bracketed)
+{
+	const char *w;
+
+	while (is_blank(**p))
+		(*p)++;
+	if (!**p)
+		return NULL;
+	w = *p;
+	while (**p && !is_blank(**p))
+		(*p)++;
+	*n = (size_t)(*p - w);
+	*bracketed = *n >= 2 && w[0] == '[' && w[*n - 1] == ']';
+	if (*bracketed) {
+		w++;
+		*n -= 2;
+	}
+	return w;
+}
+
 int cli_sched_active(const char *text, char *buf, size_t len)
 {
-	const char *only = NULL, *p = text;
-	size_t only_len = 0, words = 0;
+	const char *only = NULL, *p = text, *w;
+	size_t only_len = 0, words = 0, n;
+	int bracketed;
 
-	while (*p) {
-		while (is_blank(*p))
-			p++;
-		if (!*p)
-			break;
-		const char *w = p;
-		while (*p && !is_blank(*p))
-			p++;
-		size_t n = (size_t)(p - w);
+	while ((w = next_word(&p, &n, &bracketed))) {
 		words++;
-		if (n >= 2 && w[0] == '[' && w[n - 1] == ']') {
-			only = w + 1;
-			only_len = n - 2;
+		only = w;
+		only_len = n;
+		if (bracketed) { /* the active one */
 			words = 1;
 			break;
 		}
-		only = w;
-		only_len = n;
 	}
 	if (words != 1 || only_len == 0 || only_len >= len || memchr(only, '[', only_len) ||
 	    memchr(only, ']', only_len))
@@ -96,22 +110,11 @@ enum cli_honours cli_sched_honours(const char *name)
 static char **split_available(const char *text)
 {
 	char **v = NULL;
-	size_t n = 0;
-	const char *p = text;
+	size_t n = 0, len;
+	const char *p = text, *w;
+	int bracketed;
 
-	for (;;) {
-		while (is_blank(*p))
-			p++;
-		if (!*p)
-			break;
-		const char *w = p;
-		while (*p && !is_blank(*p))
-			p++;
-		size_t len = (size_t)(p - w);
-		if (len >= 2 && w[0] == '[' && w[len - 1] == ']') {
-			w++;
-			len -= 2;
-		}
+	while ((w = next_word(&p, &len, &bracketed))) {
 		v = xrealloc(v, (n + 2) * sizeof(*v));
 		v[n++] = xstrndup(w, len);
 	}

@@ -29,44 +29,41 @@ loop_schedulers | grep -qw bfq || cannot "$LOOP offers no bfq ($(loop_schedulers
 loop_set_scheduler bfq || cannot "cannot set bfq on $LOOP"
 echo "# $LOOP over $LOOP_IMG, scheduler bfq, below it: $(lower_scheduler)"
 
-class_of() { echo $(($1 >> 13)); }
+# races A B WANT_A WANT_B [either]: five races of a reader given ionice
+# options A against one given B, each checked to run with the value wanted;
+# $m: the median elapsed ratio A/B (with "either": slower/faster), $seen: all
+races() {
+  local a=$1 b=$2 wa=$3 wb=$4 either=${5-} i r=()
+  for i in 1 2 3 4 5; do
+    race "$a" "$b" || { bad "readers failed"; return 1; }
+    check "the reader given [$a] ran with value $wa" [ "$RACE_PA" -eq "$wa" ]
+    check "the reader given [$b] ran with value $wb" [ "$RACE_PB" -eq "$wb" ]
+    if [ -n "$either" ] && [ "$RACE_B" -gt "$RACE_A" ]; then
+      r+=("$(ratio "$RACE_B" "$RACE_A")")
+    else
+      r+=("$(ratio "$RACE_A" "$RACE_B")")
+    fi
+  done
+  m=$(median "${r[@]}") seen=${r[*]}
+}
+IDLE=$((3 << 13 | 7)) BE0=$((2 << 13)) BE4=$((2 << 13 | 4)) BE7=$((2 << 13 | 7)) # idle: level 7, as util-linux sends it
 
-# idle against best-effort 0, three times; the median ratio
-ratios=()
-for i in 1 2 3; do
-  race "-c3" "-c2 -n0" || { bad "readers failed"; break; }
-  check "the idle reader ran in class idle" [ "$(class_of "$RACE_PA")" -eq 3 ]
-  check "the be/0 reader ran as be/0" [ "$RACE_PB" -eq $((2 << 13)) ]
-  ratios+=("$(ratio "$RACE_A" "$RACE_B")")
-done
-m=$(median "${ratios[@]}")
-echo "# bfq idle/be0 elapsed: ${ratios[*]} (median $m)"
+races "-c3" "-c2 -n0" $IDLE $BE0
+echo "# bfq idle/be0 elapsed: $seen (median $m)"
 check "bfq: the idle reader takes clearly longer (median idle/be0 $m > 1.5)" \
   awk -v m="$m" 'BEGIN { exit !(m > 1.5) }'
 
 # levels within best-effort: only bfq honours them (the class effect above
 # can come from the disk's own scheduler below the loop device, as the
 # benchmark shows; the level effect is bfq's alone)
-lv=()
-for i in 1 2 3; do
-  race "-c2 -n7" "-c2 -n0" || { bad "readers failed"; break; }
-  check "the be/7 reader ran as be/7" [ "$RACE_PA" -eq $((2 << 13 | 7)) ]
-  lv+=("$(ratio "$RACE_A" "$RACE_B")")
-done
-m=$(median "${lv[@]}")
-echo "# bfq be7/be0 elapsed: ${lv[*]} (median $m)"
-check "bfq: level 7 takes longer than level 0 (median be7/be0 $m > 1.3)" \
-  awk -v m="$m" 'BEGIN { exit !(m > 1.3) }'
+races "-c2 -n7" "-c2 -n0" $BE7 $BE0
+echo "# bfq be7/be0 elapsed: $seen (median $m)"
+check "bfq: level 7 takes longer than level 0 (median be7/be0 $m > 1.25)" \
+  awk -v m="$m" 'BEGIN { exit !(m > 1.25) }'
 
 # equal priority: they finish together
-eq=()
-for i in 1 2 3; do
-  race "-c2 -n4" "-c2 -n4" || { bad "readers failed"; break; }
-  check "both readers ran as be/4" [ "$RACE_PA" -eq $((2 << 13 | 4)) -a "$RACE_PB" -eq $((2 << 13 | 4)) ]
-  if [ "$RACE_A" -gt "$RACE_B" ]; then eq+=("$(ratio "$RACE_A" "$RACE_B")"); else eq+=("$(ratio "$RACE_B" "$RACE_A")"); fi
-done
-m=$(median "${eq[@]}")
-echo "# bfq be4 vs be4, slower/faster: ${eq[*]} (median $m)"
+races "-c2 -n4" "-c2 -n4" $BE4 $BE4 either
+echo "# bfq be4 vs be4, slower/faster: $seen (median $m)"
 check "bfq: equal priorities finish together (median slower/faster $m < 1.4)" \
   awk -v m="$m" 'BEGIN { exit !(m < 1.4) }'
 
