@@ -46,6 +46,7 @@ struct config {
 	const char *proc_dir;
 	const char *output_file;
 	struct output_options out;
+	const char **label_names, **label_values; /* --label, for out */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -102,6 +103,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "                            prometheus (text exposition format)\n"
 	       "     --output <file>      write each report to <file>, replaced atomically\n"
 	       "     --proc <dir>         read this procfs instead of /proc\n"
+	       "     --label <name>=<value>  a constant label on every Prometheus series\n"
+	       "                            (repeatable: several writers in one directory)\n"
 	       "\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n"
@@ -137,6 +140,38 @@ static void set_columns(struct config *c, const char *arg)
 	for (size_t i = 0; i < n; i++)
 		c->out.cols[i] = (enum column)cols[i];
 	c->out.ncols = n;
+}
+
+/* --label NAME=VALUE: the name a Prometheus label name of our own choosing,
+ * given once; the value any text (escaped on output) */
+static void add_label(struct config *c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = c->out.nlabels;
+
+	if (!eq || eq == arg)
+		cli_usage_error("invalid --label argument: '%s' (NAME=VALUE)", arg);
+	char *name = strndup(arg, (size_t)(eq - arg));
+	if (!name)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	if (!output_label_name_ok(name))
+		cli_usage_error("invalid label name: '%s' (letters, digits and _, not starting "
+				"with a digit or __; not pid, tid, start, comm, user or ioprio)", name);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(c->label_names[i], name))
+			cli_usage_error("label '%s' given twice", name);
+	const char **names = realloc(c->label_names, (n + 1) * sizeof(*names));
+	const char **values = names ? realloc(c->label_values, (n + 1) * sizeof(*values)) : NULL;
+	if (names)
+		c->label_names = names;
+	if (!values)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	c->label_values = values;
+	c->label_names[n] = name;
+	c->label_values[n] = eq + 1;
+	c->out.label_names = c->label_names;
+	c->out.label_values = c->label_values;
+	c->out.nlabels = n + 1;
 }
 
 static enum sort_key parse_sort(const char *arg)
@@ -176,7 +211,7 @@ static double parse_interval(const char *arg)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_OUTPUT, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS
+	OPT_FORMAT = 256, OPT_OUTPUT, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL
 };
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -199,6 +234,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "proc", required_argument, NULL, OPT_PROC },
+		{ "label", required_argument, NULL, OPT_LABEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -294,6 +330,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 			break;
 		case OPT_PROC:
 			c->proc_dir = optarg;
+			break;
+		case OPT_LABEL:
+			add_label(c, optarg);
 			break;
 		case 'h':
 			usage();
@@ -605,6 +644,10 @@ int main(int argc, char **argv)
 	report_free(&rep);
 	cli_buf_free(&buf);
 	free(c.pids);
+	for (size_t i = 0; i < c.out.nlabels; i++)
+		free((char *)c.label_names[i]);
+	free(c.label_names);
+	free(c.label_values);
 	if (c.have_re)
 		regfree(&c.comm_re);
 	close(root);

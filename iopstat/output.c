@@ -374,25 +374,85 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	cli_buf_puts(b, "}\n");
 }
 
-/* Prometheus text exposition: lifetime counters, one family at a time. */
-static void prom_labels(struct cli_buf *b, const struct report *rep, const struct proc_row *t)
-{
-	char tmp[96];
-	const char *prio = cli_prio_short(t->prio, tmp);
+/* Prometheus text exposition: lifetime counters, one family at a time.  A
+ * counter's identity is what identifies the task and nothing that can
+ * change while it lives: pid, start time (clock ticks after boot: a reused
+ * pid is a new series) and tid.  Name, user and I/O priority, which ionice
+ * or exec change, go to iopstat_process_info (value 1), to be joined in
+ * PromQL.  --label adds constant labels to every series. */
+static const char *const own_labels[] = { "pid", "tid", "start", "comm", "user", "ioprio" };
 
+bool output_label_name_ok(const char *name)
+{
+	if (!((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') || *name == '_'))
+		return false;
+	for (const char *p = name + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+		      (*p >= '0' && *p <= '9')))
+			return false;
+	if (name[0] == '_' && name[1] == '_')
+		return false; /* reserved for Prometheus itself */
+	for (size_t i = 0; i < sizeof(own_labels) / sizeof(*own_labels); i++)
+		if (!strcmp(name, own_labels[i]))
+			return false;
+	return true;
+}
+
+/* name="value" for each --label, each after a comma but for the very first
+ * of a label set ('first') */
+static void prom_constant_labels(struct cli_buf *b, const struct output_options *o, bool first)
+{
+	for (size_t i = 0; i < o->nlabels; i++) {
+		if (i || !first)
+			cli_buf_putc(b, ',');
+		cli_buf_puts(b, o->label_names[i]);
+		cli_buf_puts(b, "=\"");
+		cli_buf_prom_label(b, o->label_values[i]);
+		cli_buf_putc(b, '"');
+	}
+}
+
+/* {pid="..",start="..",tid="..",LABELS */
+static void prom_identity(struct cli_buf *b, const struct proc_row *t,
+			  const struct output_options *o)
+{
 	cli_buf_puts(b, "{pid=\"");
 	cli_buf_u64(b, (unsigned)t->pid);
+	cli_buf_puts(b, "\",start=\"");
+	cli_buf_u64(b, t->start);
 	if (t->tid) {
 		cli_buf_puts(b, "\",tid=\"");
 		cli_buf_u64(b, (unsigned)t->tid);
 	}
-	cli_buf_puts(b, "\",comm=\"");
-	cli_buf_prom_label(b, proc_comm(rep->snap, t));
-	cli_buf_puts(b, "\",user=\"");
-	cli_buf_prom_label(b, cli_user_name(t->uid));
-	cli_buf_puts(b, "\",ioprio=\"");
-	cli_buf_puts(b, prio ? prio : "unknown");
-	cli_buf_puts(b, "\"}");
+	cli_buf_putc(b, '"');
+	prom_constant_labels(b, o, false);
+}
+
+static void prom_family(struct cli_buf *b, const char *name, const char *type, const char *help)
+{
+	cli_buf_puts(b, "# HELP ");
+	cli_buf_puts(b, name);
+	cli_buf_putc(b, ' ');
+	cli_buf_puts(b, help);
+	cli_buf_puts(b, "\n# TYPE ");
+	cli_buf_puts(b, name);
+	cli_buf_putc(b, ' ');
+	cli_buf_puts(b, type);
+	cli_buf_putc(b, '\n');
+}
+
+/* A run-level gauge: name{LABELS} value */
+static void prom_gauge_start(struct cli_buf *b, const char *name, const char *help,
+			     const struct output_options *o)
+{
+	prom_family(b, name, "gauge", help);
+	cli_buf_puts(b, name);
+	if (o->nlabels) {
+		cli_buf_putc(b, '{');
+		prom_constant_labels(b, o, true);
+		cli_buf_putc(b, '}');
+	}
+	cli_buf_putc(b, ' ');
 }
 
 static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
@@ -412,20 +472,15 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 		{ "iopstat_write_syscalls_total", IO_SYSCW, "Write system calls." },
 		{ "iopstat_io_delay_seconds_total", -1, "Seconds spent waiting for block I/O (delay accounting)." },
 	};
+	char tmp[96];
 
 	for (size_t f = 0; f < sizeof(families) / sizeof(*families); f++) {
-		cli_buf_puts(b, "# HELP ");
-		cli_buf_puts(b, families[f].name);
-		cli_buf_putc(b, ' ');
-		cli_buf_puts(b, families[f].help);
-		cli_buf_puts(b, "\n# TYPE ");
-		cli_buf_puts(b, families[f].name);
-		cli_buf_puts(b, " counter\n");
+		prom_family(b, families[f].name, "counter", families[f].help);
 		for (size_t r = 0; r < rep->n; r++) {
 			const struct report_row *row = &rep->rows[r];
 			cli_buf_puts(b, families[f].name);
-			prom_labels(b, rep, row->task);
-			cli_buf_putc(b, ' ');
+			prom_identity(b, row->task, o);
+			cli_buf_puts(b, "} ");
 			if (families[f].field < 0)
 				cli_buf_ratio(b, row->delay, (unsigned long long)o->clock_ticks, 2);
 			else
@@ -434,14 +489,30 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			spill(b, out);
 		}
 	}
-	cli_buf_puts(b, "# HELP iopstat_processes Processes (or threads) reported.\n"
-			"# TYPE iopstat_processes gauge\niopstat_processes ");
+	prom_family(b, "iopstat_process_info", "gauge",
+		    "What a process is: command name, user and I/O priority (value 1).");
+	for (size_t r = 0; r < rep->n; r++) {
+		const struct proc_row *t = rep->rows[r].task;
+		const char *prio = cli_prio_short(t->prio, tmp);
+		cli_buf_puts(b, "iopstat_process_info");
+		prom_identity(b, t, o);
+		cli_buf_puts(b, ",comm=\"");
+		cli_buf_prom_label(b, proc_comm(rep->snap, t));
+		cli_buf_puts(b, "\",user=\"");
+		cli_buf_prom_label(b, cli_user_name(t->uid));
+		cli_buf_puts(b, "\",ioprio=\"");
+		cli_buf_puts(b, prio ? prio : "unknown");
+		cli_buf_puts(b, "\"} 1\n");
+		spill(b, out);
+	}
+	prom_gauge_start(b, "iopstat_processes", "Processes (or threads) reported.", o);
 	cli_buf_u64(b, rep->total_rows);
-	cli_buf_puts(b, "\n# HELP iopstat_denied_processes Processes whose I/O counters could not be read.\n"
-			"# TYPE iopstat_denied_processes gauge\niopstat_denied_processes ");
+	cli_buf_putc(b, '\n');
+	prom_gauge_start(b, "iopstat_denied_processes",
+			 "Processes whose I/O counters could not be read.", o);
 	cli_buf_u64(b, rep->snap->denied);
-	cli_buf_puts(b, "\n# HELP iopstat_scan_timestamp_seconds When the counters were read.\n"
-			"# TYPE iopstat_scan_timestamp_seconds gauge\niopstat_scan_timestamp_seconds ");
+	cli_buf_putc(b, '\n');
+	prom_gauge_start(b, "iopstat_scan_timestamp_seconds", "When the counters were read.", o);
 	cli_buf_fixed(b, rep->snap->when, 3);
 	cli_buf_putc(b, '\n');
 }

@@ -29,7 +29,14 @@ struct output_options {
 	bool header;
 	bool cmdline;      /* COMMAND is the command line ([name] without one) */
 	long clock_ticks;
+	/* --label NAME=VALUE: constant labels on every Prometheus series */
+	const char *const *label_names, *const *label_values;
+	size_t nlabels;
 };
+
+/* Whether NAME may be given to --label: a Prometheus label name
+ * ([a-zA-Z_][a-zA-Z0-9_]*), not reserved (__*), and none of iopstat's own. */
+bool output_label_name_ok(const char *name);
 
 /* The column named 'name' (as -o takes it), or -1. */
 int output_column(const char *name);

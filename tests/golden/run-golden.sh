@@ -29,7 +29,7 @@ while read -r pid uid; do chown -R "$uid:$uid" "$proc/$pid"; done <"$fixture/own
 mask() {
   sed -E -e 's/"timestamp":[0-9]+\.[0-9]{3}/"timestamp":@TS@/g' \
          -e 's/"time":"[^"]*"/"time":"@TIME@"/g' \
-         -e 's/^(iopstat_scan_timestamp_seconds) [0-9.]+$/\1 @TS@/' \
+         -e 's/^(iopstat_scan_timestamp_seconds(\{[^}]*\})?) [0-9.]+$/\1 @TS@/' \
          -e 's/^[0-9]{10}\.[0-9]{3},/@TS@,/' \
          -e "s#$proc#@PROC@#g"
 }
@@ -48,6 +48,15 @@ while read -r name tool args; do
     printf '%s\n' "$err"
     echo "[exit $rc]"
   } | mask >"$tmp/actual/$name"
+  # every Prometheus output is checked by promtool too, lint warnings included
+  if [[ " $args " == *" prometheus "* ]] && [ "$rc" = 0 ]; then
+    if command -v promtool >/dev/null; then
+      lint=$(printf '%s\n' "$out" | promtool check metrics 2>&1)
+      [ $? = 0 ] && [ -z "$lint" ] && ok || bad "$name: promtool: $lint"
+    elif [ -n "${CI:-}" ]; then
+      bad "$name: promtool missing in CI (scripts/install-deps.sh installs it)"
+    fi
+  fi
   if [ -n "$update" ]; then
     cp "$tmp/actual/$name" "$expected/$name"
     ok

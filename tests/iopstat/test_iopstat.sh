@@ -79,12 +79,37 @@ prom="$tmp/metrics/iopstat.prom"
 mkdir -p "$(dirname "$prom")"
 run sh -c "umask 022; exec \"$IOPSTAT\" -p $w --format prometheus --output $prom"
 check "prometheus to a file: quiet" [ "$rc" = 0 -a -z "$out" ]
-check "prometheus written" grep -qx "iopstat_write_bytes_total{pid=\"$w\",comm=\"$WN\",user=\"$(id -un)\",ioprio=\"be/4\"} $wb" "$prom"
-check "prometheus read" grep -qx "iopstat_read_bytes_total{pid=\"$w\",comm=\"$WN\",user=\"$(id -un)\",ioprio=\"be/4\"} $rb" "$prom"
+# a counter's identity: pid and start time (field 22), nothing that changes
+st=$(sed 's/.*) //' "/proc/$w/stat" | awk '{print $20}')
+check "prometheus written" grep -qx "iopstat_write_bytes_total{pid=\"$w\",start=\"$st\"} $wb" "$prom"
+check "prometheus read" grep -qx "iopstat_read_bytes_total{pid=\"$w\",start=\"$st\"} $rb" "$prom"
+check "prometheus info" grep -qx "iopstat_process_info{pid=\"$w\",start=\"$st\",comm=\"$WN\",user=\"$(id -un)\",ioprio=\"be/4\"} 1" "$prom"
 check "prometheus file readable by the collector" [ "$(stat -c %a "$prom")" = 644 ]
 check "no temporary file left" [ "$(ls "$(dirname "$prom")")" = iopstat.prom ]
+# promtool_ok FILE: promtool accepts it, lint warnings included
+promtool_ok() { local o; o=$(promtool check metrics <"$1" 2>&1) && [ -z "$o" ] || { echo "$o"; false; }; }
 if command -v promtool >/dev/null; then
-  check "promtool accepts it" promtool check metrics <"$prom"
+  check "promtool accepts it" promtool_ok "$prom"
+else
+  skip "promtool not installed (Debian's prometheus; scripts/install-deps.sh)"
+  [ -z "${CI:-}" ] || bad "promtool missing in CI"
+fi
+# a priority change (the cron job demoting a backup) keeps every counter's series
+ionice -c3 -p "$w"
+"$IOPSTAT" -p "$w" --format prometheus >"$tmp/after.prom"
+check "ionice does not start new counter series" \
+  [ "$(grep -v '^#\|_info\|^iopstat_scan\|^iopstat_processes\|^iopstat_denied' "$prom" | sed 's/ .*//')" = \
+    "$(grep -v '^#\|_info\|^iopstat_scan\|^iopstat_processes\|^iopstat_denied' "$tmp/after.prom" | sed 's/ .*//')" ]
+check "the info gauge shows the new priority" grep -q "^iopstat_process_info{pid=\"$w\".*ioprio=\"idle\"} 1" "$tmp/after.prom"
+ionice -c2 -n4 -p "$w"
+# --label: on every series, the run-level gauges included; two writers with
+# different labels never collide
+run "$IOPSTAT" -p "$w" --format prometheus --label env=test --label 'note=a"b\c'
+check "--label on every series" [ "$(grep -v '^#' <<<"$out" | grep -vc 'env="test",note="a\\"b\\\\c"')" = 0 ]
+check "--label on the gauges" grep -qx 'iopstat_processes{env="test",note="a\\"b\\\\c"} 1' <<<"$out"
+if command -v promtool >/dev/null; then
+  echo "$out" >"$tmp/labelled.prom"
+  check "promtool accepts labelled output" promtool_ok "$tmp/labelled.prom"
 fi
 
 ##### interval mode: deltas, exactly the megabyte written in between.
@@ -125,7 +150,7 @@ read -r -t 5 line <&$W_FD
 XN="x$run_id io"
 start_writer "$XN"; x=$W; x_fd=$W_FD
 mkfifo "$tmp/reports2"
-"$IOPSTAT" -C "^$XN\$" --format json 0.25 6 >"$tmp/reports2" 2>"$tmp/err" &
+"$IOPSTAT" -C "^$XN\$" --format json 0.25 16 >"$tmp/reports2" 2>"$tmp/err" &
 reporter=$!
 exec {rep_fd}<"$tmp/reports2"
 out= n=0 seen=0
@@ -152,9 +177,10 @@ check "an exit mid-run: exit 0" [ "$rc" = 0 ] && check "an exit mid-run: it ende
 check "the summary keeps what an exited process did" python3 -c '
 import json, sys
 docs = [json.loads(l) for l in sys.argv[1].splitlines()]
-assert [d["type"] for d in docs] == ["interval"] * 6 + ["summary"], docs
-assert sum(p["write"] for d in docs[:6] for p in d["processes"]) == 1048576, docs
-s = docs[6]
+assert [d["type"] for d in docs] == ["interval"] * 16 + ["summary"], docs
+assert sum(p["write"] for d in docs[:16] for p in d["processes"]) == 1048576, docs
+assert not docs[15]["processes"], docs[15]  # it had ended by the last sample
+s = docs[16]
 assert [p["pid"] for p in s["processes"]] == [int(sys.argv[2])], s
 assert s["processes"][0]["write"] == 1048576 and s["totals"]["write"] == 1048576, s
 assert s["totals"]["processes"] == 1, s
@@ -224,6 +250,10 @@ for case in "0|invalid interval: '0'" "-- -1|invalid interval: '-1'" "1x|invalid
     "-o +pid|unknown column: '+pid'" \
     "--format xml|unknown format: 'xml'" "-s bogus|unknown sort key: 'bogus'" \
     "-p abc|invalid PID argument: 'abc'" "-p 1,,2|invalid PID argument" "--top 0|invalid --top argument: '0'" \
+    "--label 1x=a|invalid label name: '1x'" "--label __x=a|invalid label name: '__x'" \
+    "--label pid=1|invalid label name: 'pid'" "--label env|invalid --label argument: 'env'" \
+    "--label =x|invalid --label argument: '=x'" "--label a-b=x|invalid label name: 'a-b'" \
+    "--label e=1 --label e=2|label 'e' given twice" \
     "-C (|invalid regular expression: '('" "--timestamp=week|invalid timestamp format: 'week'" \
     "-T week|invalid interval: 'week'" \
     "-u no-such-user-ioprio|no such user" "--bogus|unrecognized option '--bogus'"; do

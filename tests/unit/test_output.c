@@ -231,26 +231,61 @@ static void prometheus(void **state)
 {
 	(void)state;
 	char *out = render(FMT_PROMETHEUS, all_cols, N(all_cols), UNITS_HUMAN, TS_ISO, KIND_SNAPSHOT);
+	/* counters: identity only (pid, start time), nothing that can change */
 	assert_non_null(strstr(out,
 		"# HELP iopstat_read_bytes_total Bytes the process caused to be read from storage.\n"
 		"# TYPE iopstat_read_bytes_total counter\n"
-		"iopstat_read_bytes_total{pid=\"7\",comm=\"a\tb\\\"c\",user=\"root\",ioprio=\"be/4\"} 5000\n"
-		"iopstat_read_bytes_total{pid=\"12\",comm=\"x,y\\nz\x01\xef\xbf\xbd\",user=\"root\",ioprio=\"unknown\"} 1\n"
+		"iopstat_read_bytes_total{pid=\"7\",start=\"0\"} 5000\n"
+		"iopstat_read_bytes_total{pid=\"12\",start=\"0\"} 1\n"
 		"# HELP iopstat_write_bytes_total"));
+	assert_non_null(strstr(out, "iopstat_io_delay_seconds_total{pid=\"7\",start=\"0\"} 1.50\n"));
+	/* what can change: in the info gauge, escaped */
 	assert_non_null(strstr(out,
-		"iopstat_io_delay_seconds_total{pid=\"7\",comm=\"a\tb\\\"c\",user=\"root\",ioprio=\"be/4\"} 1.50\n"));
+		"# TYPE iopstat_process_info gauge\n"
+		"iopstat_process_info{pid=\"7\",start=\"0\",comm=\"a\tb\\\"c\",user=\"root\",ioprio=\"be/4\"} 1\n"
+		"iopstat_process_info{pid=\"12\",start=\"0\",comm=\"x,y\\nz\x01\xef\xbf\xbd\",user=\"root\","
+		"ioprio=\"unknown\"} 1\n"));
 	assert_non_null(strstr(out, "\niopstat_processes 2\n"));
 	assert_non_null(strstr(out, "\niopstat_denied_processes 3\n"));
 	/* each family once, its samples together */
 	int types = 0;
 	for (char *p = out; (p = strstr(p, "# TYPE ")); p++)
 		types++;
-	assert_int_equal(types, 11);
+	assert_int_equal(types, 12);
 	/* threads carry a tid label */
 	tasks[0].tid = 9;
 	assert_non_null(strstr(render(FMT_PROMETHEUS, all_cols, 1, UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
-			       "{pid=\"7\",tid=\"9\",comm="));
+			       "{pid=\"7\",start=\"0\",tid=\"9\"} "));
 	tasks[0].tid = 0;
+}
+
+/* --label: on every series, the run-level gauges too; names checked */
+static void prometheus_labels(void **state)
+{
+	static const char *const names[] = { "env", "site" }, *const values[] = { "prod", "a\"b" };
+	struct output_options o = { .format = FMT_PROMETHEUS, .clock_ticks = 100,
+				    .label_names = names, .label_values = values, .nlabels = 2 };
+	struct cli_buf b = { 0 };
+	char *text = NULL;
+	size_t len;
+	(void)state;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(output_report(f, &b, &rep, KIND_SNAPSHOT, &o, true), 0);
+	fclose(f);
+	cli_buf_free(&b);
+	assert_non_null(strstr(text, "iopstat_read_bytes_total{pid=\"7\",start=\"0\",env=\"prod\",site=\"a\\\"b\"} 5000\n"));
+	assert_non_null(strstr(text, "\niopstat_processes{env=\"prod\",site=\"a\\\"b\"} 2\n"));
+	assert_non_null(strstr(text, "iopstat_process_info{pid=\"7\",start=\"0\",env=\"prod\",site=\"a\\\"b\",comm="));
+	free(text);
+	assert_true(output_label_name_ok("env"));
+	assert_true(output_label_name_ok("_x9"));
+	assert_false(output_label_name_ok("9x"));
+	assert_false(output_label_name_ok("__name__"));
+	assert_false(output_label_name_ok("a-b"));
+	assert_false(output_label_name_ok(""));
+	assert_false(output_label_name_ok("pid"));
+	assert_false(output_label_name_ok("ioprio"));
 }
 
 static void columns_by_name(void **state)
@@ -279,6 +314,7 @@ int main(void)
 		cmocka_unit_test_setup(exact_counts, build_report),
 		cmocka_unit_test_setup(json, build_report),
 		cmocka_unit_test_setup(prometheus, build_report),
+		cmocka_unit_test_setup(prometheus_labels, build_report),
 		cmocka_unit_test(columns_by_name),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
