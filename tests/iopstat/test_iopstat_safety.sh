@@ -118,12 +118,19 @@ check "--proc with a FIFO cmdline: does not block" [ "$rc" = 0 -a "$out" = 100 ]
 
 ##### Ctrl-C while a write is blocked on a slow reader: summary, exit 0
 mkfifo "$tmp/slow"
-(sleep 2; cat) <"$tmp/slow" >"$tmp/slow.out" &
+(while [ ! -e "$tmp/go" ]; do sleep 0.05; done; cat) <"$tmp/slow" >"$tmp/slow.out" &
 reader=$!
 "$IOPSTAT" -t 0.01 >"$tmp/slow" 2>"$tmp/slow.err" &
 writer=$!
-sleep 1 # by now the pipe is full and the write blocked
+# until the pipe is full and the write blocked (the kernel says where it
+# sleeps); by then more than one report is out, so a summary is due
+for k in $(seq 3000); do
+  grep -q 'pipe_write' "/proc/$writer/wchan" 2>/dev/null && break
+  sleep 0.01
+done
+check "the writer blocked on the slow reader" grep -q 'pipe_write' "/proc/$writer/wchan"
 kill -INT "$writer"
+touch "$tmp/go" # the reader reads on
 wait "$writer"; rc=$?
 wait "$reader"
 err=$(cat "$tmp/slow.err") out=
