@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -394,6 +395,55 @@ static int replaceable(const char *path)
 	return -1;
 }
 
+/* renameat2(), through the system call: older C libraries lack it */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+static int rename2(const char *from, const char *to, unsigned flags)
+{
+	return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
+}
+
+/* Puts tmp in place of target, only over a regular file or nothing, judged
+ * on what is really replaced, so a swap after the check in replaceable()
+ * cannot slip through: the two are exchanged, what tmp then names is
+ * checked, and exchanged back if it is not a regular file.  A missing target
+ * is created, never replaced.  Where the file system cannot exchange, a
+ * check and a plain rename (racy) remain.  0, or -1 with errno (EEXIST:
+ * not a regular file). */
+static int replace_regular(const char *tmp, const char *target)
+{
+	struct stat st;
+
+	for (int tries = 0; tries < 16; tries++) {
+		if (rename2(tmp, target, RENAME_EXCHANGE) == 0) {
+			if (lstat(tmp, &st) == 0 && S_ISREG(st.st_mode))
+				return unlink(tmp) < 0 && errno != ENOENT ? -1 : 0;
+			int e = errno == ENOENT ? ENOENT : EEXIST;
+			if (rename2(tmp, target, RENAME_EXCHANGE) < 0)
+				return -1; /* only if someone moves our files meanwhile */
+			errno = e;
+			return -1;
+		}
+		if (errno == ENOENT) { /* nothing there: create, never replace */
+			if (rename2(tmp, target, RENAME_NOREPLACE) == 0)
+				return 0;
+			if (errno == EEXIST)
+				continue; /* it appeared meanwhile: again */
+		}
+		if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+			return -1;
+		if (replaceable(target) < 0)
+			return -1;
+		return rename(tmp, target);
+	}
+	errno = EBUSY;
+	return -1;
+}
+
 /* Writes one report to stdout, or atomically replaces --output with it. */
 static void emit(const struct config *c, struct cli_buf *b, const struct report *rep,
 		 enum report_kind kind, bool first)
@@ -435,12 +485,9 @@ static void emit(const struct config *c, struct cli_buf *b, const struct report 
 	int e = errno;
 	if (f ? fclose(f) != 0 : close(fd) != 0)
 		r = r ? r : (e = errno, -1);
-	/* once more, as late as can be: the path may have changed meanwhile */
-	if (!r && replaceable(c->output_file) < 0) {
-		e = errno;
-		r = -1;
-	}
-	if (!r && rename(tmp, c->output_file) < 0) {
+	/* the path may have changed since it was checked: the rename itself
+	 * makes sure it replaces only a regular file */
+	if (!r && replace_regular(tmp, c->output_file) < 0) {
 		e = errno;
 		r = -1;
 	}

@@ -78,6 +78,33 @@ if command -v strace >/dev/null; then
     rm -f "$dir/x.prom"
   done
   no_memory_errors "runs ended by signals" 0 "$(cat "$tmp/sig.err")"
+
+  # a symlink swapped in at the last moment, while iopstat is inside the
+  # rename system call (strace holds it there): still only a regular file
+  # is ever replaced.  The syscall numbers are x86_64's.
+  if [ "$(uname -m)" = x86_64 ]; then
+    echo keep >"$tmp/target2"
+    echo old >"$dir/x.prom"
+    strace -o /dev/null -e trace=rename,renameat,renameat2 \
+      -e inject=rename,renameat,renameat2:delay_enter=500000 \
+      "$IOPSTAT" -p "$p" --format prometheus --output "$dir/x.prom" 2>"$tmp/swap.err" &
+    sp=$!
+    for k in $(seq 1000); do
+      c=$(cat "/proc/$sp/task/$sp/children" 2>/dev/null)
+      [ -n "$c" ] && grep -qE '^(82|264|316) ' "/proc/${c% }/syscall" 2>/dev/null && break
+      sleep 0.01
+    done
+    ln -sfn "$tmp/target2" "$dir/x.prom"
+    wait "$sp"; rc=$?
+    check "symlink swapped in during the rename: refused" [ "$rc" = 1 ] &&
+      check "symlink swapped in during the rename: said" grep -q "will not replace $dir/x.prom" "$tmp/swap.err"
+    check "symlink swapped in during the rename: still the symlink" [ -L "$dir/x.prom" ]
+    check "symlink swapped in during the rename: its target untouched" [ "$(cat "$tmp/target2")" = keep ]
+    check "symlink swapped in during the rename: no temporary file" only_file "$dir" x.prom
+    rm -f "$dir/x.prom"
+  else
+    skip "symlink swapped in during the rename: the test knows x86_64's syscall numbers only"
+  fi
 else
   skip "no temporary file after signals: strace not installed (scripts/install-deps.sh)"
   [ -z "${CI:-}" ] || bad "strace missing in CI"
