@@ -12,6 +12,10 @@ stage=$work/stage
 cmake --install "$build" --prefix "$stage" >"$work/install.log" 2>&1 ||
   { cat "$work/install.log"; fail "cmake --install"; }
 
+# nothing lands outside the prefix it was given
+outside=$(grep -v "^$stage/" "$build/install_manifest.txt")
+[ -z "$outside" ] || fail "installed outside the prefix: $outside"
+
 libdir=$(dirname "$(find "$stage" -name libioprio.pc -printf '%h')")
 [ -d "$libdir" ] || fail "no libioprio.pc installed"
 for f in "$stage/include/libioprio.h" "$stage/include/libioprio_version.h" "$libdir/libioprio.a" "$libdir/libioprio.so" \
@@ -26,6 +30,9 @@ for fn in $(sed -n 's/^[[:space:]]*\(iop_[a-z_]*\);/\1/p' "$src/lib/libioprio.ma
   [ "$(cat "$stage/share/man/man3/$fn.3" 2>/dev/null)" = ".so man3/libioprio.3" ] ||
     fail "man $fn does not open the library's page"
 done
+grep -qx "ExecStart=$stage/bin/iopstat .*" "$stage/lib/systemd/system/iopstat-textfile.service" ||
+  fail "the service does not run the installed iopstat"
+[ -e "$stage/lib/systemd/system/iopstat-textfile.timer" ] || fail "no timer installed"
 [ ! -e "$stage/include/internal.h" ] && [ ! -e "$stage/include/cli.h" ] || fail "a private header was installed"
 [ -z "$(find "$stage" -name 'libiopcli*')" ] || fail "the internal CLI helper library was installed"
 "$stage/bin/ionice" -V | grep -q 'ioprio-utils' || fail "installed ionice does not run"
