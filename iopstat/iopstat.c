@@ -41,6 +41,7 @@ struct config {
 	regex_t comm_re;
 	bool have_re;
 	bool threads, cmdline, only_active;
+	bool quiet; /* -q: no notes (a cron job mails every line of stderr) */
 	bool iodelay_asked; /* IODELAY chosen with -o or -s: worth a note when off */
 	enum sort_key sort;
 	size_t top;
@@ -100,6 +101,8 @@ static void __attribute__((noreturn)) usage(void)
 	       " -H, --human              table amounts as 1.5K, 12.0M, ...\n"
 	       " -T, --timestamp[=<fmt>]  a time on each row: iso (default) or epoch\n"
 	       " -n, --noheadings         no header line\n"
+	       " -q, --quiet              no notes on stderr (processes not readable,\n"
+	       "                            delay accounting off); errors are still said\n"
 	       "     --format <fmt>       table (default), csv, json (JSON Lines) or\n"
 	       "                            prometheus (text exposition format)\n"
 	       "     --output <file>      write each report to <file>, replaced atomically\n"
@@ -232,6 +235,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "human", no_argument, NULL, 'H' },
 		{ "timestamp", optional_argument, NULL, 'T' },
 		{ "noheadings", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "proc", required_argument, NULL, OPT_PROC },
@@ -245,7 +249,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 	int opt, r;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:u:C:tlo:s:kHT::nhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:u:C:tlo:s:kHT::nqhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			cli_add_id_list(&c->pids, &c->npids, optarg, "PID");
@@ -313,6 +317,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 			break;
 		case 'n':
 			c->out.header = false;
+			break;
+		case 'q':
+			c->quiet = true;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "table"))
@@ -505,6 +512,8 @@ static void emit(const struct config *c, struct cli_buf *b, const struct report 
 /* One-time notes on stderr, after the first scan. */
 static void notes(const struct config *c, int root, const struct proc_snapshot *s)
 {
+	if (c->quiet)
+		return;
 	if (s->denied && !c->npids) { /* with -p, each missing pid is named instead */
 		const char *what = c->threads ? (s->denied == 1 ? "thread" : "threads")
 					      : (s->denied == 1 ? "process" : "processes");

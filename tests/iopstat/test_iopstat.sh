@@ -296,6 +296,30 @@ no_memory_errors "endless run" "$rc" "$out"
 check "SIGTERM: exit 0" [ "$rc" = 0 ]
 check "SIGTERM: summary" has "$out" "Summary: "
 
+##### -q: no notes, errors all the same
+run "$IOPSTAT" -q -p "$w" -o pid,iodelay --format csv -n
+check "-q: no note" [ "$rc" = 0 -a -z "$err" -a "$(cut -d, -f1 <<<"$out")" = "$w" ]
+gone=$(sh -c 'echo $$')
+run "$IOPSTAT" -q -p "$gone"
+check "-q: errors still said" [ "$rc" = 1 ] && check "-q: the error" has "$err" "PID $gone: no such process"
+
+##### bash completion
+complete() { :; }
+compopt() { :; }
+# shellcheck source=/dev/null
+. "$(dirname "$0")/../../completions/iopstat"
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _iopstat
+  out=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '); }
+complete_words iopstat -o pid,wr; check "complete columns after a comma" [ "$out" = "pid,write pid,write_rate " ]
+complete_words iopstat --format p; check "complete formats" [ "$out" = "prometheus " ]
+complete_words iopstat -s read_; check "complete sort keys" [ "$out" = "read_rate " ]
+complete_words iopstat -p "$w"; check "complete pids" has " $out" " $w "
+complete_words iopstat --only; check "complete options" [ "$out" = "--only-active " ]
+# every option the help names is completed, and no other
+helpopts=$("$IOPSTAT" --help | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ')
+complete_words iopstat --; compopts=$(tr ' ' '\n' <<<"$out" | grep -- '^--' | sort -u | tr '\n' ' ')
+check "completion knows every long option" [ "$helpopts" = "$compopts" ]
+
 ##### help, version, columns
 run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"
 run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 16 ]
