@@ -119,6 +119,23 @@ unused_uid() {
   done
 }
 
+# load_completion NAME: sources completions/NAME (its `complete` and
+# `compopt` calls made harmless); then complete_words WORD... runs its
+# function for WORDs, the last being the one completed, and sets $out to the
+# sorted offers, blank-separated
+load_completion() {
+  complete() { :; }
+  compopt() { :; }
+  # shellcheck source=/dev/null
+  . "$(dirname "${BASH_SOURCE[0]}")/../completions/$1"
+  completion_function=_${1//-/_}
+}
+complete_words() {
+  COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
+  "$completion_function"
+  out=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
+}
+
 # finish NAME: the closing line, and the exit status
 finish() {
   echo "$1: $pass passed, $fail failed, $skipped skipped"

@@ -207,13 +207,7 @@ run "$IONICE" --help; [ "$rc" = 0 ] && [[ "$out" == *"-c, --class"* ]] && ok || 
 run "$IONICE" -V; expect "--version" 0 "ionice from ioprio-utils $(sed -n 's/^project(ioprio-utils VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../../CMakeLists.txt")"
 
 ##### bash completion
-complete() { :; } # the file registers itself; not needed here
-# shellcheck source=/dev/null
-. "$(dirname "$0")/../../completions/ionice"
-complete_words() { # WORD... (the last is the one being completed): sets $out
-  COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
-  _ionice; out=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
-}
+load_completion ionice
 complete_words ionice -c ""; [ "$out" = "0 1 2 3 be best-effort idle none realtime rt " ] && ok || bad "complete classes: [$out]"
 complete_words ionice -c3 -n ""; [ "$out" = "0 1 2 3 4 5 6 7 " ] && ok || bad "complete levels: [$out]"
 complete_words ionice --hint c; [ "$out" = "cdl1 cdl2 cdl3 cdl4 cdl5 cdl6 cdl7 " ] && ok || bad "complete hints: [$out]"

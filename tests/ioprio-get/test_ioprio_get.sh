@@ -144,12 +144,7 @@ done
 run sh -c "\"$IG\" -A >/dev/full"
 check "write error" [ "$rc" = 1 ] && check "write error message" has "$err" "write error"
 ##### bash completion
-complete() { :; }
-compopt() { :; }
-# shellcheck source=/dev/null
-. "$(dirname "$0")/../../completions/ioprio-get"
-complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _ioprio_get
-  out=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '); }
+load_completion ioprio-get
 complete_words ioprio-get -o PID,EC; check "complete columns after a comma" [ "$out" = "PID,ECLASS " ]
 complete_words ioprio-get -p "$c"; check "complete pids" has " $out" " $c "
 complete_words ioprio-get --all-t; check "complete options" [ "$out" = "--all-tasks " ]

@@ -304,12 +304,7 @@ run "$IOPSTAT" -q -p "$gone"
 check "-q: errors still said" [ "$rc" = 1 ] && check "-q: the error" has "$err" "PID $gone: no such process"
 
 ##### bash completion
-complete() { :; }
-compopt() { :; }
-# shellcheck source=/dev/null
-. "$(dirname "$0")/../../completions/iopstat"
-complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _iopstat
-  out=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '); }
+load_completion iopstat
 complete_words iopstat -o pid,wr; check "complete columns after a comma" [ "$out" = "pid,write pid,write_rate " ]
 complete_words iopstat --format p; check "complete formats" [ "$out" = "prometheus " ]
 complete_words iopstat -s read_; check "complete sort keys" [ "$out" = "read_rate " ]
