@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "libioprio.h"
+#include "iopcli/cli.h"
+#include <libioprio.h>
 
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127

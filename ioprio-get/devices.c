@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "blockdev.h"
-#include "buf.h"
-#include "cli.h"
+#include "iopcli/blockdev.h"
+#include "iopcli/buf.h"
+#include "iopcli/cli.h"
 #include "devices.h"
 
 enum { D_DEVICE, D_SCHED, D_CLASSES, D_LEVELS, D_AVAILABLE, D_COUNT };

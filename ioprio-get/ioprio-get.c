@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
+#include "iopcli/buf.h"
+#include "iopcli/cli.h"
 #include "devices.h"
-#include "libioprio.h"
-#include "procparse.h"
+#include <libioprio.h>
+#include "iopcli/procparse.h"
 
 #ifndef SCHED_BATCH
 #define SCHED_BATCH 3

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
+#include "iopcli/buf.h"
+#include "iopcli/cli.h"
 #include "output.h"
 #include "procfs.h"
 #include "sample.h"

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "libioprio.h"
+#include "iopcli/cli.h"
+#include <libioprio.h>
 
 static const struct coldef {
 	const char *name;   /* -o, CSV header, JSON key */

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "buf.h"
+#include "iopcli/buf.h"
 #include "sample.h"
 
 enum column {

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "libioprio.h"
+#include "iopcli/cli.h"
+#include <libioprio.h>
 
 /* Reads a small file below dirfd in one read() (procfs writes these whole);
  * with st, also fstat()s it.  The length, or -errno. */

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "procparse.h"
+#include "iopcli/procparse.h"
 
 /* One process (tid 0) or one thread.  Kept small: a run holds three
  * snapshots of every process, and iopstat's memory goal is 4 MiB. */

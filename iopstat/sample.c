@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* iopstat's sampler.  See sample.h. */
 #include "sample.h"
-#include "cli.h"
+#include "iopcli/cli.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #define IOPSTAT_SAMPLE_H
 
 #include <stdbool.h>
-#include "buf.h"
+#include "iopcli/buf.h"
 #include "procfs.h"
 
 struct report_row {

@@ -27,15 +27,15 @@ mkdir -p "$work"
 version=$(sed -n 's/^project(ioprio-utils VERSION \([0-9]*\)\.\([0-9]*\)\.\([0-9]*\).*/\1 \2 \3/p' "$src/CMakeLists.txt")
 read -r major minor patch <<<"$version"
 sed -e "s/@PROJECT_VERSION_MAJOR@/$major/" -e "s/@PROJECT_VERSION_MINOR@/$minor/" \
-    -e "s/@PROJECT_VERSION_PATCH@/$patch/" "$src/lib/include/libioprio_version.h.in" >"$work/libioprio_version.h"
+    -e "s/@PROJECT_VERSION_PATCH@/$patch/" "$src/lib/libioprio/include/libioprio_version.h.in" >"$work/libioprio_version.h"
 status=0
 for mode in libc table; do
   defs=()
   [ "$mode" = table ] && defs=(-DIOP_FORCE_ARCH_TABLE)
   bin="$work/selfcheck-$arch-$mode"
   if ! "$cc" -std=c11 -O2 -Wall -Wextra -Werror -static "${defs[@]}" \
-      -I"$src/lib/include" -I"$src/lib/src" -I"$work" \
-      "$src/tests/cross/selfcheck.c" "$src/lib/src/ioprio.c" "$src/lib/src/sys.c" \
+      -I"$src/lib/libioprio/include" -I"$src/lib/libioprio/src" -I"$work" \
+      "$src/tests/cross/selfcheck.c" "$src/lib/libioprio/src/ioprio.c" "$src/lib/libioprio/src/sys.c" \
       -o "$bin" 2>"$work/cc-$mode.log"; then
     if grep -q 'No such file' "$work/cc-$mode.log"; then
       echo "SKIP cross $arch: $cc has no C library (libc6-dev-*-cross missing)"

@@ -19,7 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 #include "internal.h"
 
 #if defined(__x86_64__) && defined(__ILP32__)

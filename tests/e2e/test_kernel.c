@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 
 #ifndef SCHED_IDLE
 #define SCHED_IDLE 5

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 
 static void die(const char *what)
 {

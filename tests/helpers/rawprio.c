@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 
 int main(int argc, char **argv)
 {

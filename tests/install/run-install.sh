@@ -26,7 +26,7 @@ for f in "$stage/include/libioprio.h" "$stage/include/libioprio_version.h" "$lib
          "$stage/share/bash-completion/completions/ioprio-get"; do
   [ -e "$f" ] || fail "missing $f"
 done
-for fn in $(sed -n 's/^[[:space:]]*\(iop_[a-z_]*\);/\1/p' "$src/lib/libioprio.map"); do
+for fn in $(sed -n 's/^[[:space:]]*\(iop_[a-z_]*\);/\1/p' "$src/lib/libioprio/libioprio.map"); do
   [ "$(cat "$stage/share/man/man3/$fn.3" 2>/dev/null)" = ".so man3/libioprio.3" ] ||
     fail "man $fn does not open the library's page"
 done
@@ -46,13 +46,13 @@ soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ -e "$libdir/$soname" ] || fail "no $soname link"
 
 # The dynamic symbol table holds the public API and nothing else.
-want=$(sed -n 's/^[[:space:]]*\(iop_[a-z_]*\);/\1/p' "$src/lib/libioprio.map" | sort)
+want=$(sed -n 's/^[[:space:]]*\(iop_[a-z_]*\);/\1/p' "$src/lib/libioprio/libioprio.map" | sort)
 got=$(nm -D --defined-only "$so" | awk '$2 != "A" {sub(/@.*/, "", $3); print $3}' | sort)
 if [ "$want" != "$got" ]; then
   diff <(echo "$want") <(echo "$got")
-  fail "exported symbols differ from lib/libioprio.map (< map, > library)"
+  fail "exported symbols differ from lib/libioprio/libioprio.map (< map, > library)"
 fi
-hdr=$(grep -o '^IOP_API [^(]*(' "$src/lib/include/libioprio.h" | sed 's/.*[ *]\([a-z_]*\)($/\1/' | sort)
+hdr=$(grep -o '^IOP_API [^(]*(' "$src/lib/libioprio/include/libioprio.h" | sed 's/.*[ *]\([a-z_]*\)($/\1/' | sort)
 [ "$hdr" = "$want" ] || { diff <(echo "$hdr") <(echo "$want"); fail "header and map disagree"; }
 echo "exports: $(echo "$got" | wc -l) symbols, all public, version $(nm -D "$so" | awk '$2=="A"{print $3}')"
 

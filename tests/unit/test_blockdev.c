@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the block-device reader (lib/cli/blockdev.c) on fixture
+/* Unit tests of the block-device reader (lib/iopcli/blockdev.c) on fixture
  * sysfs trees under tests/fixtures/sys-*. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "blockdev.h"
+#include "iopcli/blockdev.h"
 
 static int open_fixture(const char *name)
 {

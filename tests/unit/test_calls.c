@@ -16,7 +16,7 @@
 #include <sys/resource.h>
 #include <cmocka.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 #include "internal.h"
 
 #ifndef SCHED_IDLE

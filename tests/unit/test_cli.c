@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "cli.h"
+#include "iopcli/cli.h"
 
 static void parses_whole_numbers(void **state)
 {

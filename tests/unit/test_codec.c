@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 
 #ifndef SCHED_IDLE
 #define SCHED_IDLE 5

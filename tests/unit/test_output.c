@@ -12,7 +12,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "buf.h"
+#include "iopcli/buf.h"
 #include "output.h"
 
 static char *escaped(void (*fn)(struct cli_buf *, const char *), const char *in)

@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <cmocka.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 #include "internal.h"
 
 long __wrap_syscall(long number, ...);

@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 
-#include "libioprio.h"
+#include <libioprio.h>
 #include "internal.h"
 
 #ifndef SCHED_IDLE

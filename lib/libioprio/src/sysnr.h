@@ -59,7 +59,7 @@
 #define IOP_NR_SET 196
 #define IOP_NR_GET 218
 #else
-#error "libioprio: no ioprio_set/ioprio_get numbers for this architecture; add them to lib/src/sysnr.h"
+#error "libioprio: no ioprio_set/ioprio_get numbers for this architecture; add them to lib/libioprio/src/sysnr.h"
 #endif
 #endif
 

@@ -4,7 +4,7 @@
  * buffer (fuzzed), shared by the tools.  See procparse.h.
  */
 #define _GNU_SOURCE
-#include "procparse.h"
+#include "iopcli/procparse.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "blockdev.h"
+#include "iopcli/blockdev.h"
 
 static void *xrealloc(void *p, size_t n)
 {

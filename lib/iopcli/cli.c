@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
-#include "cli.h"
-#include "libioprio.h"
+#include "iopcli/cli.h"
+#include <libioprio.h>
 
 #include <ctype.h>
 #include <errno.h>
