@@ -207,6 +207,21 @@ static int set_policy(pid_t pid, int policy, const struct sched_param *sp)
 	return (int)syscall(SYS_sched_setscheduler, pid, policy, sp);
 }
 
+/* iop_task_get() of pid: the effective value want, computed from the set
+ * value, nice and policy the kernel really has. */
+static void check_task(pid_t pid, int value, int want, int nice, int policy)
+{
+	struct iop_task t;
+
+	assert_int_equal(iop_task_get(pid, &t), 0);
+	assert_int_equal(t.value, value);
+	assert_int_equal(t.effective, want);
+	assert_int_equal(t.nice, nice);
+	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)pid), nice);
+	assert_int_equal(t.policy, policy);
+	assert_int_equal(t.policy, (int)syscall(SYS_sched_getscheduler, pid));
+}
+
 /* The effective priority, checked against the kernel itself: since Linux
  * 6.0 ioprio_get(PGRP) reports the effective priority of the group's tasks,
  * so for a child alone in its group it is an oracle. */
@@ -225,6 +240,7 @@ static void effective_matches_kernel(void **state)
 		int want = iop_encode(IOP_CLASS_BE, iop_nice_to_level(nices[i]), 0);
 		assert_int_equal(iop_effective(c.pid, &set), want);
 		assert_int_equal(set, 0);
+		check_task(c.pid, 0, want, nices[i], SCHED_OTHER);
 		if (oracle)
 			assert_int_equal(iop_get(IOP_WHO_PGRP, c.pid), want);
 	}
@@ -233,6 +249,7 @@ static void effective_matches_kernel(void **state)
 			assert_int_equal(setpriority(PRIO_PROCESS, (id_t)c.pid, nice), 0);
 			int want = iop_encode(IOP_CLASS_BE, iop_nice_to_level(nice), 0);
 			assert_int_equal(iop_effective(c.pid, NULL), want);
+			check_task(c.pid, 0, want, nice, SCHED_OTHER);
 			if (oracle)
 				assert_int_equal(iop_get(IOP_WHO_PGRP, c.pid), want);
 		}
@@ -243,6 +260,7 @@ static void effective_matches_kernel(void **state)
 	assert_int_equal(setpriority(PRIO_PROCESS, (id_t)c.pid, 19), 0);
 	assert_int_equal(set_policy(c.pid, SCHED_IDLE, &sp), 0);
 	assert_int_equal(iop_effective(c.pid, NULL), iop_encode(IOP_CLASS_IDLE, 7, 0));
+	check_task(c.pid, 0, iop_encode(IOP_CLASS_IDLE, 7, 0), 19, SCHED_IDLE);
 	if (oracle)
 		assert_int_equal(iop_get(IOP_WHO_PGRP, c.pid), iop_encode(IOP_CLASS_IDLE, 7, 0));
 
@@ -251,6 +269,7 @@ static void effective_matches_kernel(void **state)
 	assert_int_equal(iop_set(IOP_WHO_PROCESS, c.pid, be1), 0);
 	assert_int_equal(iop_effective(c.pid, &set), be1);
 	assert_int_equal(set, be1);
+	check_task(c.pid, be1, be1, 19, SCHED_IDLE);
 	end(&c);
 
 	if (!is_root()) {
@@ -265,6 +284,7 @@ static void effective_matches_kernel(void **state)
 		assert_int_equal(set_policy(c.pid, policies[i], &sp), 0);
 		int want = iop_encode(IOP_CLASS_RT, iop_nice_to_level(7), 0);
 		assert_int_equal(iop_effective(c.pid, NULL), want);
+		check_task(c.pid, 0, want, 7, policies[i]);
 		if (oracle)
 			assert_int_equal(iop_get(IOP_WHO_PGRP, c.pid), want);
 		end(&c);
@@ -415,6 +435,8 @@ static void errors(void **state)
 	assert_int_equal(iop_get(IOP_WHO_PROCESS, gone), -ESRCH);
 	assert_int_equal(iop_set(IOP_WHO_PROCESS, gone, 0x6000), -ESRCH);
 	assert_int_equal(iop_effective(gone, NULL), -ESRCH);
+	struct iop_task t;
+	assert_int_equal(iop_task_get(gone, &t), -ESRCH);
 	assert_int_equal(iop_get(IOP_WHO_PGRP, gone), -ESRCH);
 
 	/* realtime without privilege: EPERM.  As root, a child switched to an

@@ -20,7 +20,13 @@ int main(void)
 	}
 	if (strcmp(iop_class_name(iop_class_parse("BE")), "best-effort") != 0)
 		return 1;
-	printf("consumer: libioprio %s, self set to %s\n", iop_version(),
-	       iop_class_name(v >> IOP_CLASS_SHIFT));
+	struct iop_task t;
+	char shown[IOP_FORMAT_MAX];
+	if (iop_task_get(0, &t) != 0 || t.value != v || t.effective != v ||
+	    iop_format(t.effective, shown, sizeof(shown)) < 0 || strcmp(shown, "idle") != 0) {
+		fprintf(stderr, "iop_task_get/iop_format on self failed\n");
+		return 1;
+	}
+	printf("consumer: libioprio %s, self set to %s (nice %d)\n", iop_version(), shown, t.nice);
 	return 0;
 }

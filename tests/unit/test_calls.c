@@ -243,6 +243,57 @@ static void effective_errors(void **state)
 	assert_int_equal(iop_effective(405, NULL), -EINVAL);
 }
 
+static void task_get_hands_back_its_inputs(void **state)
+{
+	struct iop_task t;
+	(void)state;
+	/* class none: effective from nice and policy, both handed back */
+	expect_get(IOP_WHO_PROCESS, 500, 0);
+	expect_nice(500, 7, 0);
+	expect_policy(500, SCHED_BATCH, 0);
+	assert_int_equal(iop_task_get(500, &t), 0);
+	assert_int_equal(t.value, 0);
+	assert_int_equal(t.effective, 0x4000 | iop_nice_to_level(7));
+	assert_int_equal(t.nice, 7);
+	assert_int_equal(t.policy, SCHED_BATCH);
+	/* a set class is the effective one; nice and policy are still read */
+	expect_get(IOP_WHO_PROCESS, 501, 0x6000);
+	expect_nice(501, -1, 0); /* -1 with errno 0 is a nice value */
+	expect_policy(501, SCHED_IDLE, 0);
+	assert_int_equal(iop_task_get(501, &t), 0);
+	assert_int_equal(t.value, 0x6000);
+	assert_int_equal(t.effective, 0x6000);
+	assert_int_equal(t.nice, -1);
+	assert_int_equal(t.policy, SCHED_IDLE);
+	/* SCHED_RESET_ON_FORK is handed back as the kernel gave it */
+	expect_get(IOP_WHO_PROCESS, 0, 0);
+	expect_nice(0, 0, 0);
+	expect_policy(0, SCHED_FIFO | 0x40000000, 0);
+	assert_int_equal(iop_task_get(0, &t), 0);
+	assert_int_equal(t.effective, 0x2004);
+	assert_int_equal(t.policy, SCHED_FIFO | 0x40000000);
+}
+
+static void task_get_errors(void **state)
+{
+	struct iop_task t = { -7, -7, -7, -7 };
+	(void)state;
+	expect_get(IOP_WHO_PROCESS, 600, -ESRCH);
+	assert_int_equal(iop_task_get(600, &t), -ESRCH);
+	expect_get(IOP_WHO_PROCESS, 601, 0);
+	expect_nice(601, -1, ESRCH); /* gone between the calls */
+	assert_int_equal(iop_task_get(601, &t), -ESRCH);
+	expect_get(IOP_WHO_PROCESS, 602, 0x4000);
+	expect_nice(602, 0, 0);
+	expect_policy(602, -1, EPERM);
+	assert_int_equal(iop_task_get(602, &t), -EPERM);
+	expect_get(IOP_WHO_PROCESS, 603, 0x8000); /* never from a kernel */
+	assert_int_equal(iop_task_get(603, &t), -EINVAL);
+	assert_int_equal(t.value, -7); /* nothing stored on failure */
+	assert_int_equal(t.effective, -7);
+	assert_int_equal(iop_task_get(604, NULL), -EINVAL); /* no call made */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +304,8 @@ int main(void)
 		cmocka_unit_test(effective_of_set_class_makes_one_call),
 		cmocka_unit_test(effective_of_class_none),
 		cmocka_unit_test(effective_errors),
+		cmocka_unit_test(task_get_hands_back_its_inputs),
+		cmocka_unit_test(task_get_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

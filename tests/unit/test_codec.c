@@ -244,6 +244,80 @@ static void effective_value(void **state)
 	assert_int_equal(iop_effective_value(0, 0, -1), -EINVAL);
 }
 
+static void format_short(void **state)
+{
+	static const struct {
+		int value;
+		const char *text;
+	} cases[] = {
+		{ 0, "none" }, { 0x2000, "rt/0" }, { 0x2007, "rt/7" }, { 0x4004, "be/4" },
+		{ 0x4000, "be/0" }, { 0x6000, "idle" }, { 0x6007, "idle" },
+		{ 0x4000 | 2 << 3 | 4, "be/4+cdl2" }, { 0x2000 | 7 << 3, "rt/0+cdl7" },
+		{ 0x4000 | 8 << 3 | 1, "be/1+8" }, { 0x6000 | 1023 << 3 | 7, "idle+1023" },
+		{ 1 << 3, "none+cdl1" }, { 1023 << 3, "none+1023" },
+	};
+	char buf[IOP_FORMAT_MAX];
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		memset(buf, 'x', sizeof(buf));
+		assert_int_equal(iop_format(cases[i].value, buf, sizeof(buf)),
+				 (int)strlen(cases[i].text));
+		assert_string_equal(buf, cases[i].text);
+	}
+	/* every valid value fits IOP_FORMAT_MAX and parses back as what it says */
+	for (int v = 0; v <= IOP_VALUE_MAX; v++) {
+		struct iop_prio p;
+		int n = iop_format(v, buf, sizeof(buf));
+		if (iop_decode(v, &p) < 0) {
+			assert_int_equal(n, -EINVAL);
+			continue;
+		}
+		assert_true(n > 0 && n < IOP_FORMAT_MAX);
+		assert_int_equal(strlen(buf), (size_t)n);
+		assert_int_equal(strncmp(buf, iop_class_abbrev(p.cls), strlen(iop_class_abbrev(p.cls))), 0);
+		assert_true((strchr(buf, '+') != NULL) == (p.hint != 0));
+	}
+	/* invalid values, and a buffer too small: nothing half-written */
+	assert_int_equal(iop_format(-1, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(iop_format(0x8000, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(iop_format(5, buf, sizeof(buf)), -EINVAL); /* none with a level */
+	strcpy(buf, "keep");
+	assert_int_equal(iop_format(0x4004, buf, 4), -ENOSPC);
+	assert_string_equal(buf, "");
+	assert_int_equal(iop_format(0x4004, buf, 5), 4);
+	assert_string_equal(buf, "be/4");
+	assert_int_equal(iop_format(0x4004, NULL, 0), -ENOSPC);
+}
+
+static void split_any_value(void **state)
+{
+	struct iop_prio p = { -1, -1, -1 };
+	(void)state;
+	/* what the bits say, valid or not: for showing what the kernel returned */
+	assert_int_equal(iop_split(0x4000 | 5 << 3 | 6, &p), 0);
+	assert_int_equal(p.cls, IOP_CLASS_BE);
+	assert_int_equal(p.hint, 5);
+	assert_int_equal(p.level, 6);
+	assert_int_equal(iop_split(5, &p), 0); /* none with a level: iop_decode refuses */
+	assert_int_equal(p.cls, IOP_CLASS_NONE);
+	assert_int_equal(p.level, 5);
+	assert_int_equal(iop_split(0xe003, &p), 0); /* class 7 */
+	assert_int_equal(p.cls, 7);
+	assert_int_equal(p.level, 3);
+	assert_int_equal(iop_split(0xffff, NULL), 0);
+	p.cls = -1;
+	assert_int_equal(iop_split(-1, &p), -EINVAL);
+	assert_int_equal(iop_split(0x10000, &p), -EINVAL);
+	assert_int_equal(p.cls, -1); /* untouched */
+	for (int v = 0; v <= IOP_VALUE_MAX; v++) {
+		struct iop_prio d;
+		if (iop_decode(v, &d) == 0) {
+			assert_int_equal(iop_split(v, &p), 0);
+			assert_memory_equal(&p, &d, sizeof(p));
+		}
+	}
+}
+
 static void version(void **state)
 {
 	char want[32];
@@ -265,6 +339,8 @@ int main(void)
 		cmocka_unit_test(nice_to_level_all_forty),
 		cmocka_unit_test(policy_to_class),
 		cmocka_unit_test(effective_value),
+		cmocka_unit_test(format_short),
+		cmocka_unit_test(split_any_value),
 		cmocka_unit_test(version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

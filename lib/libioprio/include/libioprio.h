@@ -82,6 +82,20 @@ IOP_API int iop_encode(int cls, int level, int hint);
  * produce (negative, above IOP_VALUE_MAX, class none with a level). */
 IOP_API int iop_decode(int value, struct iop_prio *out);
 
+/* Split any 16-bit value into its class, hint and level as the bits say,
+ * valid or not (class 4..7, class none with a level): for showing what a
+ * kernel returned.  -EINVAL outside 0..0xffff (*out untouched).  Since 0.2. */
+IOP_API int iop_split(int value, struct iop_prio *out);
+
+/* The short form of a value, as iotop and iopstat show it: "rt/0".."rt/7",
+ * "be/0".."be/7", "idle", "none"; a hint follows a '+', by its short name
+ * or number ("be/4+cdl2", "idle+9").  Writes it NUL-terminated to buf and
+ * returns its length; -EINVAL for an invalid value, -ENOSPC when it does not
+ * fit in size bytes (then buf holds "" when size > 0).  IOP_FORMAT_MAX bytes
+ * always suffice.  Since 0.2. */
+#define IOP_FORMAT_MAX 16
+IOP_API int iop_format(int value, char *buf, size_t size);
+
 /* The raw system calls.  iop_get() returns the value set on the target (for
  * PGRP and USER: the highest among its tasks); iop_set() returns 0.  Both
  * validate 'which' and, for iop_set(), the value before any system call. */
@@ -124,6 +138,23 @@ IOP_API int iop_effective_value(int value, int nice, int policy);
  * the set value in *set_value when it is not NULL.  Returns the effective
  * value or -errno (-ESRCH when the task is gone, -EPERM when not allowed). */
 IOP_API int iop_effective(pid_t tid, int *set_value);
+
+/* What a task's priority is, and what the effective one was computed from. */
+struct iop_task {
+	int value;     /* the priority set (0, class none, when never set) */
+	int effective; /* the priority the kernel uses: value, or for class none
+	                  the class from policy and the level from nice */
+	int nice;      /* the task's CPU nice value, -20..19 */
+	int policy;    /* its scheduling policy, as sched_getscheduler() returns
+	                  it (SCHED_RESET_ON_FORK included) */
+};
+
+/* One task's priority (tid; 0 = the calling thread) with its nice and
+ * policy, read in that order, each from the kernel.  0, or -errno (-ESRCH
+ * when the task is gone, -EPERM when not allowed, -EINVAL for a value no
+ * kernel returns, or a NULL out); *out is written only on success.
+ * Since 0.2. */
+IOP_API int iop_task_get(pid_t tid, struct iop_task *out);
 
 /* The library's version, "MAJOR.MINOR.PATCH". */
 IOP_API const char *iop_version(void);

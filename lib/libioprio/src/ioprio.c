@@ -54,6 +54,18 @@ int iop_decode(int value, struct iop_prio *out)
 	return 0;
 }
 
+int iop_split(int value, struct iop_prio *out)
+{
+	if (value < 0 || value > 0xffff)
+		return -EINVAL;
+	if (out) {
+		out->cls = value >> IOP_CLASS_SHIFT;
+		out->hint = (value >> IOP_HINT_SHIFT) & HINT_MASK;
+		out->level = value & LEVEL_MASK;
+	}
+	return 0;
+}
+
 static int valid_which(int which)
 {
 	return which == IOP_WHO_PROCESS || which == IOP_WHO_PGRP || which == IOP_WHO_USER;
@@ -199,27 +211,104 @@ int iop_effective_value(int value, int nice, int policy)
 	return iop_encode(cls, iop_nice_to_level(nice), 0);
 }
 
+/* A task's nice and policy, as the kernel has them: 0 or -errno. */
+static int nice_and_policy(pid_t tid, int *nice, int *policy)
+{
+	/* getpriority() may return -1 as a valid nice: errno tells. */
+	errno = 0;
+	*nice = getpriority(PRIO_PROCESS, (id_t)tid);
+	if (*nice == -1 && errno != 0)
+		return -errno;
+	*policy = iopriv_sys_getscheduler(tid);
+	return *policy < 0 ? *policy : 0;
+}
+
 int iop_effective(pid_t tid, int *set_value)
 {
-	int value, nice, policy;
+	int value, nice = 0, policy = 0, r;
 
 	value = iop_get(IOP_WHO_PROCESS, (int)tid);
 	if (value < 0)
 		return value;
 	if (set_value)
 		*set_value = value;
+	if (iop_decode(value, NULL) < 0)
+		return -EINVAL;
 	if (value >> IOP_CLASS_SHIFT != IOP_CLASS_NONE)
-		return iop_effective_value(value, 0, 0);
+		return value; /* a set class: nice and policy do not matter */
+	r = nice_and_policy(tid, &nice, &policy);
+	return r < 0 ? r : iop_effective_value(value, nice, policy);
+}
 
-	/* getpriority() may return -1 as a valid nice: errno tells. */
-	errno = 0;
-	nice = getpriority(PRIO_PROCESS, (id_t)tid);
-	if (nice == -1 && errno != 0)
-		return -errno;
-	policy = iopriv_sys_getscheduler(tid);
-	if (policy < 0)
-		return policy;
-	return iop_effective_value(value, nice, policy);
+int iop_task_get(pid_t tid, struct iop_task *out)
+{
+	struct iop_task t;
+	int r;
+
+	if (!out)
+		return -EINVAL;
+	t.value = iop_get(IOP_WHO_PROCESS, (int)tid);
+	if (t.value < 0)
+		return t.value;
+	if (iop_decode(t.value, NULL) < 0)
+		return -EINVAL;
+	r = nice_and_policy(tid, &t.nice, &t.policy);
+	if (r < 0)
+		return r;
+	t.effective = iop_effective_value(t.value, t.nice, t.policy);
+	if (t.effective < 0)
+		return t.effective;
+	*out = t;
+	return 0;
+}
+
+/* Appends the decimal v (0..9999) at p; returns the end. */
+static char *put_small(char *p, int v)
+{
+	char tmp[4];
+	int n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0 && n < 4);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+int iop_format(int value, char *buf, size_t size)
+{
+	struct iop_prio p;
+	char tmp[IOP_FORMAT_MAX], *e = tmp;
+	const char *abbrev;
+	size_t n;
+
+	if (buf && size)
+		buf[0] = '\0';
+	if (iop_decode(value, &p) < 0)
+		return -EINVAL;
+	for (abbrev = classes[p.cls].abbrev; *abbrev; abbrev++)
+		*e++ = *abbrev;
+	if (p.cls == IOP_CLASS_RT || p.cls == IOP_CLASS_BE) {
+		*e++ = '/';
+		e = put_small(e, p.level);
+	}
+	if (p.hint) {
+		*e++ = '+';
+		if (p.hint < NAMED_HINTS) {
+			*e++ = 'c';
+			*e++ = 'd';
+			*e++ = 'l';
+		}
+		e = put_small(e, p.hint);
+	}
+	n = (size_t)(e - tmp);
+	if (!buf || n + 1 > size)
+		return -ENOSPC;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[i];
+	buf[n] = '\0';
+	return (int)n;
 }
 
 const char *iop_version(void)
