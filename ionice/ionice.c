@@ -6,7 +6,6 @@
  * and it tries every id it is given.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "iopcli/cli.h"
+#include "iopcli/proc.h"
 #include <libioprio.h>
 
 #define EXIT_CANNOT_RUN 126
@@ -209,17 +209,18 @@ static void settle_class(struct options *o)
 }
 
 /* One line, as util-linux prints it: "best-effort: prio 4", "idle",
- * "none: prio 0"; a hint, when set, after the level. */
+ * "none: prio 0"; a hint, when set, after the level.  A value no valid
+ * decode accepts (no kernel returns one) is shown as its bits say, with
+ * the class "unknown". */
 static void print_value(const char *prefix, int value)
 {
-	struct iop_prio p;
+	struct iop_prio p = { 0 };
+	bool valid = iop_decode(value, &p) == 0;
 
-	if (iop_decode(value, &p) < 0) {
-		printf("%sunknown: prio %d\n", prefix, value & 0x1fff);
-		return;
-	}
-	printf("%s%s", prefix, iop_class_name(p.cls));
-	if (p.cls != IOP_CLASS_IDLE)
+	if (!valid)
+		iop_split(value, &p);
+	printf("%s%s", prefix, valid ? iop_class_name(p.cls) : "unknown");
+	if (!valid || p.cls != IOP_CLASS_IDLE)
 		printf(": prio %d", p.level);
 	if (p.hint) {
 		const char *name = iop_hint_name(p.hint);
@@ -243,36 +244,6 @@ static const char *explain(int error, const struct options *o, bool setting)
 	if (error == -EINVAL && setting)
 		return " (the kernel does not support this priority)";
 	return "";
-}
-
-/* The thread ids of a process into *tids (to free); their number, or -errno. */
-static int list_threads(int pid, int **tids)
-{
-	char path[64];
-	DIR *d;
-	struct dirent *e;
-	size_t n = 0, cap = 0;
-
-	*tids = NULL;
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while ((e = readdir(d))) {
-		long long tid;
-		if (cli_parse_ll(e->d_name, 1, INT_MAX, &tid) < 0)
-			continue; /* "." and ".." */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			int *more = realloc(*tids, cap * sizeof(**tids));
-			if (!more)
-				err(EXIT_FAILURE, "cannot allocate memory");
-			*tids = more;
-		}
-		(*tids)[n++] = (int)tid;
-	}
-	closedir(d);
-	return (int)n;
 }
 
 /* Reports a failed call on 'what'; returns 1, or 0 when -t forgives it. */
@@ -304,23 +275,23 @@ static int act_on(const struct options *o, int which, int id, const char *what,
 }
 
 /* -a: every thread of the process, each shown as "TID: ..." */
-static int act_on_threads(const struct options *o, const struct target *t, const char *what,
-			  int value)
+static int act_on_threads(const struct options *o, const struct proc_root *root,
+			  const struct target *t, const char *what, int value)
 {
-	int *tids;
+	struct proc_list threads;
 	/* 0 is the calling process, as for -p without -a */
-	int n = list_threads(t->id ? t->id : (int)getpid(), &tids);
-	int failed = 0;
+	int r = proc_list_open(&threads, root, t->id ? t->id : (int)getpid());
+	int failed = 0, tid;
 
-	if (n < 0)
-		return report(o, what, n, value >= 0);
-	for (int i = 0; i < n; i++) {
+	if (r < 0)
+		return report(o, what, r == -ENOENT ? -ESRCH : r, value >= 0);
+	while ((tid = proc_list_next(&threads))) {
 		char tid_what[96], prefix[32];
-		snprintf(tid_what, sizeof(tid_what), "TID %d of %s", tids[i], what);
-		snprintf(prefix, sizeof(prefix), "%d: ", tids[i]);
-		failed |= act_on(o, IOP_WHO_PROCESS, tids[i], tid_what, prefix, value, true);
+		snprintf(tid_what, sizeof(tid_what), "TID %d of %s", tid, what);
+		snprintf(prefix, sizeof(prefix), "%d: ", tid);
+		failed |= act_on(o, IOP_WHO_PROCESS, tid, tid_what, prefix, value, true);
 	}
-	free(tids);
+	proc_list_close(&threads);
 	return failed;
 }
 
@@ -340,17 +311,21 @@ int main(int argc, char **argv)
 		     o.hint);
 
 	if (o.which) {
+		struct proc_root root = { .fd = -1 };
+		if (o.all_tasks && proc_root_open(&root, "/proc") < 0)
+			err(EXIT_FAILURE, "cannot open /proc");
 		/* every id is tried; each failure is reported with its id */
 		for (size_t i = 0; i < o.ntargets; i++) {
 			const struct target *t = &o.targets[i];
 			char what[64];
 			snprintf(what, sizeof(what), "%s %s", id_label(o.which), t->arg);
 			if (o.all_tasks)
-				failed |= act_on_threads(&o, t, what, setting ? value : -1);
+				failed |= act_on_threads(&o, &root, t, what, setting ? value : -1);
 			else
 				failed |= act_on(&o, o.which, t->id, what, "", setting ? value : -1,
 						 false);
 		}
+		proc_root_close(&root);
 		free(o.targets);
 		return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 	}

@@ -24,7 +24,7 @@
 #include "iopcli/cli.h"
 #include "devices.h"
 #include <libioprio.h>
-#include "iopcli/procparse.h"
+#include "iopcli/proc.h"
 
 #ifndef SCHED_BATCH
 #define SCHED_BATCH 3
@@ -46,8 +46,8 @@ static const struct {
 } cols[COL_COUNT] = {
 	[COL_PID] = { "PID", true, "process id" },
 	[COL_TID] = { "TID", true, "thread id (with --all-tasks)" },
-	[COL_USER] = { "USER", false, "real user, by name" },
-	[COL_UID] = { "UID", true, "real user id" },
+	[COL_USER] = { "USER", false, "effective user, by name" },
+	[COL_UID] = { "UID", true, "effective user id" },
 	[COL_CLASS] = { "CLASS", false, "class set: none, realtime, best-effort, idle" },
 	[COL_LEVEL] = { "LEVEL", true, "level set, 0 (highest) to 7" },
 	[COL_HINT] = { "HINT", true, "hint set (Linux 6.5+), 0 for none" },
@@ -87,8 +87,6 @@ struct options {
 	enum column out[COL_COUNT * 2];
 	size_t nout;
 };
-
-static size_t skipped; /* with --quiet: tasks passed over, counted */
 
 static void __attribute__((noreturn)) usage(void)
 {
@@ -267,115 +265,51 @@ static void parse_args(int argc, char **argv, struct options *o)
  * writes (a --proc tree). */
 static const char *task_error(int error)
 {
+	if (error == ENOENT)
+		error = ESRCH; /* its /proc directory is gone */
 	return error == EINVAL ? "its stat file cannot be parsed" : strerror(error);
 }
 
-/* Reports a task that could not be read, or counts it with --quiet. */
+/* Reports a task that could not be read, unless --quiet. */
 static void passed_over(const struct options *o, int pid, int tid, int error)
 {
-	if (o->quiet) {
-		skipped++;
+	if (o->quiet)
 		return;
-	}
 	if (tid && tid != pid)
 		warnx("TID %d of PID %d: %s", tid, pid, task_error(error));
 	else
 		warnx("PID %d: %s", pid, task_error(error));
 }
 
-/* The procfs read (--proc, default /proc), and whether it is the one of our
- * own pid namespace: only then are its pids ours to ask the kernel about. */
-static int proc_root = -1;
-static bool proc_own;
+/* The procfs read (--proc, default /proc). */
+static struct proc_root proc = { .fd = -1 };
 
-/* A small file of the task under the procfs root, NUL-terminated; its
- * length or -errno.  O_NONBLOCK: a FIFO in a --proc tree is never waited on. */
-static ssize_t read_task_file(int pid, int tid, const char *name, char *buf, size_t size)
+/* One task into a row, from its stat (read by the caller, with its owner:
+ * the effective user, as ps shows it): 0, or -errno (gone, not allowed).
+ * The priority, with the nice and policy it comes from, is the kernel's,
+ * and only for a procfs of our own pid namespace; in another one (--proc)
+ * nice and policy come from stat and the priorities are unknown (-1), as
+ * no file in /proc holds them. */
+static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner, struct row *r)
 {
-	char path[96];
-	int fd;
-	ssize_t n;
+	struct iop_task t;
 
-	if (tid)
-		snprintf(path, sizeof(path), "%d/task/%d/%s", pid, tid, name);
-	else
-		snprintf(path, sizeof(path), "%d/%s", pid, name);
-	fd = openat(proc_root, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, size - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return e == ENOENT ? -ESRCH : -e;
-	buf[n] = '\0';
-	return n;
-}
-
-/* The real uid, from the "Uid:" line of status. */
-static int real_uid(int pid, unsigned *uid)
-{
-	char buf[4096];
-	ssize_t n = read_task_file(pid, 0, "status", buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	const char *line = strstr(buf, "\nUid:\t");
-	long long v;
-	char num[16];
-	if (!line)
-		return -EINVAL;
-	line += 6;
-	size_t len = strcspn(line, "\t\n");
-	if (len >= sizeof(num))
-		return -EINVAL;
-	memcpy(num, line, len);
-	num[len] = '\0';
-	if (cli_parse_ll(num, 0, UINT_MAX, &v) < 0)
-		return -EINVAL;
-	*uid = (unsigned)v;
-	return 0;
-}
-
-/* The stat file of a task, parsed: 0 or -errno. */
-static int read_stat(int pid, int tid, struct stat_fields *sf)
-{
-	char buf[1024];
-	ssize_t n = read_task_file(pid, tid, "stat", buf, sizeof(buf));
-
-	if (n < 0)
-		return (int)n;
-	return procfs_parse_stat(buf, (size_t)n, sf) < 0 ? -EINVAL : 0;
-}
-
-/* One task of a process whose real uid is known into a row: 0, or -errno
- * (gone, not allowed).  Name, nice and policy come from the task's stat;
- * the priority set from the kernel, and only for a procfs of our own pid
- * namespace: in another one (--proc) the set and effective priorities are
- * unknown (-1), as no file in /proc holds them. */
-static int read_row(int pid, int tid, unsigned uid, struct row *r)
-{
-	struct stat_fields sf;
-	int e = read_stat(pid, tid, &sf);
-
-	if (e < 0)
-		return e;
 	r->pid = pid;
 	r->tid = tid ? tid : pid;
-	r->uid = uid;
-	memcpy(r->comm, sf.comm, sizeof(r->comm));
-	r->nice = sf.nice;
-	r->policy = sf.policy < 0 ? 0 : sf.policy; /* before 2.5.x: other */
+	r->uid = owner;
+	memcpy(r->comm, st->comm, sizeof(r->comm));
+	r->nice = st->nice;
+	r->policy = st->policy < 0 ? 0 : st->policy; /* before 2.5.x: other */
 	r->value = r->evalue = -1;
-	if (!proc_own)
+	if (!proc.own)
 		return 0;
-	int set = iop_get(IOP_WHO_PROCESS, r->tid);
-	if (set < 0)
-		return set;
-	int eff = iop_effective_value(set, r->nice, r->policy);
-	if (eff < 0)
-		return eff;
-	r->value = set;
-	r->evalue = eff;
+	int e = iop_task_get(r->tid, &t);
+	if (e < 0)
+		return e;
+	r->value = t.value;
+	r->evalue = t.effective;
+	r->nice = t.nice;
+	r->policy = t.policy & ~SCHED_RESET_ON_FORK;
 	return 0;
 }
 
@@ -390,93 +324,79 @@ static struct row *new_row(struct rows *rows)
 	return &rows->v[rows->n];
 }
 
-static int parse_id(const char *name)
+/* A process whose stat the caller read, or each of its threads with -a:
+ * rows added; -errno if the process itself could not be read. */
+static int add_process(const struct options *o, struct rows *rows, int pid,
+		       const struct proc_stat *st, unsigned owner)
 {
-	long long v;
-	return cli_parse_ll(name, 1, INT_MAX, &v) == 0 ? (int)v : 0;
-}
-
-/* A process, or each of its threads with -a: rows added; -errno if the
- * process itself could not be read.  'uid': its real uid when the caller
- * read it already, else NULL (the uid is the process's: read once, not per
- * thread). */
-static int add_process(const struct options *o, struct rows *rows, int pid, const unsigned *uid)
-{
-	unsigned own;
-	if (!uid) {
-		int e = real_uid(pid, &own);
-		if (e < 0)
-			return e;
-		uid = &own;
-	}
 	if (!o->all_tasks) {
-		int r = read_row(pid, 0, *uid, new_row(rows));
+		int r = fill_row(pid, 0, st, owner, new_row(rows));
 		if (r == 0)
 			rows->n++;
 		return r;
 	}
-	char path[48];
-	snprintf(path, sizeof(path), "%d/task", pid);
-	int fd = openat(proc_root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-	if (!d) {
-		int error = errno;
-		if (fd >= 0)
-			close(fd);
-		return error == ENOENT ? -ESRCH : -error;
-	}
+	struct proc_list threads;
+	int r = proc_list_open(&threads, &proc, pid), tid;
+	if (r < 0)
+		return r;
 	size_t before = rows->n;
-	while ((e = readdir(d))) {
-		int tid = parse_id(e->d_name);
-		if (!tid)
-			continue;
-		int r = read_row(pid, tid, *uid, new_row(rows));
+	while ((tid = proc_list_next(&threads))) {
+		struct proc_stat ts;
+		unsigned towner;
+		r = proc_read_stat(&proc, pid, tid, &ts, &towner);
+		if (r == 0)
+			r = fill_row(pid, tid, &ts, towner, new_row(rows));
 		if (r == 0)
 			rows->n++;
 		else
 			passed_over(o, pid, tid, -r); /* a thread that ended meanwhile */
 	}
-	closedir(d);
+	proc_list_close(&threads);
 	return rows->n > before ? 0 : -ESRCH;
+}
+
+/* A process named by pid: rows added, or -errno. */
+static int add_pid(const struct options *o, struct rows *rows, int pid)
+{
+	struct proc_stat st;
+	unsigned owner;
+	int r = proc_read_stat(&proc, pid, 0, &st, &owner);
+
+	return r < 0 ? r : add_process(o, rows, pid, &st, owner);
 }
 
 /* Every process, for -A, -P and -u: those that vanish are passed over. */
 static void add_matching(const struct options *o, struct rows *rows, size_t *pgid_hits)
 {
-	int fd = openat(proc_root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
+	struct proc_list procs;
+	int pid;
 
-	if (!d)
+	if (proc_list_open(&procs, &proc, 0) < 0)
 		err(EXIT_FAILURE, "cannot read %s", o->proc_dir);
-	while ((e = readdir(d))) {
-		int pid = parse_id(e->d_name);
+	while ((pid = proc_list_next(&procs))) {
+		struct proc_stat st;
+		unsigned owner;
+		int r = proc_read_stat(&proc, pid, 0, &st, &owner);
 		bool want = o->all;
-		unsigned uid;
-		bool have_uid = false;
-		struct stat_fields sf;
-		if (!pid)
+		if (r < 0) {
+			if (want)
+				passed_over(o, pid, 0, -r);
 			continue;
-		if (!want && o->npgids && read_stat(pid, 0, &sf) == 0) {
-			int g = sf.pgrp; /* as getpgid() has it, for any procfs */
-			for (size_t i = 0; g > 0 && i < o->npgids; i++)
-				if (o->pgids[i] == g) {
-					want = true;
-					pgid_hits[i]++;
-				}
 		}
-		if (!want && o->by_user) {
-			have_uid = real_uid(pid, &uid) == 0;
-			want = have_uid && uid == o->uid;
-		}
+		for (size_t i = 0; st.pgrp > 0 && i < o->npgids; i++)
+			if (o->pgids[i] == st.pgrp) { /* as getpgid() has it, for any procfs */
+				want = true;
+				pgid_hits[i]++;
+			}
+		if (o->by_user && owner == o->uid)
+			want = true;
 		if (!want)
 			continue;
-		int r = add_process(o, rows, pid, have_uid ? &uid : NULL);
+		r = add_process(o, rows, pid, &st, owner);
 		if (r < 0)
 			passed_over(o, pid, 0, -r);
 	}
-	closedir(d);
+	proc_list_close(&procs);
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -516,7 +436,6 @@ static const char *policy_name(int policy)
 static const char *cell(const struct row *r, enum column c, char *buf, size_t size)
 {
 	struct iop_prio set = { 0 }, eff = { 0 };
-	const char *s;
 
 	if (r->value < 0) { /* another namespace's procfs: no priority to tell */
 		switch (c) {
@@ -550,16 +469,14 @@ static const char *cell(const struct row *r, enum column c, char *buf, size_t si
 		snprintf(buf, size, "%d", set.hint);
 		break;
 	case COL_PRIO:
-		s = cli_prio_short(r->value, buf);
-		return s ? s : "unknown";
+		return iop_format(r->value, buf, size) >= 0 ? buf : "unknown";
 	case COL_ECLASS:
 		return iop_class_name(eff.cls);
 	case COL_ELEVEL:
 		snprintf(buf, size, "%d", eff.level);
 		break;
 	case COL_EPRIO:
-		s = cli_prio_short(r->evalue, buf);
-		return s ? s : "unknown";
+		return iop_format(r->evalue, buf, size) >= 0 ? buf : "unknown";
 	case COL_NICE:
 		snprintf(buf, size, "%d", r->nice);
 		break;
@@ -670,17 +587,16 @@ int main(int argc, char **argv)
 	cli_close_stdout_at_exit();
 	o.proc_dir = "/proc";
 	parse_args(argc, argv, &o);
-	proc_root = open(o.proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (proc_root < 0)
-		err(EXIT_FAILURE, "cannot open %s", o.proc_dir);
-	proc_own = proc_root_is_own(proc_root);
-	if (!proc_own && !o.npids && !o.all && !o.npgids && !o.by_user)
+	int e = proc_root_open(&proc, o.proc_dir);
+	if (e < 0)
+		errx(EXIT_FAILURE, "cannot open %s: %s", o.proc_dir, strerror(-e));
+	if (!proc.own && !o.npids && !o.all && !o.npgids && !o.by_user)
 		cli_usage_error("%s is not this pid namespace's procfs: name the processes "
 				"(-p, -P, -u or -A)", o.proc_dir);
 
 	/* explicitly named targets: each failure is an error */
 	for (size_t i = 0; i < o.npids; i++) {
-		int r = add_process(&o, &rows, o.pids[i], NULL);
+		int r = add_pid(&o, &rows, o.pids[i]);
 		if (r < 0) {
 			warnx("PID %d: %s", o.pids[i], task_error(-r));
 			status = EXIT_FAILURE;
@@ -704,13 +620,10 @@ int main(int argc, char **argv)
 		free(hits);
 	}
 	if (!o.npids && !o.all && !o.npgids && !o.by_user) { /* no target: itself */
-		int r = add_process(&o, &rows, getpid(), NULL);
+		int r = add_pid(&o, &rows, getpid());
 		if (r < 0)
 			errx(EXIT_FAILURE, "cannot read its own priority: %s", strerror(-r));
 	}
-	if (skipped)
-		warnx("%zu %s passed over: vanished or not readable", skipped,
-		      skipped == 1 ? "task" : "tasks");
 
 	cli_sort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
 	/* a process asked for twice (-p 5 5, -p 5 -A) is shown once */

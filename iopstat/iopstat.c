@@ -510,7 +510,8 @@ static void emit(const struct config *c, struct cli_buf *b, const struct report 
 }
 
 /* One-time notes on stderr, after the first scan. */
-static void notes(const struct config *c, int root, const struct proc_snapshot *s)
+static void notes(const struct config *c, const struct proc_root *root,
+		  const struct proc_snapshot *s)
 {
 	if (c->quiet)
 		return;
@@ -520,12 +521,13 @@ static void notes(const struct config *c, int root, const struct proc_snapshot *
 		warnx("%zu %s not shown: I/O counters not readable (permission denied)%s",
 		      s->denied, what, geteuid() ? "; run as root to see all" : "");
 	}
-	if (c->iodelay_asked && procfs_delayacct_enabled(root) == 0)
+	if (c->iodelay_asked && proc_delayacct_enabled(root) == 0)
 		warnx("IODELAY is 0: delay accounting is off (sysctl kernel.task_delayacct=1)");
 }
 
 /* -p PIDs that no row shows: gone, or not readable.  Returns how many. */
-static int missing_pids(const struct config *c, int root, const struct proc_snapshot *s)
+static int missing_pids(const struct config *c, const struct proc_root *root,
+			const struct proc_snapshot *s)
 {
 	int missing = 0;
 	size_t j = 0;
@@ -533,41 +535,35 @@ static int missing_pids(const struct config *c, int root, const struct proc_snap
 	if (c->filter_uid || c->have_re)
 		return 0; /* a named pid may be filtered out on purpose */
 	for (size_t i = 0; i < c->npids; i++) {
-		while (j < s->n && s->rows[j].pid < c->pids[i])
+		int pid = c->pids[i];
+		while (j < s->n && s->rows[j].pid < pid)
 			j++;
-		if (j < s->n && s->rows[j].pid == c->pids[i])
+		if (j < s->n && s->rows[j].pid == pid)
 			continue;
 		/* why: read its io again (access is checked at read, not open) */
-		char name[32], buf[512];
-		snprintf(name, sizeof(name), "%d", c->pids[i]);
-		if (faccessat(root, name, F_OK, 0) != 0) {
-			warnx("PID %d: no such process", c->pids[i]);
-		} else {
-			snprintf(name, sizeof(name), "%d/io", c->pids[i]);
-			int fd = openat(root, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-			int e = fd < 0 ? errno : read(fd, buf, sizeof(buf)) < 0 ? errno : 0;
-			if (fd >= 0)
-				close(fd);
-			if (e == EACCES || e == EPERM)
-				warnx("PID %d: I/O counters not readable (permission denied)", c->pids[i]);
-			else if (e == ENOENT)
-				warnx("PID %d: no I/O counters (the kernel keeps none for it)", c->pids[i]);
-			else if (e)
-				warnx("PID %d: I/O counters not readable (%s)", c->pids[i], strerror(e));
-			else
-				warnx("PID %d: not readable (its stat or io is not what the kernel writes)",
-				      c->pids[i]);
-		}
+		char buf[512];
+		int e = (int)-proc_read(root, pid, 0, "io", buf, sizeof(buf), NULL);
+		if (e == ENOENT && proc_read(root, pid, 0, "stat", buf, sizeof(buf), NULL) == -ENOENT)
+			warnx("PID %d: no such process", pid);
+		else if (e == EACCES || e == EPERM)
+			warnx("PID %d: I/O counters not readable (permission denied)", pid);
+		else if (e == ENOENT)
+			warnx("PID %d: no I/O counters (the kernel keeps none for it)", pid);
+		else if (e > 0)
+			warnx("PID %d: I/O counters not readable (%s)", pid, strerror(e));
+		else
+			warnx("PID %d: not readable (its stat or io is not what the kernel writes)", pid);
 		missing++;
 	}
 	return missing;
 }
 
-static void scan(int root, const struct scan_options *so, struct proc_snapshot *s, const char *dir)
+static void scan(const struct proc_root *root, const struct scan_options *so,
+		 struct proc_snapshot *s)
 {
 	int r = procfs_scan(root, so, s);
 	if (r < 0)
-		errx(EXIT_FAILURE, "cannot read %s: %s", dir, strerror(-r));
+		errx(EXIT_FAILURE, "cannot read %s: %s", root->path, strerror(-r));
 }
 
 static void sleep_until(const struct timespec *t)
@@ -591,19 +587,21 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 #endif
 	c.out.header = true;
-	c.out.clock_ticks = procfs_clock_ticks();
+	c.out.clock_ticks = proc_clock_ticks();
 	cli_close_stdout_at_exit();
 	parse_args(argc, argv, &c);
 	c.out.cmdline = c.cmdline;
 
-	int root = open(c.proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
-		err(EXIT_FAILURE, "cannot open %s", c.proc_dir);
+	struct proc_root proot;
+	int e = proc_root_open(&proot, c.proc_dir);
+	if (e < 0)
+		errx(EXIT_FAILURE, "cannot open %s: %s", c.proc_dir, strerror(-e));
+	const struct proc_root *root = &proot;
 	if (c.npids) {
 		/* a thread's id stands for its process (/proc/TID exists, unlisted):
 		 * counted once, not once more as a process of its own */
 		for (size_t i = 0; i < c.npids; i++) {
-			int tgid = procfs_tgid(root, c.pids[i]);
+			int tgid = proc_tgid(root, c.pids[i]);
 			if (tgid > 0)
 				c.pids[i] = tgid;
 		}
@@ -622,14 +620,16 @@ int main(int argc, char **argv)
 		.uid = c.uid,
 		.comm_re = c.have_re ? &c.comm_re : NULL,
 		.threads = c.threads,
-		.want_prio = shows(&c, COL_PRIO) || c.out.format == FMT_PROMETHEUS || c.sort == SORT_PRIO,
-		.want_cmdline = c.cmdline,
+		.need = NEED_STAT | NEED_OWNER |
+			(shows(&c, COL_PRIO) || c.out.format == FMT_PROMETHEUS || c.sort == SORT_PRIO
+				 ? NEED_PRIO : 0) |
+			(c.cmdline ? NEED_CMDLINE : 0),
 	};
 	struct report_options ro = { .sort = c.sort, .only_active = c.only_active, .top = c.top };
 	bool lifetime = c.out.format == FMT_PROMETHEUS; /* counters, never deltas */
 
 	if (c.interval == 0) {
-		scan(root, &so, &snaps[0], c.proc_dir);
+		scan(root, &so, &snaps[0]);
 		notes(&c, root, &snaps[0]);
 		if (report_build(&rep, NULL, &snaps[0], &ro, c.out.clock_ticks) < 0)
 			errx(EXIT_FAILURE, "cannot allocate memory");
@@ -654,7 +654,7 @@ int main(int argc, char **argv)
 		struct timespec next;
 		long long done = 0;
 
-		scan(root, &so, first, c.proc_dir);
+		scan(root, &so, first);
 		notes(&c, root, first);
 		/* a named pid that is not there at the start is an error, as in
 		 * one-shot mode; with none of them left there is nothing to watch */
@@ -674,7 +674,7 @@ int main(int argc, char **argv)
 			sleep_until(&next);
 			if (stop_requested)
 				break;
-			scan(root, &so, cur, c.proc_dir);
+			scan(root, &so, cur);
 			if (report_build(&rep, lifetime ? NULL : prev, cur, &ro, c.out.clock_ticks) < 0 ||
 			    (summary && report_note_exits(&exits, first, prev, cur, c.out.clock_ticks) < 0))
 				errx(EXIT_FAILURE, "cannot allocate memory");
@@ -706,6 +706,6 @@ int main(int argc, char **argv)
 	free(c.label_values);
 	if (c.have_re)
 		regfree(&c.comm_re);
-	close(root);
+	proc_root_close(&proot);
 	return status;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * iopstat's /proc reader: a scanner that reads every
- * process (or thread) under a procfs root given as a directory fd, so tests
- * can point it at fixture trees and containers at a host's /proc.
+ * iopstat's scanner: reads every process (or thread) under a procfs root
+ * (the /proc layer's, so tests point it at fixture trees and containers at
+ * a host's /proc) into a snapshot, reading only the files the report
+ * needs.
  */
 #ifndef IOPSTAT_PROCFS_H
 #define IOPSTAT_PROCFS_H
@@ -12,7 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "iopcli/procparse.h"
+#include "iopcli/proc.h"
 
 /* One process (tid 0) or one thread.  Kept small: a run holds three
  * snapshots of every process, and iopstat's memory goal is 4 MiB. */
@@ -39,22 +40,31 @@ struct proc_snapshot {
 	size_t denied;         /* processes whose io could not be read: EACCES */
 };
 
+/* What a report needs read for each task, beside its io counters. */
+enum scan_need {
+	NEED_STAT = 1 << 0,    /* stat: name, start time, delay, nice, policy */
+	NEED_OWNER = 1 << 1,   /* the owner (effective uid): fstat() of a file */
+	NEED_PRIO = 1 << 2,    /* the kernel's I/O priority (needs stat too) */
+	NEED_CMDLINE = 1 << 3, /* cmdline */
+};
+
 struct scan_options {
 	const int *pids;        /* only these, in this order, if npids > 0 */
 	size_t npids;
-	bool filter_uid;
+	bool filter_uid;        /* needs the owner */
 	unsigned uid;
-	const regex_t *comm_re; /* only commands matching, if not NULL */
+	const regex_t *comm_re; /* only commands matching, if not NULL: needs stat */
 	bool threads;           /* one row per thread */
-	bool want_prio;         /* ask the kernel for each task's I/O priority */
-	bool want_cmdline;
+	unsigned need;          /* enum scan_need */
 };
 
-/* Scans the procfs open at root_fd into *snap (emptied first; its buffer is
- * reused).  Processes that vanish meanwhile are skipped; those whose io is
- * not readable are counted in snap->denied.  0 or -errno (only when the root
- * itself cannot be listed or memory runs out). */
-int procfs_scan(int root_fd, const struct scan_options *opt, struct proc_snapshot *snap);
+/* Scans the procfs root into *snap (emptied first; its buffers are reused).
+ * Processes that vanish meanwhile are skipped; those whose io is not
+ * readable are counted in snap->denied.  Without NEED_STAT a row has no
+ * name, start time or delay (all 0); without NEED_OWNER no uid.  0 or
+ * -errno (only when the root itself cannot be listed or memory runs out). */
+int procfs_scan(const struct proc_root *root, const struct scan_options *opt,
+		struct proc_snapshot *snap);
 
 void procfs_snapshot_free(struct proc_snapshot *snap);
 
@@ -75,15 +85,5 @@ static inline const char *proc_cmdline(const struct proc_snapshot *s, const stru
 
 /* Appends a name to the snapshot; its offset, or PROC_NO_NAME out of memory. */
 unsigned procfs_add_name(struct proc_snapshot *s, const char *name);
-
-/* The process (thread group) a pid or thread id belongs to, from
- * <root>/<id>/status; -errno when it cannot be read. */
-int procfs_tgid(int root_fd, int id);
-
-/* Clock ticks per second of the kernel's stat times (sysconf(_SC_CLK_TCK)). */
-long procfs_clock_ticks(void);
-
-/* Whether <root>/sys/kernel/task_delayacct is 1: 1, 0, or -1 unknown. */
-int procfs_delayacct_enabled(int root_fd);
 
 #endif

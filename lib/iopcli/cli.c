@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "iopcli/cli.h"
+#include "iopcli/num.h"
 #include <libioprio.h>
 
 #include <ctype.h>
@@ -19,21 +20,7 @@
 
 int cli_parse_ll(const char *s, long long min, long long max, long long *out)
 {
-	const char *digits = s && *s == '-' ? s + 1 : s;
-	char *end;
-	long long v;
-
-	/* strtoll() alone would accept blanks, '+' and an empty string */
-	if (!digits || !isdigit((unsigned char)*digits))
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	if (errno == ERANGE || v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
+	return num_parse_ll(s, s ? s + strlen(s) : NULL, min, max, out);
 }
 
 void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))

@@ -1,46 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Parsers of /proc/<pid>/io and /proc/<pid>/stat: pure functions over a
- * buffer (fuzzed), shared by the tools.  See procparse.h.
+ * Parsers of /proc/<pid>/io, /proc/<pid>/stat and status lines: pure
+ * functions over a buffer (fuzzed with num.c alone).  See proc.h.
  */
 #define _GNU_SOURCE
-#include "iopcli/procparse.h"
+#include "iopcli/proc.h"
+#include "iopcli/num.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-/* A whole unsigned decimal [p, end); -EINVAL if empty, junk or overflowing. */
-int proc_parse_ull(const char *p, const char *end, unsigned long long *out)
+/* The whole field [p, end) as an int or an unsigned 64-bit number: 0 or
+ * -EINVAL (the parsers say only whether the text is the kernel's). */
+static int field_int(const char *p, const char *end, int *out)
 {
-	unsigned long long v = 0;
+	long long v;
 
-	if (p == end)
+	if (num_parse_ll(p, end, INT_MIN, INT_MAX, &v) < 0)
 		return -EINVAL;
-	for (; p < end; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (d > 9 || v > (~0ULL - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
+	*out = (int)v;
 	return 0;
 }
 
-int proc_parse_int(const char *p, const char *end, int *out)
+static int field_u64(const char *p, const char *end, unsigned long long *out)
 {
-	unsigned long long v;
-	int neg = p < end && *p == '-';
-
-	if (proc_parse_ull(p + neg, end, &v) < 0 || v > 2147483647ULL + (unsigned)neg)
-		return -EINVAL;
-	*out = neg ? (int)(0 - v) : (int)v;
-	return 0;
+	return num_parse_u64(p, end, ULLONG_MAX, out) < 0 ? -EINVAL : 0;
 }
 
-int procfs_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELDS])
+int proc_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELDS])
 {
 	static const struct {
 		const char *name;
@@ -74,7 +63,7 @@ int procfs_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELD
 			if (names[i].len == nlen && !memcmp(p, names[i].name, nlen))
 				f = i;
 		if (f >= 0) { /* other names: a newer kernel's, passed over */
-			if ((seen & 1u << f) || proc_parse_ull(colon + 2, eol, &io[f]) < 0)
+			if ((seen & 1u << f) || field_u64(colon + 2, eol, &io[f]) < 0)
 				return -EINVAL;
 			seen |= 1u << f;
 			expect = f + 1;
@@ -117,12 +106,12 @@ static const char *field_end(const char *p, const char *end)
 	return p;
 }
 
-int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
+int proc_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 {
 	const char *end = buf + len;
 	const char *open = memchr(buf, '(', len);
 	const char *close = memrchr(buf, ')', len);
-	struct stat_fields f = { .policy = -1 };
+	struct proc_stat f = { .policy = -1 };
 
 	/* the name may hold anything, ')' and newlines included: it ends at the
 	 * last ')' */
@@ -139,31 +128,35 @@ int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
 	if (end[-1] == '\n')
 		end--;
 	/* fields are separated by single blanks; field 3 follows the name */
-	const char *p = skip_fields(close + 2, end, 5 - 3), *e;
+	const char *p = skip_fields(close + 2, end, 4 - 3), *e;
 	if (p == end)
 		return -EINVAL; /* too short to hold the start time */
 	e = field_end(p, end);
-	if (proc_parse_int(p, e, &f.pgrp) < 0 || e == end)
+	if (field_int(p, e, &f.ppid) < 0 || e == end)
+		return -EINVAL;
+	p = e + 1;
+	e = field_end(p, end);
+	if (field_int(p, e, &f.pgrp) < 0 || e == end)
 		return -EINVAL;
 	p = skip_fields(e + 1, end, 19 - 6);
 	if (p == end)
 		return -EINVAL;
 	e = field_end(p, end);
-	if (proc_parse_int(p, e, &f.nice) < 0 || e == end)
+	if (field_int(p, e, &f.nice) < 0 || e == end)
 		return -EINVAL;
 	p = skip_fields(e + 1, end, 22 - 20);
 	e = field_end(p, end);
-	if (p == end || proc_parse_ull(p, e, &f.start) < 0)
+	if (p == end || field_u64(p, e, &f.start) < 0)
 		return -EINVAL;
 	/* policy and delay came later (2.5.x and 2.6.18): optional */
 	if (e < end && (p = skip_fields(e + 1, end, 41 - 23)) < end) {
 		e = field_end(p, end);
-		if (proc_parse_int(p, e, &f.policy) < 0)
+		if (field_int(p, e, &f.policy) < 0)
 			return -EINVAL;
 		if (end - e > 1) { /* a final blank after field 41 holds no field 42 */
 			p = e + 1;
 			e = field_end(p, end);
-			if (proc_parse_ull(p, e, &f.delay) < 0)
+			if (field_u64(p, e, &f.delay) < 0)
 				return -EINVAL;
 		}
 	}
@@ -171,14 +164,24 @@ int procfs_parse_stat(const char *buf, size_t len, struct stat_fields *out)
 	return 0;
 }
 
-bool proc_root_is_own(int root)
+int proc_parse_status(const char *buf, size_t len, const char *key, long long min, long long max,
+		      long long *out)
 {
-	char link[32], want[32];
-	ssize_t n = readlinkat(root, "self", link, sizeof(link) - 1);
+	size_t klen = strlen(key);
+	const char *end = buf + len;
 
-	if (n <= 0)
-		return false;
-	link[n] = '\0';
-	snprintf(want, sizeof(want), "%d", (int)getpid());
-	return strcmp(link, want) == 0;
+	/* each line is "Key:\tvalue[\tvalue...]"; the key starts a line */
+	for (const char *p = buf; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > klen && !memcmp(p, key, klen) && p[klen] == '\t') {
+			const char *v = p + klen + 1, *e = v;
+			while (e < eol && *e != '\t')
+				e++;
+			return num_parse_ll(v, e, min, max, out) < 0 ? -EINVAL : 0;
+		}
+		p = eol + 1;
+	}
+	return -EINVAL;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iopcli/procparse.h"
+#include "iopcli/proc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size);
-	if (procfs_parse_io(buf, size, io) == 0 && size < 7 * 4)
+	if (proc_parse_io(buf, size, io) == 0 && size < 7 * 4)
 		abort(); /* seven "name: N" lines cannot be this short */
 	free(buf);
 	return 0;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iopcli/procparse.h"
+#include "iopcli/proc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,10 +45,10 @@ static int ref_number(const char *p, const char *e, int is_signed, long long *sv
 	return 0;
 }
 
-static int reference(const char *buf, size_t len, struct stat_fields *out)
+static int reference(const char *buf, size_t len, struct proc_stat *out)
 {
 	const char *end = buf + len, *open = memchr(buf, '(', len), *close = NULL;
-	struct stat_fields f = { .policy = -1 };
+	struct proc_stat f = { .policy = -1 };
 	for (const char *p = buf; p < end; p++)
 		if (*p == ')')
 			close = p;
@@ -69,10 +69,12 @@ static int reference(const char *buf, size_t len, struct stat_fields *out)
 			e = end;
 		long long sv;
 		unsigned long long uv;
-		if (field == 5 || field == 19 || field == 41) {
+		if (field == 4 || field == 5 || field == 19 || field == 41) {
 			if (ref_number(p, e, 1, &sv, &uv))
 				return -1;
-			if (field == 5)
+			if (field == 4)
+				f.ppid = (int)sv;
+			else if (field == 5)
 				f.pgrp = (int)sv;
 			else if (field == 19)
 				f.nice = (int)sv;
@@ -100,20 +102,20 @@ static int reference(const char *buf, size_t len, struct stat_fields *out)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size ? size : 1);
-	struct stat_fields f, r;
+	struct proc_stat f, r;
 
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size);
 	memset(&f, 0x55, sizeof(f));
 	memset(&r, 0x55, sizeof(r));
-	int got = procfs_parse_stat(buf, size, &f);
+	int got = proc_parse_stat(buf, size, &f);
 	int want = reference(buf, size, &r);
 	if ((got == 0) != (want == 0))
 		abort();
 	if (got == 0) {
 		if (memchr(f.comm, '\0', sizeof(f.comm)) == NULL || strcmp(f.comm, r.comm) != 0 ||
-		    f.pgrp != r.pgrp || f.nice != r.nice || f.start != r.start || f.policy != r.policy || f.delay != r.delay)
+		    f.ppid != r.ppid || f.pgrp != r.pgrp || f.nice != r.nice || f.start != r.start || f.policy != r.policy || f.delay != r.delay)
 			abort();
 	}
 	free(buf);

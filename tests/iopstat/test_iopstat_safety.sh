@@ -151,10 +151,14 @@ check "--proc with a FIFO cmdline: does not block" [ "$rc" = 0 -a "$out" = 100 ]
 mkfifo "$tmp/slow"
 (while [ ! -e "$tmp/go" ]; do sleep 0.05; done; cat) <"$tmp/slow" >"$tmp/slow.out" &
 reader=$!
-"$IOPSTAT" -t 0.01 >"$tmp/slow" 2>"$tmp/slow.err" &
+# reports of one small process: hundreds fit in the pipe before it is full,
+# so more than one is out when the write blocks and a summary is due (a
+# report of every thread could fill the pipe alone on a busy machine)
+spawn sleep 600; slow_target=$child
+"$IOPSTAT" -t -p "$slow_target" 0.01 >"$tmp/slow" 2>"$tmp/slow.err" &
 writer=$!
 # until the pipe is full and the write blocked (the kernel says where it
-# sleeps); by then more than one report is out, so a summary is due
+# sleeps)
 for k in $(seq 3000); do
   grep -q 'pipe_write' "/proc/$writer/wchan" 2>/dev/null && break
   sleep 0.01

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The tools' number parser.  See num.h. */
+#include "iopcli/num.h"
+
+#include <errno.h>
+#include <limits.h>
+
+int num_parse_u64(const char *p, const char *end, unsigned long long max,
+		  unsigned long long *out)
+{
+	unsigned long long v = 0;
+	int range = 0;
+
+	if (!p || p >= end)
+		return -EINVAL;
+	for (; p < end; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (d > 9)
+			return -EINVAL; /* junk wins over range: "99999x" is not a number */
+		if (v > (max - d) / 10 || v * 10 + d > max)
+			range = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (range)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int num_parse_ll(const char *p, const char *end, long long min, long long max, long long *out)
+{
+	int neg = p && p < end && *p == '-';
+	unsigned long long limit, v;
+	int r;
+
+	if (min > max)
+		return -ERANGE;
+	/* the magnitude the sign allows: up to -min for negatives, max otherwise */
+	if (neg)
+		limit = min >= 0 ? 0 : (unsigned long long)-(min + 1) + 1;
+	else
+		limit = max < 0 ? 0 : (unsigned long long)max;
+	r = num_parse_u64(p + neg, end, neg ? (unsigned long long)LLONG_MAX + 1 : ULLONG_MAX, &v);
+	if (r < 0)
+		return r;
+	if (v > limit)
+		return -ERANGE;
+	long long s = neg ? (v ? -(long long)(v - 1) - 1 : 0) : (long long)v;
+	if (s < min || s > max)
+		return -ERANGE;
+	*out = s;
+	return 0;
+}

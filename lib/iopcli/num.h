@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one strict number parser of the tools, for argv and /proc alike:
+ * decimal digits and nothing else (no blanks, no '+', no trailing junk, no
+ * silent wrap of "-1" into a huge unsigned value).  Pure functions over a
+ * range of bytes, so the /proc parsers (fuzzed on their own) use them too.
+ * Internal to the command-line tools.
+ */
+#ifndef IOP_CLI_NUM_H
+#define IOP_CLI_NUM_H
+
+/* The digits [p, end) as a number in 0..max: 0, -EINVAL when empty or not
+ * all digits, -ERANGE when above max (overflow included). */
+int num_parse_u64(const char *p, const char *end, unsigned long long max,
+		  unsigned long long *out);
+
+/* An optional '-' and digits [p, end) as a number in min..max: 0, -EINVAL,
+ * or -ERANGE ("-1" with min 0 is out of range, never 2^64 - 1). */
+int num_parse_ll(const char *p, const char *end, long long min, long long max, long long *out);
+
+#endif

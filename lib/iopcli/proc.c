@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* The tools' /proc layer: roots, listing, reading.  See proc.h. */
+#define _GNU_SOURCE
+#include "iopcli/proc.h"
+#include "iopcli/num.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool proc_root_is_own(int fd)
+{
+	char link[32], want[32];
+	ssize_t n = readlinkat(fd, "self", link, sizeof(link) - 1);
+
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	snprintf(want, sizeof(want), "%d", (int)getpid());
+	return strcmp(link, want) == 0;
+}
+
+int proc_root_open(struct proc_root *root, const char *path)
+{
+	root->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	root->path = path;
+	if (root->fd < 0)
+		return -errno;
+	root->own = proc_root_is_own(root->fd);
+	return 0;
+}
+
+void proc_root_close(struct proc_root *root)
+{
+	if (root->fd >= 0)
+		close(root->fd);
+	root->fd = -1;
+}
+
+/* The decimal v at p, without printf (the scanner builds many paths). */
+static char *put_uint(char *p, unsigned v)
+{
+	char tmp[12];
+	int n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+char *proc_path(char *path, int pid, int tid, const char *name)
+{
+	char *p = put_uint(path, (unsigned)pid);
+
+	if (tid > 0) {
+		memcpy(p, "/task/", 6);
+		p = put_uint(p + 6, (unsigned)tid);
+	}
+	if (name) {
+		size_t n = strlen(name);
+		if (n > 15)
+			n = 15; /* PROC_PATH_MAX's promise */
+		*p++ = '/';
+		memcpy(p, name, n);
+		p += n;
+	}
+	*p = '\0';
+	return path;
+}
+
+/* One read() of path below the root, NUL-terminated; see proc_read(). */
+static ssize_t read_at(const struct proc_root *root, const char *path, char *buf, size_t size,
+		       unsigned *owner)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, e;
+
+	if (size == 0)
+		return -EINVAL;
+	/* O_NONBLOCK: a FIFO or device in place of a file (a --proc tree is
+	 * anybody's) is never waited on; procfs files ignore the flag */
+	fd = openat(root->fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (owner) {
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			e = S_ISREG(st.st_mode) ? errno : EINVAL;
+			close(fd);
+			return -e;
+		}
+		*owner = (unsigned)st.st_uid;
+	}
+	n = read(fd, buf, size - 1);
+	e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	buf[n] = '\0';
+	return n;
+}
+
+ssize_t proc_read(const struct proc_root *root, int pid, int tid, const char *name, char *buf,
+		  size_t size, unsigned *owner)
+{
+	char path[PROC_PATH_MAX];
+
+	return read_at(root, proc_path(path, pid, tid, name), buf, size, owner);
+}
+
+int proc_read_stat(const struct proc_root *root, int pid, int tid, struct proc_stat *st,
+		   unsigned *owner)
+{
+	char buf[1024];
+	ssize_t n = proc_read(root, pid, tid, "stat", buf, sizeof(buf), owner);
+
+	if (n < 0)
+		return (int)n;
+	return proc_parse_stat(buf, (size_t)n, st);
+}
+
+int proc_read_io(const struct proc_root *root, int pid, int tid,
+		 unsigned long long io[IO_NFIELDS], unsigned *owner)
+{
+	char buf[1024];
+	ssize_t n = proc_read(root, pid, tid, "io", buf, sizeof(buf), owner);
+
+	if (n < 0)
+		return (int)n;
+	return proc_parse_io(buf, (size_t)n, io);
+}
+
+char *proc_read_cmdline(const struct proc_root *root, int pid, int tid)
+{
+	char path[PROC_PATH_MAX];
+	int fd = openat(root->fd, proc_path(path, pid, tid, "cmdline"),
+			O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	size_t len = 0, cap = 256;
+	char *s;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	s = malloc(cap);
+	while (s && (n = read(fd, s + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (len + 1 == cap) {
+			char *more = cap < 1 << 20 ? realloc(s, cap * 2) : NULL;
+			if (!more)
+				break; /* a megabyte is enough to show; keep what we have */
+			s = more;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (!s || len == 0) {
+		free(s);
+		return NULL;
+	}
+	while (len > 0 && s[len - 1] == '\0')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\0')
+			s[i] = ' ';
+	s[len] = '\0';
+	return s;
+}
+
+int proc_tgid(const struct proc_root *root, int id)
+{
+	char buf[4096];
+	long long tgid;
+	ssize_t n = proc_read(root, id, 0, "status", buf, sizeof(buf), NULL);
+
+	if (n < 0)
+		return (int)n;
+	if (proc_parse_status(buf, (size_t)n, "Tgid:", 1, INT_MAX, &tgid) < 0)
+		return -EINVAL;
+	return (int)tgid;
+}
+
+double proc_uptime(const struct proc_root *root)
+{
+	char buf[128];
+
+	return read_at(root, "uptime", buf, sizeof(buf), NULL) > 0 ? strtod(buf, NULL) : 0;
+}
+
+int proc_delayacct_enabled(const struct proc_root *root)
+{
+	char buf[8];
+
+	if (read_at(root, "sys/kernel/task_delayacct", buf, sizeof(buf), NULL) <= 0)
+		return -1;
+	return buf[0] == '1';
+}
+
+long proc_clock_ticks(void)
+{
+	long t = sysconf(_SC_CLK_TCK);
+
+	return t > 0 ? t : 100;
+}
+
+int proc_list_open(struct proc_list *l, const struct proc_root *root, int pid)
+{
+	char path[PROC_PATH_MAX];
+	int fd;
+
+	if (pid > 0)
+		proc_path(path, pid, 0, "task");
+	else
+		strcpy(path, ".");
+	fd = openat(root->fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	l->dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!l->dir) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	return 0;
+}
+
+int proc_list_next(struct proc_list *l)
+{
+	struct dirent *e;
+
+	while ((e = readdir(l->dir))) {
+		unsigned long long id;
+		/* "." and "..", "self", "sys", ...: not ids; nor "0" or "01" */
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (num_parse_u64(e->d_name, e->d_name + strlen(e->d_name), INT_MAX, &id) == 0)
+			return (int)id;
+	}
+	return 0;
+}
+
+void proc_list_close(struct proc_list *l)
+{
+	if (l->dir)
+		closedir(l->dir);
+	l->dir = NULL;
+}

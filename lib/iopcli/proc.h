@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The /proc layer of the tools: a procfs root (any directory: /proc, a
+ * fixture tree, a host's /proc in a container), listing its processes and
+ * threads, reading a task's small files with their owner, and the parsers
+ * of what the kernel writes there.  Shared by ionice, ioprio-get and
+ * iopstat.  Internal to the command-line tools.
+ *
+ * The parsers are pure functions over a buffer (procparse.c, fuzzed on its
+ * own with num.c); the rest reads files (proc.c).
+ */
+#ifndef IOP_CLI_PROC_H
+#define IOP_CLI_PROC_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* --- parsers ------------------------------------------------------------- */
+
+/* The counters of /proc/<pid>/io, in the kernel's order. */
+enum io_field {
+	IO_RCHAR,
+	IO_WCHAR,
+	IO_SYSCR,
+	IO_SYSCW,
+	IO_READ_BYTES,
+	IO_WRITE_BYTES,
+	IO_CANCELLED,
+	IO_NFIELDS
+};
+
+/* What the tools need from /proc/<pid>/stat. */
+struct proc_stat {
+	char comm[64];                 /* between the first '(' and the last ')' */
+	int ppid;                      /* field 4: the parent */
+	int pgrp;                      /* field 5: the process group */
+	int nice;                      /* field 19 */
+	unsigned long long start;      /* field 22: start time, clock ticks after boot */
+	int policy;                    /* field 41, -1 if the kernel has no such field */
+	unsigned long long delay;      /* field 42: block I/O delay, clock ticks */
+};
+
+/* 0, or -EINVAL when the text is not what the kernel writes. */
+int proc_parse_io(const char *buf, size_t len, unsigned long long io[IO_NFIELDS]);
+int proc_parse_stat(const char *buf, size_t len, struct proc_stat *out);
+
+/* The value of the line "<key>\t..." of a status file (key with its colon,
+ * "Tgid:"), up to the next tab or newline, as a number in min..max.  0, or
+ * -EINVAL when the line is missing or not a number. */
+int proc_parse_status(const char *buf, size_t len, const char *key, long long min, long long max,
+		      long long *out);
+
+/* --- reading a procfs ------------------------------------------------------ */
+
+struct proc_root {
+	int fd;           /* the root directory */
+	bool own;         /* the procfs of our own pid namespace: only then are
+	                     its pids ours to hand to ioprio_get() and friends */
+	const char *path; /* as given, for messages */
+};
+
+/* Opens path as a procfs root (it may be any directory).  0 or -errno. */
+int proc_root_open(struct proc_root *root, const char *path);
+void proc_root_close(struct proc_root *root);
+
+/* Whether the procfs open at fd is the one of our own pid namespace: its
+ * "self" is our pid. */
+bool proc_root_is_own(int fd);
+
+/* Room for "<pid>/task/<tid>/<name>" with a name of up to 15 bytes. */
+#define PROC_PATH_MAX 64
+
+/* "<pid>/<name>", or "<pid>/task/<tid>/<name>" when tid > 0; with name
+ * NULL the directory itself.  Returns path. */
+char *proc_path(char *path, int pid, int tid, const char *name);
+
+/* Reads a small file of a task in one read() (procfs writes these whole)
+ * into buf, NUL-terminated (at most size - 1 bytes).  Opened O_NONBLOCK, so
+ * a FIFO in a fixture tree is never waited on.  With owner, fstat()s the
+ * file and stores its owner, the task's effective uid as ps shows it (a
+ * process that made itself non-dumpable shows as root); then a file that is
+ * not a regular one is -EINVAL.  The length, or -errno: ENOENT (no such
+ * task or file), ESRCH (gone while read), EACCES (the kernel checks access
+ * at read(), not at open()). */
+ssize_t proc_read(const struct proc_root *root, int pid, int tid, const char *name, char *buf,
+		  size_t size, unsigned *owner);
+
+/* A task's stat, parsed: 0, or -errno (-EINVAL: not what the kernel
+ * writes).  owner as for proc_read(). */
+int proc_read_stat(const struct proc_root *root, int pid, int tid, struct proc_stat *st,
+		   unsigned *owner);
+
+/* A task's io counters, parsed: 0 or -errno as for proc_read_stat(). */
+int proc_read_io(const struct proc_root *root, int pid, int tid,
+		 unsigned long long io[IO_NFIELDS], unsigned *owner);
+
+/* The command line of a task, its arguments joined by blanks, in a buffer
+ * of its own (up to 1 MiB of it); NULL when it has none (kernel threads,
+ * zombies) or it cannot be read. */
+char *proc_read_cmdline(const struct proc_root *root, int pid, int tid);
+
+/* The process (thread group) a pid or thread id belongs to, from its
+ * status; -errno when it cannot be read. */
+int proc_tgid(const struct proc_root *root, int id);
+
+/* Seconds since boot, from <root>/uptime; 0 when unknown. */
+double proc_uptime(const struct proc_root *root);
+
+/* Whether <root>/sys/kernel/task_delayacct is 1: 1, 0, or -1 unknown. */
+int proc_delayacct_enabled(const struct proc_root *root);
+
+/* Clock ticks per second of the kernel's stat times (sysconf(_SC_CLK_TCK)). */
+long proc_clock_ticks(void);
+
+/* Listing: the processes of a root (pid 0), or the threads of a process,
+ * in the order the kernel lists them (by pid; threads in creation order). */
+struct proc_list {
+	DIR *dir;
+};
+/* 0, or -errno (ENOENT: no such process). */
+int proc_list_open(struct proc_list *l, const struct proc_root *root, int pid);
+/* The next id, or 0 at the end. */
+int proc_list_next(struct proc_list *l);
+void proc_list_close(struct proc_list *l);
+
+#endif
