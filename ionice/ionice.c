@@ -26,7 +26,7 @@
 
 struct target {
 	int id;          /* pid, pgid or uid (as the kernel's int) */
-	const char *arg; /* as given, for messages */
+	const char *arg; /* a user as given, for messages; NULL for the others */
 };
 
 struct options {
@@ -76,40 +76,52 @@ static const char *id_label(int which)
 	return which == IOP_WHO_PGRP ? "PGID" : which == IOP_WHO_USER ? "UID" : "PID";
 }
 
-/* A pid or pgid (0..INT_MAX), or a uid (a number, or a user name). */
-static struct target parse_target(int which, const char *arg)
+/* A uid: a number, or a user name. */
+static struct target parse_user(const char *arg)
 {
 	struct target t = { 0, arg };
+	unsigned uid; /* 32 bits: (uid_t)-1 is no uid */
 	long long v;
-	int r;
 
-	if (which == IOP_WHO_USER) {
-		unsigned uid; /* 32 bits: (uid_t)-1 is no uid */
-		if (cli_parse_user(arg, &uid) < 0)
-			errx(EXIT_FAILURE, cli_parse_ll(arg, LLONG_MIN, LLONG_MAX, &v) == 0
-					   ? "invalid UID argument: '%s'"
-					   : "invalid UID argument: '%s': no such user",
-			     arg);
-		t.id = (int)uid;
-		r = 0;
-	} else {
-		r = cli_parse_ll(arg, 0, INT_MAX, &v);
-		t.id = (int)v;
-	}
-	if (r < 0)
-		errx(EXIT_FAILURE, "invalid %s argument: '%s'", id_label(which), arg);
+	if (cli_parse_user(arg, &uid) < 0)
+		errx(EXIT_FAILURE, cli_parse_ll(arg, LLONG_MIN, LLONG_MAX, &v) == 0
+				   ? "invalid UID argument: '%s'"
+				   : "invalid UID argument: '%s': no such user",
+		     arg);
+	t.id = (int)uid;
 	return t;
 }
 
+static void push_target(struct options *o, struct target t)
+{
+	o->targets = realloc(o->targets, (o->ntargets + 1) * sizeof(*o->targets));
+	if (!o->targets)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	o->targets[o->ntargets++] = t;
+}
+
+/* -p, -P (ids 0..INT_MAX, a list separated by commas or blanks, so that
+ * -p "$(pidof rsync)" works), or -u. */
 static void add_target(struct options *o, int which, const char *arg)
 {
 	if (o->which && o->which != which)
 		errx(EXIT_FAILURE, "can handle only one of pid, pgid or uid at once");
 	o->which = which;
-	o->targets = realloc(o->targets, (o->ntargets + 1) * sizeof(*o->targets));
-	if (!o->targets)
+	if (which == IOP_WHO_USER) {
+		push_target(o, parse_user(arg));
+		return;
+	}
+	int *ids = NULL;
+	size_t n = 0;
+	char bad[64];
+	int r = cli_parse_id_list(arg, 0, &ids, &n, bad, sizeof(bad));
+	if (r == -ENOMEM)
 		err(EXIT_FAILURE, "cannot allocate memory");
-	o->targets[o->ntargets++] = parse_target(which, arg);
+	if (r < 0)
+		errx(EXIT_FAILURE, "invalid %s argument: '%s'", id_label(which), bad);
+	for (size_t i = 0; i < n; i++)
+		push_target(o, (struct target){ ids[i], NULL });
+	free(ids);
 }
 
 enum { OPT_HINT = 256 };
@@ -318,7 +330,10 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < o.ntargets; i++) {
 			const struct target *t = &o.targets[i];
 			char what[64];
-			snprintf(what, sizeof(what), "%s %s", id_label(o.which), t->arg);
+			if (t->arg)
+				snprintf(what, sizeof(what), "%s %s", id_label(o.which), t->arg);
+			else
+				snprintf(what, sizeof(what), "%s %d", id_label(o.which), t->id);
 			if (o.all_tasks)
 				failed |= act_on_threads(&o, &root, t, what, setting ? value : -1);
 			else

@@ -43,10 +43,11 @@ struct config {
 	bool threads, cmdline, only_active;
 	bool quiet; /* -q: no notes (a cron job mails every line of stderr) */
 	bool iodelay_asked; /* IODELAY chosen with -o or -s: worth a note when off */
-	enum sort_key sort;
+	enum column sort;
 	size_t top;
 	const char *proc_dir;
-	const char *output_file;
+	const char *columns; /* -o LIST, applied once the format is known */
+	const char *output_file; /* -w FILE */
 	struct output_options out;
 	const char **label_names, **label_values; /* --label, for out */
 };
@@ -60,7 +61,7 @@ static void on_stop_signal(int sig)
 }
 
 /* The signals that end a run.  While a report is written to the file beside
- * --output they wait (blocked), so that the file is renamed into place or
+ * --write they wait (blocked), so that the file is renamed into place or
  * removed before they act: no temporary file is ever left behind. */
 static void block_stop_signals(int how)
 {
@@ -91,21 +92,23 @@ static void __attribute__((noreturn)) usage(void)
 	       " -t, --threads            one row per thread\n"
 	       "\n"
 	       "Output:\n"
-	       " -o, --columns <list>     columns to show (see --list-columns)\n"
+	       " -o, --output <list>      columns to show (+<list> adds to the default;\n"
+	       "                            see --list-columns)\n"
 	       "     --list-columns       list the columns and exit\n"
-	       " -s, --sort <column>      sort by this numeric column, largest first\n"
-	       "                            (default: io, read + write)\n"
+	       " -s, --sort <column>      sort by this column: amounts largest first, ids\n"
+	       "                            smallest, prio highest (default: io)\n"
 	       "     --top <n>            at most n rows\n"
 	       " -l, --cmdline            show the whole command line\n"
 	       " -k, --kibibytes          table amounts in KiB\n"
 	       " -H, --human              table amounts as 1.5K, 12.0M, ...\n"
 	       " -T, --timestamp[=<fmt>]  a time on each row: iso (default) or epoch\n"
-	       " -n, --noheadings         no header line\n"
+	       " -n, --noheadings         no header line (and in a table no total line)\n"
 	       " -q, --quiet              no notes on stderr (processes not readable,\n"
 	       "                            delay accounting off); errors are still said\n"
 	       "     --format <fmt>       table (default), csv, json (JSON Lines) or\n"
 	       "                            prometheus (text exposition format)\n"
-	       "     --output <file>      write each report to <file>, replaced atomically\n"
+	       " -J, --json               the same as --format json\n"
+	       " -w, --write <file>       write each report to <file>, replaced atomically\n"
 	       "     --proc <dir>         read this procfs instead of /proc\n"
 	       "     --label <name>=<value>  a constant label on every Prometheus series\n"
 	       "                            (repeatable: several writers in one directory)\n"
@@ -120,8 +123,8 @@ static void __attribute__((noreturn)) usage(void)
 
 static void __attribute__((noreturn)) list_columns(void)
 {
-	for (int c = 0; c < COL_COUNT; c++)
-		printf("%-11s %s\n", output_column_name(c), output_column_help(c));
+	for (int c = 0; c < NCOLS; c++)
+		printf("%-11s %s\n", columns[c].name, columns[c].help);
 	exit(EXIT_SUCCESS);
 }
 
@@ -133,14 +136,17 @@ static int cmp_int(const void *a, const void *b)
 
 static const char *column_name(int c)
 {
-	return output_column_name((enum column)c);
+	return columns[c].name;
 }
 
+/* -o LIST, or +LIST added to the format's defaults (already in c->out). */
 static void set_columns(struct config *c, const char *arg)
 {
-	int cols[COL_COUNT];
-	size_t n = cli_parse_columns(arg, false, column_name, COL_COUNT, cols, 0, COL_COUNT);
+	int cols[NCOLS];
 
+	for (size_t i = 0; i < c->out.ncols; i++)
+		cols[i] = (int)c->out.cols[i];
+	size_t n = cli_parse_columns(arg, true, column_name, NCOLS, cols, c->out.ncols, NCOLS);
 	for (size_t i = 0; i < n; i++)
 		c->out.cols[i] = (enum column)cols[i];
 	c->out.ncols = n;
@@ -178,23 +184,22 @@ static void add_label(struct config *c, const char *arg)
 	c->out.nlabels = n + 1;
 }
 
-static enum sort_key parse_sort(const char *arg)
+/* --sort: any column but the text ones */
+static enum column parse_sort(const char *arg)
 {
-	static const struct {
-		const char *name;
-		enum sort_key key;
-	} keys[] = {
-		{ "io", SORT_IO }, { "pid", SORT_PID }, { "prio", SORT_PRIO },
-		{ "read", SORT_READ }, { "write", SORT_WRITE },
-		{ "cancelled", SORT_CANCELLED }, { "rchar", SORT_RCHAR }, { "wchar", SORT_WCHAR },
-		{ "syscr", SORT_SYSCR }, { "syscw", SORT_SYSCW }, { "read_rate", SORT_READ_RATE },
-		{ "write_rate", SORT_WRITE_RATE }, { "iodelay", SORT_DELAY },
-	};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-		if (!strcasecmp(arg, keys[i].name))
-			return keys[i].key;
-	cli_usage_error("unknown sort key: '%s' (io, pid, prio, read, write, cancelled, rchar, "
-		    "wchar, syscr, syscw, read_rate, write_rate, iodelay)", arg);
+	int c = column_by_name(arg);
+	struct cli_buf names = { 0 };
+
+	if (c >= 0 && column_sorts((enum column)c))
+		return (enum column)c;
+	for (int i = 0; i < NCOLS; i++)
+		if (column_sorts((enum column)i)) {
+			cli_buf_puts(&names, names.len ? ", " : "");
+			cli_buf_puts(&names, columns[i].name);
+		}
+	cli_buf_putc(&names, '\0');
+	cli_usage_error("%s: '%s' (%s)", c >= 0 ? "cannot sort by a text column" : "unknown sort key",
+			arg, names.p);
 }
 
 /* seconds: digits, optionally a point and more digits; more than 0 */
@@ -215,7 +220,7 @@ static double parse_interval(const char *arg)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_OUTPUT, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL
+	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL
 };
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -226,7 +231,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "command", required_argument, NULL, 'C' },
 		{ "threads", no_argument, NULL, 't' },
 		{ "cmdline", no_argument, NULL, 'l' },
-		{ "columns", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
 		{ "sort", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, OPT_TOP },
@@ -237,19 +242,19 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "json", no_argument, NULL, 'J' },
+		{ "write", required_argument, NULL, 'w' },
 		{ "proc", required_argument, NULL, OPT_PROC },
 		{ "label", required_argument, NULL, OPT_LABEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool columns_given = false;
 	long long v;
 	int opt, r;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:u:C:tlo:s:kHT::nqhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:u:C:tlo:s:kHT::nqJw:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			cli_add_id_list(&c->pids, &c->npids, optarg, "PID");
@@ -277,15 +282,13 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->cmdline = true;
 			break;
 		case 'o':
-			set_columns(c, optarg);
-			c->iodelay_asked |= strcasestr(optarg, "iodelay") != NULL;
-			columns_given = true;
+			c->columns = optarg;
 			break;
 		case OPT_LIST_COLUMNS:
 			list_columns();
 		case 's':
 			c->sort = parse_sort(optarg);
-			c->iodelay_asked |= c->sort == SORT_DELAY;
+			c->iodelay_asked |= c->sort == COL_IODELAY;
 			break;
 		case OPT_TOP:
 			if (cli_parse_ll(optarg, 1, LLONG_MAX, &v) < 0)
@@ -322,18 +325,15 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->quiet = true;
 			break;
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "table"))
-				c->out.format = FMT_TABLE;
-			else if (!strcmp(optarg, "csv"))
-				c->out.format = FMT_CSV;
-			else if (!strcmp(optarg, "json"))
-				c->out.format = FMT_JSON;
-			else if (!strcmp(optarg, "prometheus"))
-				c->out.format = FMT_PROMETHEUS;
-			else
+			r = output_format(optarg);
+			if (r < 0)
 				cli_usage_error("unknown format: '%s' (table, csv, json or prometheus)", optarg);
+			c->out.format = (enum format)r;
 			break;
-		case OPT_OUTPUT:
+		case 'J':
+			c->out.format = FMT_JSON;
+			break;
+		case 'w':
 			c->output_file = optarg;
 			break;
 		case OPT_PROC:
@@ -360,22 +360,19 @@ static void parse_args(int argc, char **argv, struct config *c)
 	if (optind < argc)
 		cli_usage_error("unexpected argument: '%s'", argv[optind]);
 
-	if (!columns_given) {
-		static const enum column table_cols[] = { COL_PID, COL_USER, COL_PRIO, COL_READ,
-			COL_WRITE, COL_READ_RATE, COL_WRITE_RATE, COL_COMMAND };
-		size_t n = 0;
-		if (c->out.format == FMT_TABLE) {
-			for (size_t i = 0; i < sizeof(table_cols) / sizeof(*table_cols); i++) {
-				c->out.cols[n++] = table_cols[i];
-				if (table_cols[i] == COL_PID && c->threads)
-					c->out.cols[n++] = COL_TID;
-			}
-		} else { /* machine formats: every column */
-			for (int col = 0; col < COL_COUNT; col++)
-				if (col != COL_TID || c->threads)
-					c->out.cols[n++] = col;
-		}
-		c->out.ncols = n;
+	/* the columns: the format's defaults, replaced by -o LIST or added to
+	 * by -o +LIST */
+	c->out.ncols = output_default_columns(c->out.format, c->threads, c->out.cols);
+	if (c->columns)
+		set_columns(c, c->columns);
+	for (size_t i = 0; i < c->out.ncols; i++) {
+		enum column col = c->out.cols[i];
+		const struct format_def *f = &formats[c->out.format];
+		if (f->shows && !f->shows(col))
+			cli_usage_error("column '%s' has no %s form", columns[col].name, f->name);
+		/* a note on delay accounting only for IODELAY asked for by name */
+		if (col == COL_IODELAY && c->columns && strcasestr(c->columns, "iodelay"))
+			c->iodelay_asked = true;
 	}
 }
 
@@ -387,7 +384,23 @@ static bool shows(const struct config *c, enum column col)
 	return false;
 }
 
-/* --output replaces a regular file, or makes one: never a device, FIFO,
+/* What the scanner must read for the columns, the sort key and the mode;
+ * the filters add theirs in the scanner. */
+static unsigned scan_needs(const struct config *c)
+{
+	unsigned need = columns[c->sort].need;
+
+	for (size_t i = 0; i < c->out.ncols; i++)
+		need |= columns[c->out.cols[i]].need;
+	/* samples pair tasks by (pid, start time); Prometheus names series by it */
+	if (c->interval > 0 || c->out.format == FMT_PROMETHEUS)
+		need |= NEED_STAT;
+	if (c->cmdline && shows(c, COL_COMMAND))
+		need |= NEED_CMDLINE; /* COMMAND as the command line */
+	return need;
+}
+
+/* --write replaces a regular file, or makes one: never a device, FIFO,
  * symlink or directory (as root, renaming over /dev/null would replace the
  * device).  Checked before each report; 0 or -1 with errno. */
 static int replaceable(const char *path)
@@ -451,7 +464,7 @@ static int replace_regular(const char *tmp, const char *target)
 	return -1;
 }
 
-/* Writes one report to stdout, or atomically replaces --output with it. */
+/* Writes one report to stdout, or atomically replaces --write's file with it. */
 static void emit(const struct config *c, struct cli_buf *b, const struct report *rep,
 		 enum report_kind kind, bool first)
 {
@@ -574,7 +587,7 @@ static void sleep_until(const struct timespec *t)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .sort = SORT_IO, .proc_dir = "/proc" };
+	struct config c = { .sort = COL_IO, .proc_dir = "/proc" };
 	struct proc_snapshot snaps[3] = { 0 };
 	struct report rep = { 0 };
 	struct cli_buf buf = { 0 };
@@ -620,13 +633,10 @@ int main(int argc, char **argv)
 		.uid = c.uid,
 		.comm_re = c.have_re ? &c.comm_re : NULL,
 		.threads = c.threads,
-		.need = NEED_STAT | NEED_OWNER |
-			(shows(&c, COL_PRIO) || c.out.format == FMT_PROMETHEUS || c.sort == SORT_PRIO
-				 ? NEED_PRIO : 0) |
-			(c.cmdline ? NEED_CMDLINE : 0),
+		.need = scan_needs(&c),
 	};
 	struct report_options ro = { .sort = c.sort, .only_active = c.only_active, .top = c.top };
-	bool lifetime = c.out.format == FMT_PROMETHEUS; /* counters, never deltas */
+	bool lifetime = formats[c.out.format].lifetime; /* counters, never deltas */
 
 	if (c.interval == 0) {
 		scan(root, &so, &snaps[0]);
@@ -649,8 +659,7 @@ int main(int argc, char **argv)
 		/* snaps[0]: the first scan, kept for the summary; 1 and 2 take turns */
 		struct proc_snapshot *first = &snaps[0], *prev = first, *cur = &snaps[1];
 		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
-		bool summary = !lifetime && !c.output_file &&
-			       (c.out.format == FMT_TABLE || c.out.format == FMT_JSON);
+		bool summary = !lifetime && !c.output_file && formats[c.out.format].summary;
 		struct timespec next;
 		long long done = 0;
 

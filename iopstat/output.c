@@ -8,74 +8,6 @@
 #include <time.h>
 
 #include "iopcli/cli.h"
-#include <libioprio.h>
-
-static const struct coldef {
-	const char *name;   /* -o, CSV header, JSON key */
-	const char *header; /* table */
-	int width;          /* table: > 0 right-aligned, < 0 left-aligned, 0 last */
-	int field;          /* the io field it shows, or -1 */
-	const char *help;
-} cols[COL_COUNT] = {
-	[COL_PID] = { "pid", "PID", 7, -1, "process id" },
-	[COL_TID] = { "tid", "TID", 7, -1, "thread id (with --threads)" },
-	[COL_USER] = { "user", "USER", -8, -1, "owner: the effective user, by name" },
-	[COL_UID] = { "uid", "UID", 6, -1, "owner: the effective user id" },
-	[COL_PRIO] = { "prio", "PRIO", -5, -1, "effective I/O priority, class/level (be/4)" },
-	[COL_READ] = { "read", "READ", 12, IO_READ_BYTES, "bytes read from storage (read_bytes)" },
-	[COL_WRITE] = { "write", "WRITE", 12, IO_WRITE_BYTES, "bytes written to storage (write_bytes)" },
-	[COL_CANCELLED] = { "cancelled", "CANCELLED", 10, IO_CANCELLED,
-			    "bytes whose writeback was cancelled (cancelled_write_bytes)" },
-	[COL_RCHAR] = { "rchar", "RCHAR", 12, IO_RCHAR, "bytes read by system calls, cache hits included" },
-	[COL_WCHAR] = { "wchar", "WCHAR", 12, IO_WCHAR, "bytes written by system calls" },
-	[COL_SYSCR] = { "syscr", "SYSCR", 9, IO_SYSCR, "read system calls" },
-	[COL_SYSCW] = { "syscw", "SYSCW", 9, IO_SYSCW, "write system calls" },
-	[COL_READ_RATE] = { "read_rate", "READ/s", 10, IO_READ_BYTES,
-			    "READ per second (over the interval, or the process's life)" },
-	[COL_WRITE_RATE] = { "write_rate", "WRITE/s", 10, IO_WRITE_BYTES,
-			     "WRITE per second (over the interval, or the process's life)" },
-	[COL_IODELAY] = { "iodelay", "IODELAY", 8, -1,
-			  "seconds waiting for block I/O (needs kernel.task_delayacct=1)" },
-	[COL_COMMAND] = { "command", "COMMAND", 0, -1, "command name (with -l: command line)" },
-};
-
-int output_column(const char *name)
-{
-	for (int c = 0; c < COL_COUNT; c++)
-		if (!strcasecmp(name, cols[c].name))
-			return c;
-	return -1;
-}
-
-const char *output_column_name(enum column c)
-{
-	return cols[c].name;
-}
-
-const char *output_column_help(enum column c)
-{
-	return cols[c].help;
-}
-
-static double rate(const struct report_row *r, int field)
-{
-	return r->seconds > 0 ? (double)r->io[field] / r->seconds : 0;
-}
-
-/* The name, or with -l the command line ("[name]" for tasks without one,
- * such as kernel threads, as ps shows them). */
-static const char *command_of(const struct report *rep, const struct proc_row *t,
-			      const struct output_options *o, char *buf, size_t size)
-{
-	const char *comm = proc_comm(rep->snap, t);
-
-	if (!o->cmdline)
-		return comm;
-	if (proc_cmdline(rep->snap, t))
-		return proc_cmdline(rep->snap, t);
-	snprintf(buf, size, "[%s]", comm);
-	return buf;
-}
 
 /* A number for a person: bytes, KiB, or 1.5K / 12.3M / 4.0G. */
 static void put_amount(struct cli_buf *b, double v, enum units u, int decimals)
@@ -128,6 +60,8 @@ static void put_time(struct cli_buf *b, double when, enum timestamps ts)
 	cli_buf_put(b, tmp, n);
 }
 
+#define N(a) (sizeof(a) / sizeof(*(a)))
+
 /* Keeps the line buffer small: writes it out past 32 KiB. */
 static void spill(struct cli_buf *b, FILE *f)
 {
@@ -144,72 +78,39 @@ static void pad_to(struct cli_buf *b, size_t start, int width)
 		cli_buf_pad(b, ' ', (size_t)width - len);
 }
 
-/* The cells naming a task, the same in every format; false for others. */
-static bool put_task_id(struct cli_buf *b, enum column c, const struct proc_row *t)
-{
-	switch (c) {
-	case COL_PID:
-		cli_buf_u64(b, (unsigned)t->pid);
-		return true;
-	case COL_TID:
-		cli_buf_u64(b, (unsigned)(t->tid ? t->tid : t->pid));
-		return true;
-	case COL_UID:
-		cli_buf_u64(b, t->uid);
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* One table cell of a row (r != NULL) or of the totals line (r == NULL),
- * where the first column says "total" and the others naming a task stay
- * blank. */
+/* One table cell of a row (r != NULL) or of the totals line (r == NULL).
+ * On the totals line a column without a total stays blank, but a rate
+ * shows "-" (lifetime rates of different ages do not add) and the first
+ * column, when it has none, says "total". */
 static void table_cell(struct cli_buf *b, enum column c, const struct report_row *r,
 		       const struct report *rep, const struct output_options *o, bool first)
 {
-	const struct proc_row *t = r ? r->task : NULL;
-	char tmp[96];
-	const char *s;
+	const struct coldef *d = &columns[c];
+	struct cell v;
 
-	if (!t && c <= COL_PRIO) {
-		if (first)
+	if (!d->value(d, rep, r, o->cmdline, &v)) {
+		if (!r && first)
 			cli_buf_puts(b, "total");
+		else if (r || d->kind == KIND_RATE)
+			cli_buf_putc(b, '-');
 		return;
 	}
-	if (t && put_task_id(b, c, t))
-		return;
-	switch (c) {
-	case COL_USER:
-		cli_buf_text(b, cli_user_name(t->uid));
+	switch (d->kind) {
+	case KIND_ID:
+		cli_buf_u128(b, v.n);
 		break;
-	case COL_PRIO:
-		s = cli_prio_short(t->prio, tmp);
-		cli_buf_puts(b, s ? s : "-");
+	case KIND_TEXT:
+	case KIND_PRIO:
+		cli_buf_text(b, v.s);
 		break;
-	case COL_READ_RATE:
-	case COL_WRITE_RATE:
-		if (t)
-			put_amount(b, rate(r, cols[c].field), o->units, 0);
-		else if (rep->seconds > 0)
-			put_amount(b, (double)rep->io[cols[c].field] / rep->seconds, o->units, 0);
-		else
-			cli_buf_putc(b, '-'); /* lifetime rates of different ages do not add */
+	case KIND_COUNT:
+		put_count(b, v.n, o->units);
 		break;
-	case COL_IODELAY:
-		cli_buf_ratio(b, t ? r->delay : rep->delay, (unsigned long long)o->clock_ticks, 2);
+	case KIND_RATE:
+		put_amount(b, v.rate, o->units, 0);
 		break;
-	case COL_COMMAND:
-		if (t) {
-			cli_buf_text(b, command_of(rep, t, o, tmp, sizeof(tmp)));
-		} else {
-			cli_buf_putc(b, '(');
-			cli_buf_u64(b, rep->total_rows);
-			cli_buf_puts(b, rep->total_rows == 1 ? " process)" : " processes)");
-		}
-		break;
-	default: /* the io counters */
-		put_count(b, t ? r->io[cols[c].field] : rep->io[cols[c].field], o->units);
+	case KIND_DELAY:
+		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
 		break;
 	}
 }
@@ -228,25 +129,30 @@ static void table_line(struct cli_buf *b, const struct report_row *r, const stru
 		pad_to(b, start, o->ts == TS_ISO ? 25 : 14);
 		cli_buf_putc(b, ' ');
 	}
+	bool last_empty = false;
 	for (size_t i = 0; i < o->ncols; i++) {
-		enum column c = o->cols[i];
-		bool last = i + 1 == o->ncols, right = cols[c].width > 0 && !last;
+		const struct coldef *d = &columns[o->cols[i]];
+		bool last = i + 1 == o->ncols, right = d->width > 0 && !last;
 		struct cli_buf *to = right ? &cell : b;
 		size_t start = to->len = right ? 0 : b->len;
 		if (header)
-			cli_buf_puts(to, cols[c].header);
+			cli_buf_puts(to, d->header);
 		else
-			table_cell(to, c, r, rep, o, i == 0 && o->ts == TS_NONE);
+			table_cell(to, o->cols[i], r, rep, o, i == 0 && o->ts == TS_NONE);
+		last_empty = last && to->len == start;
 		if (right) {
-			if (cell.len < (size_t)cols[c].width)
-				cli_buf_pad(b, ' ', (size_t)cols[c].width - cell.len);
+			if (cell.len < (size_t)d->width)
+				cli_buf_pad(b, ' ', (size_t)d->width - cell.len);
 			cli_buf_put(b, cell.p, cell.len);
 		} else if (!last) {
-			pad_to(b, start, -cols[c].width);
+			pad_to(b, start, -d->width);
 		}
 		if (!last)
 			cli_buf_putc(b, ' ');
 	}
+	/* a blank last cell (on the totals line) leaves no blanks at the end */
+	while (last_empty && b->len && b->p[b->len - 1] == ' ')
+		b->len--;
 	cli_buf_putc(b, '\n');
 }
 
@@ -266,55 +172,52 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		table_line(b, &rep->rows[i], rep, o, false);
 		spill(b, f);
 	}
-	table_line(b, NULL, rep, o, false); /* totals */
+	if (o->header) /* -n: the rows alone, for sort and awk */
+		table_line(b, NULL, rep, o, false);
 }
 
-/* CSV and JSON values of one cell */
+/* A CSV or JSON value of one cell: empty or null when there is none. */
 static void data_cell(struct cli_buf *b, enum column c, const struct report *rep,
 		      const struct report_row *r, const struct output_options *o)
 {
-	const struct proc_row *t = r->task;
+	const struct coldef *d = &columns[c];
 	bool json = o->format == FMT_JSON;
-	char tmp[96];
-	const char *s;
+	struct cell v;
 
-	if (put_task_id(b, c, t))
+	if (!d->value(d, rep, r, o->cmdline, &v)) {
+		cli_buf_puts(b, json ? "null" : "");
 		return;
-	switch (c) {
-	case COL_USER:
-	case COL_COMMAND:
-	case COL_PRIO:
-		s = c == COL_USER ? cli_user_name(t->uid)
-		    : c == COL_PRIO ? cli_prio_short(t->prio, tmp)
-				    : command_of(rep, t, o, tmp, sizeof(tmp));
-		if (!s)
-			cli_buf_puts(b, json ? "null" : "");
-		else if (json)
-			cli_buf_json(b, s);
+	}
+	switch (d->kind) {
+	case KIND_ID:
+	case KIND_COUNT:
+		cli_buf_u128(b, v.n);
+		break;
+	case KIND_TEXT:
+	case KIND_PRIO:
+		if (json)
+			cli_buf_json(b, v.s);
 		else
-			cli_buf_csv(b, s);
+			cli_buf_csv(b, v.s);
 		break;
-	case COL_READ_RATE:
-	case COL_WRITE_RATE:
-		cli_buf_fixed(b, rate(r, cols[c].field), 1);
+	case KIND_RATE:
+		cli_buf_fixed(b, v.rate, 1);
 		break;
-	case COL_IODELAY:
-		cli_buf_ratio(b, r->delay, (unsigned long long)o->clock_ticks, 2);
-		break;
-	default:
-		cli_buf_u64(b, r->io[cols[c].field]);
+	case KIND_DELAY:
+		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
 		break;
 	}
 }
 
 static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,
-		       const struct output_options *o, bool first)
+		       enum report_kind kind, const struct output_options *o, bool first)
 {
+	(void)kind;
 	if (first && o->header) {
 		if (o->ts != TS_NONE)
 			cli_buf_puts(b, "time,");
 		for (size_t i = 0; i < o->ncols; i++) {
-			cli_buf_puts(b, cols[o->cols[i]].name);
+			cli_buf_puts(b, columns[o->cols[i]].name);
 			cli_buf_putc(b, i + 1 < o->ncols ? ',' : '\n');
 		}
 	}
@@ -332,10 +235,11 @@ static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,
 }
 
 static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
-			enum report_kind kind, const struct output_options *o)
+			enum report_kind kind, const struct output_options *o, bool first)
 {
 	static const char *const kinds[] = { "snapshot", "interval", "summary" };
 
+	(void)first;
 	cli_buf_puts(b, "{\"type\":\"");
 	cli_buf_puts(b, kinds[kind]);
 	cli_buf_puts(b, "\",\"timestamp\":");
@@ -352,20 +256,23 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		cli_buf_puts(b, r ? ",{" : "{");
 		for (size_t i = 0; i < o->ncols; i++) {
 			cli_buf_puts(b, i ? ",\"" : "\"");
-			cli_buf_puts(b, cols[o->cols[i]].name);
+			cli_buf_puts(b, columns[o->cols[i]].name);
 			cli_buf_puts(b, "\":");
 			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
 		}
 		cli_buf_putc(b, '}');
 		spill(b, f);
 	}
+	/* the totals: every kernel counter, whatever the columns */
 	cli_buf_puts(b, "],\"totals\":{\"processes\":");
 	cli_buf_u64(b, rep->total_rows);
-	for (enum column c = COL_READ; c <= COL_SYSCW; c++) {
+	for (int c = 0; c < NCOLS; c++) {
+		if (!columns[c].counter)
+			continue;
 		cli_buf_puts(b, ",\"");
-		cli_buf_puts(b, cols[c].name);
+		cli_buf_puts(b, columns[c].name);
 		cli_buf_puts(b, "\":");
-		cli_buf_u128(b, rep->io[cols[c].field]);
+		cli_buf_u128(b, rep->io[columns[c].field]);
 	}
 	cli_buf_puts(b, ",\"iodelay\":");
 	cli_buf_ratio(b, rep->delay, (unsigned long long)o->clock_ticks, 2);
@@ -455,55 +362,70 @@ static void prom_gauge_start(struct cli_buf *b, const char *name, const char *he
 	cli_buf_putc(b, ' ');
 }
 
-static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
-			const struct output_options *o)
-{
-	static const struct {
-		const char *name;
-		int field; /* -1: the delay */
-		const char *help;
-	} families[] = {
-		{ "iopstat_read_bytes_total", IO_READ_BYTES, "Bytes the process caused to be read from storage." },
-		{ "iopstat_write_bytes_total", IO_WRITE_BYTES, "Bytes the process caused to be written to storage." },
-		{ "iopstat_cancelled_write_bytes_total", IO_CANCELLED, "Bytes whose writeback the process cancelled." },
-		{ "iopstat_rchar_bytes_total", IO_RCHAR, "Bytes read through system calls, cache hits included." },
-		{ "iopstat_wchar_bytes_total", IO_WCHAR, "Bytes written through system calls." },
-		{ "iopstat_read_syscalls_total", IO_SYSCR, "Read system calls." },
-		{ "iopstat_write_syscalls_total", IO_SYSCW, "Write system calls." },
-		{ "iopstat_io_delay_seconds_total", -1, "Seconds spent waiting for block I/O (delay accounting)." },
-	};
-	char tmp[96];
+/* Every column Prometheus shows, in the order it shows them whatever the
+ * order of -o: one exposition for one set of columns. */
+static const enum column prom_defaults[] = { COL_READ, COL_WRITE, COL_CANCELLED, COL_RCHAR,
+	COL_WCHAR, COL_SYSCR, COL_SYSCW, COL_IODELAY, COL_COMMAND, COL_USER, COL_PRIO };
 
-	for (size_t f = 0; f < sizeof(families) / sizeof(*families); f++) {
-		prom_family(b, families[f].name, "counter", families[f].help);
+static bool chosen(const struct output_options *o, enum column c)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == c)
+			return true;
+	return false;
+}
+
+static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
+			enum report_kind kind, const struct output_options *o, bool first)
+{
+	bool info = false;
+
+	(void)kind, (void)first;
+	/* a counter family for each column that has one */
+	for (size_t i = 0; i < N(prom_defaults); i++) {
+		const struct coldef *d = &columns[prom_defaults[i]];
+		if (!chosen(o, prom_defaults[i]))
+			continue;
+		info |= d->prom_label != NULL;
+		if (!d->prom)
+			continue;
+		prom_family(b, d->prom, "counter", d->prom_help);
 		for (size_t r = 0; r < rep->n; r++) {
-			const struct report_row *row = &rep->rows[r];
-			cli_buf_puts(b, families[f].name);
-			prom_identity(b, row->task, o);
+			struct cell v;
+			d->value(d, rep, &rep->rows[r], false, &v);
+			cli_buf_puts(b, d->prom);
+			prom_identity(b, rep->rows[r].task, o);
 			cli_buf_puts(b, "} ");
-			if (families[f].field < 0)
-				cli_buf_ratio(b, row->delay, (unsigned long long)o->clock_ticks, 2);
+			if (d->kind == KIND_DELAY)
+				cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
 			else
-				cli_buf_u64(b, row->io[families[f].field]);
+				cli_buf_u128(b, v.n);
 			cli_buf_putc(b, '\n');
 			spill(b, out);
 		}
 	}
-	prom_family(b, "iopstat_process_info", "gauge",
-		    "What a process is: command name, user and I/O priority (value 1).");
-	for (size_t r = 0; r < rep->n; r++) {
-		const struct proc_row *t = rep->rows[r].task;
-		const char *prio = cli_prio_short(t->prio, tmp);
-		cli_buf_puts(b, "iopstat_process_info");
-		prom_identity(b, t, o);
-		cli_buf_puts(b, ",comm=\"");
-		cli_buf_prom_label(b, proc_comm(rep->snap, t));
-		cli_buf_puts(b, "\",user=\"");
-		cli_buf_prom_label(b, cli_user_name(t->uid));
-		cli_buf_puts(b, "\",ioprio=\"");
-		cli_buf_puts(b, prio ? prio : "unknown");
-		cli_buf_puts(b, "\"} 1\n");
-		spill(b, out);
+	/* what can change while a task lives, as labels of one info gauge */
+	if (info) {
+		prom_family(b, "iopstat_process_info", "gauge",
+			    "What a process is: command name, user and I/O priority (value 1).");
+		for (size_t r = 0; r < rep->n; r++) {
+			cli_buf_puts(b, "iopstat_process_info");
+			prom_identity(b, rep->rows[r].task, o);
+			for (size_t i = 0; i < N(prom_defaults); i++) {
+				const struct coldef *d = &columns[prom_defaults[i]];
+				struct cell v;
+				if (!d->prom_label || !chosen(o, prom_defaults[i]))
+					continue;
+				bool known = d->value(d, rep, &rep->rows[r], false, &v);
+				cli_buf_putc(b, ',');
+				cli_buf_puts(b, d->prom_label);
+				cli_buf_puts(b, "=\"");
+				cli_buf_prom_label(b, known ? v.s : "unknown");
+				cli_buf_putc(b, '"');
+			}
+			cli_buf_puts(b, "} 1\n");
+			spill(b, out);
+		}
 	}
 	prom_gauge_start(b, "iopstat_processes", "Processes (or threads) reported.", o);
 	cli_buf_u64(b, rep->total_rows);
@@ -517,23 +439,55 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 	cli_buf_putc(b, '\n');
 }
 
+/* --- the formats ------------------------------------------------------------- */
+
+static const enum column table_defaults[] = { COL_PID, COL_TID, COL_USER, COL_PRIO, COL_READ,
+	COL_WRITE, COL_READ_RATE, COL_WRITE_RATE, COL_COMMAND };
+static const enum column machine_defaults[] = { COL_PID, COL_TID, COL_USER, COL_UID, COL_PRIO,
+	COL_READ, COL_WRITE, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW,
+	COL_READ_RATE, COL_WRITE_RATE, COL_IODELAY, COL_COMMAND };
+
+/* Prometheus shows counters and info labels; pid and tid are in every
+ * series' identity anyway */
+static bool prom_shows(enum column c)
+{
+	return columns[c].prom || columns[c].prom_label || c == COL_PID || c == COL_TID;
+}
+
+const struct format_def formats[NFORMATS] = {
+	[FMT_TABLE] = { "table", false, true, table_defaults, N(table_defaults), NULL,
+			table_report },
+	[FMT_CSV] = { "csv", false, false, machine_defaults, N(machine_defaults), NULL,
+		      csv_report },
+	[FMT_JSON] = { "json", false, true, machine_defaults, N(machine_defaults), NULL,
+		       json_report },
+	/* counters never go down: lifetime totals, also in an interval run */
+	[FMT_PROMETHEUS] = { "prometheus", true, false, prom_defaults, N(prom_defaults),
+			     prom_shows, prom_report },
+};
+
+int output_format(const char *name)
+{
+	for (int f = 0; f < NFORMATS; f++)
+		if (!strcmp(name, formats[f].name))
+			return f;
+	return -1;
+}
+
+size_t output_default_columns(enum format fmt, bool threads, enum column *cols)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < formats[fmt].ndefaults; i++)
+		if (formats[fmt].defaults[i] != COL_TID || threads)
+			cols[n++] = formats[fmt].defaults[i];
+	return n;
+}
+
 int output_report(FILE *f, struct cli_buf *b, const struct report *rep, enum report_kind kind,
 		  const struct output_options *o, bool first)
 {
-	switch (o->format) {
-	case FMT_TABLE:
-		table_report(f, b, rep, kind, o, first);
-		break;
-	case FMT_CSV:
-		csv_report(f, b, rep, o, first);
-		break;
-	case FMT_JSON:
-		json_report(f, b, rep, kind, o);
-		break;
-	case FMT_PROMETHEUS:
-		prom_report(f, b, rep, o);
-		break;
-	}
+	formats[o->format].render(f, b, rep, kind, o, first);
 	int r = cli_buf_flush(b, f);
 	return cli_flush(f) < 0 || r < 0 ? -1 : 0;
 }

@@ -1,32 +1,30 @@
 /* SPDX-License-Identifier: MIT */
-/* iopstat's output: columns and the four formats. */
+/*
+ * iopstat's output formats, as a table: each has its renderer and what it
+ * implies (lifetime counters only, a summary at the end of a run, its
+ * default columns).  The columns are columns.h's.
+ */
 #ifndef IOPSTAT_OUTPUT_H
 #define IOPSTAT_OUTPUT_H
 
 #include <stdbool.h>
 #include <stdio.h>
 #include "iopcli/buf.h"
+#include "columns.h"
 #include "sample.h"
 
-enum column {
-	COL_PID, COL_TID, COL_USER, COL_UID, COL_PRIO,
-	COL_READ, COL_WRITE, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW,
-	COL_READ_RATE, COL_WRITE_RATE, COL_IODELAY, COL_COMMAND,
-	COL_COUNT
-};
-
-enum format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_PROMETHEUS };
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_PROMETHEUS, NFORMATS };
 enum units { UNITS_BYTES, UNITS_KIB, UNITS_HUMAN };
 enum timestamps { TS_NONE, TS_ISO, TS_EPOCH };
 enum report_kind { KIND_SNAPSHOT, KIND_INTERVAL, KIND_SUMMARY };
 
 struct output_options {
 	enum format format;
-	enum column cols[COL_COUNT];
+	enum column cols[NCOLS];
 	size_t ncols;
 	enum units units;
 	enum timestamps ts;
-	bool header;
+	bool header;       /* false (-n): no header line, and no totals line in a table */
 	bool cmdline;      /* COMMAND is the command line ([name] without one) */
 	long clock_ticks;
 	/* --label NAME=VALUE: constant labels on every Prometheus series */
@@ -34,14 +32,29 @@ struct output_options {
 	size_t nlabels;
 };
 
+struct format_def {
+	const char *name;  /* --format */
+	bool lifetime;     /* counters only: an interval run reports lifetime totals */
+	bool summary;      /* a summary of the whole run after its last report (stdout) */
+	const enum column *defaults; /* its columns without -o (tid only with -t) */
+	size_t ndefaults;
+	/* which columns it can show: NULL = every one */
+	bool (*shows)(enum column c);
+	void (*render)(FILE *f, struct cli_buf *b, const struct report *rep, enum report_kind kind,
+		       const struct output_options *o, bool first);
+};
+
+extern const struct format_def formats[NFORMATS];
+
+/* The format named name, or -1. */
+int output_format(const char *name);
+
+/* The default columns of a format into cols (NCOLS room); their number. */
+size_t output_default_columns(enum format fmt, bool threads, enum column *cols);
+
 /* Whether NAME may be given to --label: a Prometheus label name
  * ([a-zA-Z_][a-zA-Z0-9_]*), not reserved (__*), and none of iopstat's own. */
 bool output_label_name_ok(const char *name);
-
-/* The column named 'name' (as -o takes it), or -1. */
-int output_column(const char *name);
-const char *output_column_name(enum column c);
-const char *output_column_help(enum column c);
 
 /* Writes one report to f in the chosen format, building lines in b.
  * 'first': the first report of the run (CSV writes its header then).

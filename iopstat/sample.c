@@ -24,50 +24,16 @@ static unsigned long long since(unsigned long long now, unsigned long long then)
 	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
 }
 
-static enum sort_key sort_by; /* cmp_rows() reads it */
+/* What cmp_rows() sorts by: qsort() passes no context. */
+static enum column sort_by;
+static const struct report *sort_rep;
 
-/* -1, 0 or 1 as a orders before, with or after b: the larger value first.
- * Keys are computed as rows are compared, not stored (a row fewer bytes is
- * 5,000 rows less memory): exact for every integer key (read + write of two
- * 64-bit counters needs 65 bits), a double for rates (never converted back
- * to an integer, which overflowed for rates near 2^64 bytes a second). */
-static int cmp_keys(const struct report_row *x, const struct report_row *y)
-{
-	cli_u128 a, b;
-	double ra, rb;
-
-	switch ((int)sort_by) {
-	case SORT_IO:
-		a = (cli_u128)x->io[IO_READ_BYTES] + x->io[IO_WRITE_BYTES];
-		b = (cli_u128)y->io[IO_READ_BYTES] + y->io[IO_WRITE_BYTES];
-		break;
-	case SORT_DELAY:
-		a = x->delay;
-		b = y->delay;
-		break;
-	case SORT_PRIO: /* the highest priority first: rt/0 before be/7 before idle */
-		a = x->task->prio < 0 ? 0 : 0x10000ULL - (unsigned)x->task->prio;
-		b = y->task->prio < 0 ? 0 : 0x10000ULL - (unsigned)y->task->prio;
-		break;
-	case SORT_READ_RATE:
-	case SORT_WRITE_RATE: {
-		int f = sort_by == SORT_READ_RATE ? IO_READ_BYTES : IO_WRITE_BYTES;
-		ra = (double)x->io[f] / x->seconds;
-		rb = (double)y->io[f] / y->seconds;
-		return ra > rb ? -1 : ra < rb ? 1 : 0;
-	}
-	default:
-		a = x->io[sort_by];
-		b = y->io[sort_by];
-		break;
-	}
-	return a > b ? -1 : a < b ? 1 : 0;
-}
-
+/* By the --sort column (its values are read as rows are compared, not
+ * stored: a row fewer bytes is 5,000 rows less memory), then by task. */
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
-	int c = cmp_keys(x, y);
+	int c = column_compare(sort_by, sort_rep, x, y);
 
 	return c ? c : cmp_task(x->task, y->task);
 }
@@ -121,8 +87,9 @@ static void keep_row(struct report *rep, const struct report_options *opt)
 static void finish_report(struct report *rep, const struct report_options *opt)
 {
 	rep->total_rows = rep->n;
-	if (opt->sort != SORT_PID) {
+	if (opt->sort != COL_PID) { /* rows are in pid order already */
 		sort_by = opt->sort;
+		sort_rep = rep;
 		cli_sort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
 	}
 	if (opt->top && rep->n > opt->top)

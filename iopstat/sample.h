@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include "iopcli/buf.h"
+#include "columns.h"
 #include "procfs.h"
 
 struct report_row {
@@ -27,25 +28,8 @@ struct report {
 	const struct proc_snapshot *snap;  /* the newer snapshot */
 };
 
-/* Sort keys: one for each io field (same numbers), then the others. */
-enum sort_key {
-	SORT_RCHAR = IO_RCHAR,
-	SORT_WCHAR = IO_WCHAR,
-	SORT_SYSCR = IO_SYSCR,
-	SORT_SYSCW = IO_SYSCW,
-	SORT_READ = IO_READ_BYTES,
-	SORT_WRITE = IO_WRITE_BYTES,
-	SORT_CANCELLED = IO_CANCELLED,
-	SORT_IO = IO_NFIELDS, /* read_bytes + write_bytes: the default */
-	SORT_DELAY,
-	SORT_PID,
-	SORT_PRIO,
-	SORT_READ_RATE,
-	SORT_WRITE_RATE
-};
-
 struct report_options {
-	enum sort_key sort;
+	enum column sort; /* a column that sorts (column_sorts()) */
 	bool only_active; /* only rows with a counter that moved */
 	size_t top;       /* at most this many rows, 0 = all */
 };

@@ -158,30 +158,53 @@ int cli_parse_user(const char *arg, unsigned *uid)
 	return 0;
 }
 
-void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what)
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+int cli_parse_id_list(const char *arg, int min, int **v, size_t *n, char *bad, size_t badsize)
 {
 	const char *p = arg;
+	bool need_id = true; /* at the start, and after a comma */
 
 	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char tok[32];
+		while (is_blank(*p))
+			p++;
+		if (!*p && !need_id)
+			return 0;
+		size_t len = 0;
+		while (p[len] && p[len] != ',' && !is_blank(p[len]))
+			len++;
 		long long id;
-		if (len == 0 || len >= sizeof(tok))
-			errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, arg);
-		memcpy(tok, p, len);
-		tok[len] = '\0';
-		if (cli_parse_ll(tok, 1, INT_MAX, &id) < 0)
-			errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, tok);
+		if (len == 0 || num_parse_ll(p, p + len, min, INT_MAX, &id) < 0) {
+			/* the item, or the whole argument for an empty item */
+			snprintf(bad, badsize, "%.*s", (int)(len ? len : strlen(arg)), len ? p : arg);
+			return -EINVAL;
+		}
 		int *more = realloc(*v, (*n + 1) * sizeof(**v));
 		if (!more)
-			err(EXIT_FAILURE, "cannot allocate memory");
+			return -ENOMEM;
 		*v = more;
 		(*v)[(*n)++] = (int)id;
-		if (!comma)
-			return;
-		p = comma + 1;
+		p += len;
+		while (is_blank(*p))
+			p++;
+		need_id = *p == ',';
+		if (need_id)
+			p++;
 	}
+}
+
+void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what)
+{
+	char bad[64];
+	int r = cli_parse_id_list(arg, 1, v, n, bad, sizeof(bad));
+
+	if (r == -ENOMEM)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	if (r < 0)
+		errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, bad);
 }
 
 const char *cli_user_name(unsigned uid)

@@ -31,8 +31,14 @@ size_t cli_parse_columns(const char *arg, bool plus, const char *(*name)(int), i
  * no user of that name). */
 int cli_parse_user(const char *arg, unsigned *uid);
 
-/* Appends the comma-separated positive ids of arg to *v (n of them); exits
- * with "invalid <what> argument: '<id>'" on anything else. */
+/* Appends the ids min..INT_MAX of arg to *v (n of them): separated by
+ * commas or blanks, so "$(pidof rsync)" is a list; blanks around a comma
+ * are fine, an empty item ("1,,2", "1,") is not.  0, -ENOMEM, or -EINVAL
+ * with the bad item (or the whole argument, for an empty one) in bad. */
+int cli_parse_id_list(const char *arg, int min, int **v, size_t *n, char *bad, size_t badsize);
+
+/* The same for positive ids; exits with "invalid <what> argument: '<id>'"
+ * on anything else. */
 void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what);
 
 /* The name of a uid, or the number when it has none; looked up once per uid

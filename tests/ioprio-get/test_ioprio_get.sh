@@ -148,6 +148,10 @@ check "write error" [ "$rc" = 1 ] && check "write error message" has "$err" "wri
 ##### bash completion
 load_completion ioprio-get
 complete_words ioprio-get -o PID,EC; check "complete columns after a comma" [ "$out" = "PID,ECLASS " ]
+complete_words ioprio-get -o +PR; check "complete +LIST" [ "$out" = "+PRIO " ]
+complete_words ioprio-get -o pid,ec; check "complete lower-case names" [ "$out" = "pid,eclass " ]
+complete_words ioprio-get --output=PID,EP; check "complete --output=LIST" [ "$out" = "--output=PID,EPRIO " ]
+complete_words ioprio-get --output = EV; check "complete --output = LIST (split at =)" [ "$out" = "EVALUE " ]
 complete_words ioprio-get -p "$c"; check "complete pids" has " $out" " $c "
 complete_words ioprio-get --all-t; check "complete options" [ "$out" = "--all-tasks " ]
 

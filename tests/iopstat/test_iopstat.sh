@@ -77,7 +77,7 @@ assert doc["totals"]["write"] == wb and doc["totals"]["processes"] == 1, doc
 
 prom="$tmp/metrics/iopstat.prom"
 mkdir -p "$(dirname "$prom")"
-run sh -c "umask 022; exec \"$IOPSTAT\" -p $w --format prometheus --output $prom"
+run sh -c "umask 022; exec \"$IOPSTAT\" -p $w --format prometheus --write $prom"
 check "prometheus to a file: quiet" [ "$rc" = 0 -a -z "$out" ]
 # a counter's identity: pid and start time (field 22), nothing that changes
 st=$(sed 's/.*) //' "/proc/$w/stat" | awk '{print $20}')
@@ -247,7 +247,8 @@ for case in "0|invalid interval: '0'" "-- -1|invalid interval: '-1'" "1x|invalid
     "1 0|invalid count: '0'" "1 2 3|unexpected argument: '3'" "-o nope|unknown column: 'nope'" \
     "-o pid,,read|empty column name in 'pid,,read'" "-o pid,|empty column name in 'pid,'" \
     "-o ,pid|empty column name in ',pid'" "-o pid,PID|column 'pid' given twice in 'pid,PID'" \
-    "-o +pid|unknown column: '+pid'" \
+    "-o +pid|column 'pid' given twice in '+pid'" "-o +|empty column name in '+'" \
+    "-s command|cannot sort by a text column: 'command'" "--format prometheus -o read_rate|column 'read_rate' has no prometheus form" \
     "--format xml|unknown format: 'xml'" "-s bogus|unknown sort key: 'bogus'" \
     "-p abc|invalid PID argument: 'abc'" "-p 1,,2|invalid PID argument" "--top 0|invalid --top argument: '0'" \
     "--label 1x=a|invalid label name: '1x'" "--label __x=a|invalid label name: '__x'" \
@@ -308,6 +309,9 @@ load_completion iopstat
 complete_words iopstat -o pid,wr; check "complete columns after a comma" [ "$out" = "pid,write pid,write_rate " ]
 complete_words iopstat --format p; check "complete formats" [ "$out" = "prometheus " ]
 complete_words iopstat -s read_; check "complete sort keys" [ "$out" = "read_rate " ]
+complete_words iopstat -s u; check "complete sort keys: no text column" [ "$out" = "uid " ]
+complete_words iopstat -o +io; check "complete +LIST" [ "$out" = "+io +iodelay " ]
+complete_words iopstat --output=pid,RC; check "complete --output=LIST, upper case" [ "$out" = "--output=pid,RCHAR " ]
 complete_words iopstat -p "$w"; check "complete pids" has " $out" " $w "
 complete_words iopstat --only; check "complete options" [ "$out" = "--only-active " ]
 # every option the help names is completed, and no other
@@ -317,7 +321,7 @@ check "completion knows every long option" [ "$helpopts" = "$compopts" ]
 
 ##### help, version, columns
 run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"
-run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 16 ]
+run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 17 ]
 run "$IOPSTAT" -V; check "--version" has "$out" "iopstat from ioprio-utils"
 
 finish iopstat

@@ -23,11 +23,11 @@ errs() { grep -v ' not shown: I/O counters not readable' <<<"$err"; }
 # only_file DIR NAME: DIR holds NAME alone (no temporary file beside it)
 only_file() { [ "$(ls -A "$1")" = "$2" ]; }
 
-##### --output replaces a regular file, or makes one; nothing else
-run "$IOPSTAT" -p "$p" --format prometheus --output "$dir/new.prom"
-check "--output makes a file" [ "$rc" = 0 -a -f "$dir/new.prom" ]
-run "$IOPSTAT" -p "$p" --format prometheus --output "$dir/new.prom"
-check "--output replaces a regular file" [ "$rc" = 0 ] && check "no temporary file" only_file "$dir" new.prom
+##### --write replaces a regular file, or makes one; nothing else
+run "$IOPSTAT" -p "$p" --format prometheus --write "$dir/new.prom"
+check "--write makes a file" [ "$rc" = 0 -a -f "$dir/new.prom" ]
+run "$IOPSTAT" -p "$p" --format prometheus --write "$dir/new.prom"
+check "--write replaces a regular file" [ "$rc" = 0 ] && check "no temporary file" only_file "$dir" new.prom
 rm -f "$dir/new.prom"
 
 mkfifo "$dir/fifo"
@@ -41,18 +41,18 @@ if is_root; then
 fi
 for n in "${nodes[@]}"; do
   before=$(stat -c '%F %i' "$dir/$n")
-  run timeout 20 "$IOPSTAT" -p "$p" --format prometheus --output "$dir/$n"
-  check "--output $n: refused" [ "$rc" = 1 -a -z "$out" ]
-  check "--output $n: said why" has "$err" "will not replace $dir/$n"
-  check "--output $n: left as it was" [ "$(stat -c '%F %i' "$dir/$n")" = "$before" ]
+  run timeout 20 "$IOPSTAT" -p "$p" --format prometheus --write "$dir/$n"
+  check "--write $n: refused" [ "$rc" = 1 -a -z "$out" ]
+  check "--write $n: said why" has "$err" "will not replace $dir/$n"
+  check "--write $n: left as it was" [ "$(stat -c '%F %i' "$dir/$n")" = "$before" ]
 done
 check "the symlink's target untouched" [ "$(cat "$tmp/target")" = keep ]
 check "no temporary file after refusals" [ "$(ls -A "$dir" | sort | tr '\n' ' ')" = "$(printf '%s\n' "${nodes[@]}" | sort | tr '\n' ' ')" ]
-is_root || skip "--output over a device node: making one needs root"
+is_root || skip "--write over a device node: making one needs root"
 rm -rf "$dir"; mkdir -p "$dir"
 
 ##### no temporary file is left, whatever signal ends the run.  strace
-##### holds each fsync() of the file beside --output for half a second, and
+##### holds each fsync() of the file beside --write for half a second, and
 ##### the signal comes while that file exists.
 # LeakSanitizer cannot run under ptrace (it fails, exit 86): off for the
 # runs under strace, the other sanitizers stay on
@@ -62,7 +62,7 @@ killed_during_write() {
   local sig=$1 sp c k; shift
   strace -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=500000 \
     env ASAN_OPTIONS="$NO_LSAN" \
-    "$IOPSTAT" -p "$p" --format prometheus --output "$dir/x.prom" "$@" 2>>"$tmp/sig.err" &
+    "$IOPSTAT" -p "$p" --format prometheus --write "$dir/x.prom" "$@" 2>>"$tmp/sig.err" &
   sp=$!
   for k in $(seq 1000); do
     ls "$dir" | grep -q '^x\.prom\.' && break
@@ -91,7 +91,7 @@ if command -v strace >/dev/null; then
     echo old >"$dir/x.prom"
     strace -o /dev/null -e trace=rename,renameat,renameat2 \
       -e inject=rename,renameat,renameat2:delay_enter=500000 env ASAN_OPTIONS="$NO_LSAN" \
-      "$IOPSTAT" -p "$p" --format prometheus --output "$dir/x.prom" 2>"$tmp/swap.err" &
+      "$IOPSTAT" -p "$p" --format prometheus --write "$dir/x.prom" 2>"$tmp/swap.err" &
     sp=$!
     for k in $(seq 1000); do
       c=$(cat "/proc/$sp/task/$sp/children" 2>/dev/null)
@@ -116,17 +116,17 @@ fi
 rm -rf "$dir"; mkdir -p "$dir"
 
 ##### closed standard descriptors: nothing of ours lands on them
-run sh -c "exec \"$IOPSTAT\" -p $p --format csv --output \"$dir/f.csv\" >&- <&-"
-check "stdout closed, --output: exit 0" [ "$rc" = 0 -a -z "$err" ]
-check "stdout closed, --output: the file is written" grep -q "^$p," "$dir/f.csv"
+run sh -c "exec \"$IOPSTAT\" -p $p --format csv --write \"$dir/f.csv\" >&- <&-"
+check "stdout closed, --write: exit 0" [ "$rc" = 0 -a -z "$err" ]
+check "stdout closed, --write: the file is written" grep -q "^$p," "$dir/f.csv"
 if [ -z "${IOP_TEST_VALGRIND:-}" ]; then
-  run sh -c "exec \"$IOPSTAT\" -p $p --format csv --output \"$dir/g.csv\" 2>&- >&-"
+  run sh -c "exec \"$IOPSTAT\" -p $p --format csv --write \"$dir/g.csv\" 2>&- >&-"
   check "stdout and stderr closed: exit 0" [ "$rc" = 0 ] && check "stdout and stderr closed: written" grep -q "^$p," "$dir/g.csv"
 else
   skip "stderr closed: valgrind itself cannot run so"
 fi
 run sh -c "exec \"$IOPSTAT\" -p $p >&-"
-check "stdout closed, no --output: an error" [ "$rc" = 1 ] &&
+check "stdout closed, no --write: an error" [ "$rc" = 1 ] &&
   check "stdout closed: said once" [ "$err" = "iopstat: write error: Bad file descriptor" ]
 run sh -c "exec \"$IG\" -p $p >&-"
 check "ioprio-get, stdout closed: an error" [ "$rc" = 1 ] &&
@@ -139,13 +139,17 @@ cp "/proc/$p/io" "$fx/100/io"; sed "s/^$p /100 /" "/proc/$p/stat" >"$fx/100/stat
 mkfifo "$fx/200/io"; sed "s/^$p /200 /" "/proc/$p/stat" >"$fx/200/stat"
 cp "/proc/$p/io" "$fx/300/io"; mkfifo "$fx/300/stat"
 cp /proc/uptime "$fx/uptime"
+run timeout 20 "$IOPSTAT" --proc "$fx" --format csv -n -o pid,command
+check "--proc with FIFOs: does not block" [ "$rc" = 0 ] && check "--proc with FIFOs: the readable one" [ "${out%%,*}" = 100 -a "$(wc -l <<<"$out")" = 1 ]
+# bytes only: no stat is read, so 300's FIFO is never opened and its io shows
 run timeout 20 "$IOPSTAT" --proc "$fx" --format csv -n -o pid
-check "--proc with FIFOs: does not block" [ "$rc" = 0 ] && check "--proc with FIFOs: the readable one" [ "$out" = 100 ]
+check "--proc with FIFOs, bytes only: does not block" [ "$rc" = 0 ] && check "--proc with FIFOs, bytes only: io alone decides" [ "$out" = "100
+300" ]
 run timeout 20 "$IOPSTAT" --proc "$fx" -l --format csv -n -o pid,command
 check "--proc with FIFOs, -l: does not block" [ "$rc" = 0 ]
 mkfifo "$fx/100/cmdline"
-run timeout 20 "$IOPSTAT" --proc "$fx" -l --format csv -n -o pid
-check "--proc with a FIFO cmdline: does not block" [ "$rc" = 0 -a "$out" = 100 ]
+run timeout 20 "$IOPSTAT" --proc "$fx" -l --format csv -n -o pid,command
+check "--proc with a FIFO cmdline: does not block" [ "$rc" = 0 -a "${out%%,*}" = 100 ]
 
 ##### Ctrl-C while a write is blocked on a slow reader: summary, exit 0
 mkfifo "$tmp/slow"

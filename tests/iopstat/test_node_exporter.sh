@@ -48,8 +48,8 @@ print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeou
 stop_exporter() { kill "$exporter" 2>/dev/null; wait "$exporter" 2>/dev/null; }
 
 # the problem: two writers without labels collide on the run-level gauges
-run "$IOPSTAT" -p "$a" --format prometheus --output "$textfiles/a.prom"
-run "$IOPSTAT" -p "$b" --format prometheus --output "$textfiles/b.prom"
+run "$IOPSTAT" -p "$a" --format prometheus --write "$textfiles/a.prom"
+run "$IOPSTAT" -p "$b" --format prometheus --write "$textfiles/b.prom"
 start_exporter
 out=$(scrape)
 stop_exporter
@@ -58,9 +58,9 @@ check "unlabelled writers collide (the check below can fail)" \
 
 # the cure: a label per writer
 rm -f "$textfiles"/*.prom
-run "$IOPSTAT" -p "$a" --format prometheus --output "$textfiles/a.prom" --label writer=a
+run "$IOPSTAT" -p "$a" --format prometheus --write "$textfiles/a.prom" --label writer=a
 check "writer a: exit 0" [ "$rc" = 0 ]
-run "$IOPSTAT" -p "$b" --format prometheus --output "$textfiles/b.prom" --label writer=b
+run "$IOPSTAT" -p "$b" --format prometheus --write "$textfiles/b.prom" --label writer=b
 check "writer b: exit 0" [ "$rc" = 0 ]
 start_exporter
 out=$(scrape)

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -95,6 +96,36 @@ static void parses_column_lists(void **state)
 	assert_int_equal(out[2], 1);
 }
 
+static void parses_id_lists(void **state)
+{
+	int *v = NULL;
+	size_t n = 0;
+	char bad[16];
+	(void)state;
+	assert_int_equal(cli_parse_id_list("12", 1, &v, &n, bad, sizeof(bad)), 0);
+	assert_int_equal(cli_parse_id_list("3,4 5\t6\n7 , 8", 1, &v, &n, bad, sizeof(bad)), 0);
+	assert_int_equal(n, 7);
+	static const int want[] = { 12, 3, 4, 5, 6, 7, 8 };
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i], want[i]);
+	assert_int_equal(cli_parse_id_list("0", 0, &v, &n, bad, sizeof(bad)), 0); /* ionice -p 0 */
+	assert_int_equal(v[n - 1], 0);
+	static const struct {
+		const char *arg, *bad;
+	} cases[] = {
+		{ "0", "0" }, { "1,,2", "1,,2" }, { "1,", "1," }, { ",1", ",1" }, { "", "" },
+		{ " ", " " }, { "1 x", "x" }, { "-1", "-1" }, { "+5", "+5" }, { "2147483648", "2147483648" },
+		{ "12345678901234567890123", "123456789012345" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t before = n;
+		assert_int_equal(cli_parse_id_list(cases[i].arg, 1, &v, &n, bad, sizeof(bad)), -EINVAL);
+		assert_string_equal(bad, cases[i].bad);
+		assert_true(n >= before); /* ids before the bad one may be added */
+	}
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +134,7 @@ int main(void)
 		cmocka_unit_test(rejects_out_of_range_without_wrapping),
 		cmocka_unit_test(sorts_empty_arrays),
 		cmocka_unit_test(parses_column_lists),
+		cmocka_unit_test(parses_id_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

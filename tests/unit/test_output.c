@@ -254,9 +254,58 @@ static void prometheus(void **state)
 	assert_int_equal(types, 12);
 	/* threads carry a tid label */
 	tasks[0].tid = 9;
-	assert_non_null(strstr(render(FMT_PROMETHEUS, all_cols, 1, UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
+	assert_non_null(strstr(render(FMT_PROMETHEUS, all_cols, N(all_cols), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
 			       "{pid=\"7\",start=\"0\",tid=\"9\"} "));
 	tasks[0].tid = 0;
+}
+
+/* -o chooses the families and info labels, shown in one order whatever
+ * the order of -o; without a label column there is no info gauge */
+static void prometheus_columns(void **state)
+{
+	static const enum column some[] = { COL_PRIO, COL_WRITE, COL_READ };
+	static const enum column counters[] = { COL_WRITE, COL_PID };
+	(void)state;
+	char *out = render(FMT_PROMETHEUS, some, N(some), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT);
+	char *read = strstr(out, "# TYPE iopstat_read_bytes_total counter");
+	char *write = strstr(out, "# TYPE iopstat_write_bytes_total counter");
+	assert_non_null(read);
+	assert_non_null(write);
+	assert_true(read < write);
+	assert_null(strstr(out, "iopstat_rchar_bytes_total"));
+	assert_non_null(strstr(out, "iopstat_process_info{pid=\"7\",start=\"0\",ioprio=\"be/4\"} 1\n"));
+	out = render(FMT_PROMETHEUS, counters, N(counters), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT);
+	assert_null(strstr(out, "iopstat_process_info"));
+	assert_non_null(strstr(out, "iopstat_write_bytes_total{pid=\"7\",start=\"0\"} 2048\n"));
+	assert_non_null(strstr(out, "\niopstat_processes 2\n"));
+}
+
+/* -n: the rows alone, no header and no totals line */
+static void table_without_headings(void **state)
+{
+	static const enum column some[] = { COL_PID, COL_IO, COL_READ_RATE, COL_COMMAND };
+	struct cli_buf b = { 0 };
+	struct output_options o = { .format = FMT_TABLE, .ncols = N(some), .clock_ticks = 100 };
+	char *text = NULL;
+	size_t len;
+	(void)state;
+	memcpy(o.cols, some, sizeof(some));
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(output_report(f, &b, &rep, KIND_INTERVAL, &o, true), 0);
+	fclose(f);
+	cli_buf_free(&b);
+	assert_string_equal(text,
+		"      7         7048       2500 a\\x09b\"c\n"
+		"     12            1          1 x,y\\x0az\\x01\\xff\n");
+	free(text);
+	/* the io column: read + write, and its total; a lifetime total rate is "-" */
+	rep.seconds = 0;
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
+		"    PID           IO     READ/s COMMAND\n"
+		"      7         7048       2500 a\\x09b\"c\n"
+		"     12            1          1 x,y\\x0az\\x01\\xff\n"
+		"  total         7049          - (2 processes)\n");
 }
 
 /* --label: on every series, the run-level gauges too; names checked */
@@ -265,6 +314,7 @@ static void prometheus_labels(void **state)
 	static const char *const names[] = { "env", "site" }, *const values[] = { "prod", "a\"b" };
 	struct output_options o = { .format = FMT_PROMETHEUS, .clock_ticks = 100,
 				    .label_names = names, .label_values = values, .nlabels = 2 };
+	o.ncols = output_default_columns(FMT_PROMETHEUS, false, o.cols);
 	struct cli_buf b = { 0 };
 	char *text = NULL;
 	size_t len;
@@ -291,14 +341,50 @@ static void prometheus_labels(void **state)
 static void columns_by_name(void **state)
 {
 	(void)state;
-	assert_int_equal(output_column("pid"), COL_PID);
-	assert_int_equal(output_column("READ_RATE"), COL_READ_RATE);
-	assert_int_equal(output_column("iodelay"), COL_IODELAY);
-	assert_int_equal(output_column("nope"), -1);
-	for (int c = 0; c < COL_COUNT; c++) {
-		assert_int_equal(output_column(output_column_name(c)), c);
-		assert_true(strlen(output_column_help(c)) > 5);
+	assert_int_equal(column_by_name("pid"), COL_PID);
+	assert_int_equal(column_by_name("READ_RATE"), COL_READ_RATE);
+	assert_int_equal(column_by_name("iodelay"), COL_IODELAY);
+	assert_int_equal(column_by_name("nope"), -1);
+	for (int c = 0; c < NCOLS; c++) {
+		const struct coldef *d = &columns[c];
+		assert_int_equal(column_by_name(d->name), c);
+		assert_true(strlen(d->help) > 5);
+		assert_non_null(d->header);
+		assert_non_null(d->value);
+		/* every column but the text ones sorts */
+		assert_true(column_sorts((enum column)c) == (d->kind != KIND_TEXT));
+		/* a Prometheus counter has its help; a label is text or a priority */
+		assert_true(!d->prom || (d->prom_help && strstr(d->prom, "_total")));
+		assert_true(!d->prom_label || d->kind == KIND_TEXT || d->kind == KIND_PRIO);
 	}
+}
+
+/* Each format's default columns; tid only with -t; the format names. */
+static void format_table(void **state)
+{
+	enum column cols[NCOLS];
+	(void)state;
+	assert_int_equal(output_default_columns(FMT_TABLE, false, cols), 8);
+	assert_int_equal(cols[0], COL_PID);
+	assert_int_equal(cols[1], COL_USER);
+	assert_int_equal(output_default_columns(FMT_TABLE, true, cols), 9);
+	assert_int_equal(cols[1], COL_TID);
+	size_t n = output_default_columns(FMT_CSV, false, cols);
+	assert_int_equal(n, NCOLS - 2); /* every column but tid and io */
+	for (size_t i = 0; i < n; i++)
+		assert_true(cols[i] != COL_IO && cols[i] != COL_TID);
+	assert_int_equal(output_default_columns(FMT_JSON, true, cols), NCOLS - 1);
+	n = output_default_columns(FMT_PROMETHEUS, false, cols);
+	for (size_t i = 0; i < n; i++)
+		assert_true(formats[FMT_PROMETHEUS].shows(cols[i]));
+	assert_false(formats[FMT_PROMETHEUS].shows(COL_READ_RATE));
+	assert_false(formats[FMT_PROMETHEUS].shows(COL_IO));
+	assert_true(formats[FMT_PROMETHEUS].lifetime);
+	assert_false(formats[FMT_CSV].summary);
+	assert_true(formats[FMT_TABLE].summary && formats[FMT_JSON].summary);
+	for (int f = 0; f < NFORMATS; f++)
+		assert_int_equal(output_format(formats[f].name), f);
+	assert_int_equal(output_format("xml"), -1);
 }
 
 int main(void)
@@ -316,6 +402,9 @@ int main(void)
 		cmocka_unit_test_setup(prometheus, build_report),
 		cmocka_unit_test_setup(prometheus_labels, build_report),
 		cmocka_unit_test(columns_by_name),
+		cmocka_unit_test(format_table),
+		cmocka_unit_test_setup(prometheus_columns, build_report),
+		cmocka_unit_test_setup(table_without_headings, build_report),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	procfs_snapshot_free(&snap);

@@ -40,7 +40,7 @@ static const struct report_row *find(const struct report *rep, int pid)
 static void lifetime_rates_over_age(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_IO };
+	struct report_options opt = { .sort = COL_IO };
 	(void)state;
 	/* uptime 1000 s; started at 900 s and at 999.995 s (less than a tick ago) */
 	struct proc_row rows[] = { row(1, 900 * TICKS, 5000, 1000), row(2, 99999, 10, 0) };
@@ -60,7 +60,7 @@ static void lifetime_rates_over_age(void **state)
 static void pairs_by_pid_tid_and_start(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_PID };
+	struct report_options opt = { .sort = COL_PID };
 	(void)state;
 	struct proc_row before[] = {
 		row(10, 100, 1000, 100),  /* goes on */
@@ -108,7 +108,7 @@ static void pairs_by_pid_tid_and_start(void **state)
 static void order_top_active_and_totals(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_IO };
+	struct report_options opt = { .sort = COL_IO };
 	(void)state;
 	struct proc_row rows[] = {
 		row(1, 0, 10, 10),  /* io 20 */
@@ -134,39 +134,74 @@ static void order_top_active_and_totals(void **state)
 	assert_int_equal(rep.total_rows, 5);                /* totals cover all */
 	assert_int_equal(rep.io[IO_WRITE_BYTES], 75);
 
-	opt = (struct report_options){ .sort = SORT_IO, .only_active = true };
+	opt = (struct report_options){ .sort = COL_IO, .only_active = true };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 4);
 	assert_null(find(&rep, 2));
 
-	opt = (struct report_options){ .sort = SORT_WRITE };
+	opt = (struct report_options){ .sort = COL_WRITE };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.rows[0].task->pid, 5);
 
-	opt = (struct report_options){ .sort = SORT_PRIO }; /* rt, be/0, be/7, idle, unknown */
+	opt = (struct report_options){ .sort = COL_PRIO }; /* rt, be/0, be/7, idle, unknown */
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	int want_prio[] = { 4, 5, 3, 1, 2 };
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(rep.rows[i].task->pid, want_prio[i]);
 
-	opt = (struct report_options){ .sort = SORT_PID };
+	opt = (struct report_options){ .sort = COL_PID };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(rep.rows[i].task->pid, i + 1);
 	report_free(&rep);
 }
 
+/* --sort takes every column that is not text: amounts largest first,
+ * ids smallest first, ties by pid */
+static void sorts_by_every_numeric_column(void **state)
+{
+	struct report rep = { 0 };
+	struct report_options opt = { 0 };
+	(void)state;
+	struct proc_row rows[] = { row(1, 0, 10, 0), row(2, 0, 0, 0), row(3, 0, 5, 5) };
+	rows[0].uid = 900;
+	rows[1].uid = 5;
+	rows[2].uid = 70;
+	rows[1].io[IO_SYSCW] = 9;
+	rows[2].io[IO_CANCELLED] = 4096;
+	rows[1].delay = 30;
+	rows[2].delay = 31;
+	struct proc_snapshot s = snap_of(rows, 3, 100, 1);
+	static const struct {
+		enum column col;
+		int first, last;
+	} cases[] = {
+		{ COL_UID, 2, 1 }, { COL_SYSCW, 2, 3 }, { COL_CANCELLED, 3, 2 },
+		{ COL_IODELAY, 3, 1 }, { COL_IO, 1, 2 }, { COL_RCHAR, 1, 2 }, { COL_TID, 1, 3 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		assert_true(column_sorts(cases[i].col));
+		opt.sort = cases[i].col;
+		assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
+		assert_int_equal(rep.rows[0].task->pid, cases[i].first);
+		assert_int_equal(rep.rows[2].task->pid, cases[i].last);
+	}
+	assert_false(column_sorts(COL_COMMAND));
+	assert_false(column_sorts(COL_USER));
+	report_free(&rep);
+}
+
 static void rates_sort_by_rate_not_total(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_READ_RATE };
+	struct report_options opt = { .sort = COL_READ_RATE };
 	(void)state;
 	/* pid 1: 1000 bytes over 1000 s; pid 2: 100 bytes over 1 s */
 	struct proc_row rows[] = { row(1, 0, 1000, 0), row(2, 999 * TICKS, 100, 0) };
 	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.rows[0].task->pid, 2);
-	opt.sort = SORT_READ;
+	opt.sort = COL_READ;
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.rows[0].task->pid, 1);
 	report_free(&rep);
@@ -176,7 +211,7 @@ static void rates_sort_by_rate_not_total(void **state)
 static void empty_snapshot(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_IO, .top = 3 };
+	struct report_options opt = { .sort = COL_IO, .top = 3 };
 	struct proc_snapshot empty = { .uptime = 5, .mono = 1 };
 	(void)state;
 	assert_int_equal(report_build(&rep, NULL, &empty, &opt, TICKS), 0);
@@ -191,7 +226,7 @@ static void empty_snapshot(void **state)
 static void totals_do_not_wrap(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_IO };
+	struct report_options opt = { .sort = COL_IO };
 	(void)state;
 	struct proc_row rows[] = { row(1, 0, UINT64_MAX, UINT64_MAX), row(2, 0, UINT64_MAX, 2) };
 	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
@@ -208,7 +243,7 @@ static void totals_do_not_wrap(void **state)
 static void huge_rates_sort(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_READ_RATE };
+	struct report_options opt = { .sort = COL_READ_RATE };
 	(void)state;
 	/* pid 1: 1.8e19 bytes over one tick; pid 2: the same over 1000 s */
 	struct proc_row rows[] = { row(1, 99999, 18000000000000000000ULL, 0),
@@ -216,7 +251,7 @@ static void huge_rates_sort(void **state)
 	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.rows[0].task->pid, 1);
-	opt.sort = SORT_WRITE_RATE;
+	opt.sort = COL_WRITE_RATE;
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 2);
 	report_free(&rep);
@@ -227,7 +262,7 @@ static void huge_rates_sort(void **state)
 static void summary_keeps_tasks_that_ended(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = SORT_PID };
+	struct report_options opt = { .sort = COL_PID };
 	struct run_exits x = { 0 };
 	struct proc_snapshot work = { 0 };
 	(void)state;
@@ -270,6 +305,7 @@ int main(void)
 		cmocka_unit_test(lifetime_rates_over_age),
 		cmocka_unit_test(pairs_by_pid_tid_and_start),
 		cmocka_unit_test(order_top_active_and_totals),
+		cmocka_unit_test(sorts_by_every_numeric_column),
 		cmocka_unit_test(rates_sort_by_rate_not_total),
 		cmocka_unit_test(empty_snapshot),
 		cmocka_unit_test(totals_do_not_wrap),

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/* iopstat's column table.  See columns.h. */
+#define _GNU_SOURCE
+#include "columns.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libioprio.h>
+#include "iopcli/cli.h"
+#include "procfs.h"
+#include "sample.h"
+
+/* --- how each value is read ------------------------------------------------ */
+
+static bool v_pid(const struct coldef *d, const struct report *rep,
+		  const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	(void)rep, (void)cmdline;
+	if (!r)
+		return false;
+	c->n = (unsigned)r->task->pid;
+	return true;
+}
+
+static bool v_tid(const struct coldef *d, const struct report *rep,
+		  const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	(void)rep, (void)cmdline;
+	if (!r)
+		return false;
+	c->n = (unsigned)(r->task->tid ? r->task->tid : r->task->pid);
+	return true;
+}
+
+static bool v_uid(const struct coldef *d, const struct report *rep,
+		  const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	(void)rep, (void)cmdline;
+	if (!r)
+		return false;
+	c->n = r->task->uid;
+	return true;
+}
+
+static bool v_user(const struct coldef *d, const struct report *rep,
+		   const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	(void)rep, (void)cmdline;
+	if (!r)
+		return false;
+	c->s = cli_user_name(r->task->uid);
+	return true;
+}
+
+static bool v_prio(const struct coldef *d, const struct report *rep,
+		   const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	(void)rep, (void)cmdline;
+	if (!r || iop_format(r->task->prio, c->buf, sizeof(c->buf)) < 0)
+		return false; /* unknown: another namespace's procfs, or gone */
+	c->n = (unsigned)r->task->prio;
+	c->s = c->buf;
+	return true;
+}
+
+/* One io field of a row, or its total over the report. */
+static bool v_count(const struct coldef *d, const struct report *rep,
+		    const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)cmdline;
+	c->n = r ? r->io[d->field] : rep->io[d->field];
+	return true;
+}
+
+/* read_bytes + write_bytes: 65 bits, exact */
+static bool v_io(const struct coldef *d, const struct report *rep,
+		 const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	(void)cmdline;
+	c->n = r ? (cli_u128)r->io[IO_READ_BYTES] + r->io[IO_WRITE_BYTES]
+		 : rep->io[IO_READ_BYTES] + rep->io[IO_WRITE_BYTES];
+	return true;
+}
+
+/* Per second over the row's period (the interval, or the task's age); the
+ * total only over an interval: lifetime rates of different ages do not add. */
+static bool v_rate(const struct coldef *d, const struct report *rep, const struct report_row *r,
+		   bool cmdline, struct cell *c)
+{
+	int field = d->field;
+
+	(void)cmdline;
+	if (r) {
+		c->rate = r->seconds > 0 ? (double)r->io[field] / r->seconds : 0;
+		return true;
+	}
+	if (rep->seconds <= 0)
+		return false;
+	c->rate = (double)rep->io[field] / rep->seconds;
+	return true;
+}
+
+static bool v_iodelay(const struct coldef *d, const struct report *rep,
+		      const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	(void)cmdline;
+	c->n = r ? r->delay : rep->delay;
+	return true;
+}
+
+/* The name, or with -l the command line ("[name]" for tasks without one,
+ * such as kernel threads, as ps shows them).  The totals: how many rows. */
+static bool v_command(const struct coldef *d, const struct report *rep,
+		      const struct report_row *r, bool cmdline, struct cell *c)
+{
+	(void)d;
+	if (!r) {
+		snprintf(c->buf, sizeof(c->buf), "(%zu %s)", rep->total_rows,
+			 rep->total_rows == 1 ? "process" : "processes");
+		c->s = c->buf;
+		return true;
+	}
+	const char *comm = proc_comm(rep->snap, r->task);
+	c->s = comm;
+	if (cmdline) {
+		c->s = proc_cmdline(rep->snap, r->task);
+		if (!c->s) {
+			snprintf(c->buf, sizeof(c->buf), "[%s]", comm);
+			c->s = c->buf;
+		}
+	}
+	return true;
+}
+
+/* --- the table ---------------------------------------------------------------- */
+
+const struct coldef columns[NCOLS] = {
+	[COL_PID] = { .name = "pid", .header = "PID", .width = 7, .kind = KIND_ID,
+		      .help = "process id", .value = v_pid },
+	[COL_TID] = { .name = "tid", .header = "TID", .width = 7, .kind = KIND_ID,
+		      .help = "thread id (with --threads)", .value = v_tid },
+	[COL_USER] = { .name = "user", .header = "USER", .width = -8, .kind = KIND_TEXT,
+		       .need = NEED_OWNER, .prom_label = "user",
+		       .help = "owner: the effective user, by name", .value = v_user },
+	[COL_UID] = { .name = "uid", .header = "UID", .width = 6, .kind = KIND_ID,
+		      .need = NEED_OWNER, .help = "owner: the effective user id", .value = v_uid },
+	[COL_PRIO] = { .name = "prio", .header = "PRIO", .width = -5, .kind = KIND_PRIO,
+		       .need = NEED_PRIO, .prom_label = "ioprio",
+		       .help = "effective I/O priority, class/level (be/4)", .value = v_prio },
+	[COL_READ] = { .name = "read", .header = "READ", .width = 12, .kind = KIND_COUNT,
+		       .field = IO_READ_BYTES, .counter = true, .prom = "iopstat_read_bytes_total",
+		       .prom_help = "Bytes the process caused to be read from storage.",
+		       .help = "bytes read from storage (read_bytes)", .value = v_count },
+	[COL_WRITE] = { .name = "write", .header = "WRITE", .width = 12, .kind = KIND_COUNT,
+			.field = IO_WRITE_BYTES, .counter = true, .prom = "iopstat_write_bytes_total",
+			.prom_help = "Bytes the process caused to be written to storage.",
+			.help = "bytes written to storage (write_bytes)", .value = v_count },
+	[COL_IO] = { .name = "io", .header = "IO", .width = 12, .kind = KIND_COUNT,
+		     .help = "read + write (the default sort key)", .value = v_io },
+	[COL_CANCELLED] = { .name = "cancelled", .header = "CANCELLED", .width = 10,
+			    .kind = KIND_COUNT, .field = IO_CANCELLED, .counter = true,
+			    .prom = "iopstat_cancelled_write_bytes_total",
+			    .prom_help = "Bytes whose writeback the process cancelled.",
+			    .help = "bytes whose writeback was cancelled (cancelled_write_bytes)",
+			    .value = v_count },
+	[COL_RCHAR] = { .name = "rchar", .header = "RCHAR", .width = 12, .kind = KIND_COUNT,
+			.field = IO_RCHAR, .counter = true, .prom = "iopstat_rchar_bytes_total",
+			.prom_help = "Bytes read through system calls, cache hits included.",
+			.help = "bytes read by system calls, cache hits included", .value = v_count },
+	[COL_WCHAR] = { .name = "wchar", .header = "WCHAR", .width = 12, .kind = KIND_COUNT,
+			.field = IO_WCHAR, .counter = true, .prom = "iopstat_wchar_bytes_total",
+			.prom_help = "Bytes written through system calls.",
+			.help = "bytes written by system calls", .value = v_count },
+	[COL_SYSCR] = { .name = "syscr", .header = "SYSCR", .width = 9, .kind = KIND_COUNT,
+			.field = IO_SYSCR, .counter = true, .prom = "iopstat_read_syscalls_total",
+			.prom_help = "Read system calls.", .help = "read system calls",
+			.value = v_count },
+	[COL_SYSCW] = { .name = "syscw", .header = "SYSCW", .width = 9, .kind = KIND_COUNT,
+			.field = IO_SYSCW, .counter = true, .prom = "iopstat_write_syscalls_total",
+			.prom_help = "Write system calls.", .help = "write system calls",
+			.value = v_count },
+	/* lifetime rates are over each task's age: its start time, from stat */
+	[COL_READ_RATE] = { .name = "read_rate", .header = "READ/s", .width = 10,
+			    .kind = KIND_RATE, .field = IO_READ_BYTES, .need = NEED_STAT,
+			    .help = "READ per second (over the interval, or the process's life)",
+			    .value = v_rate },
+	[COL_WRITE_RATE] = { .name = "write_rate", .header = "WRITE/s", .width = 10,
+			     .kind = KIND_RATE, .field = IO_WRITE_BYTES, .need = NEED_STAT,
+			     .help = "WRITE per second (over the interval, or the process's life)",
+			     .value = v_rate },
+	[COL_IODELAY] = { .name = "iodelay", .header = "IODELAY", .width = 8, .kind = KIND_DELAY,
+			  .need = NEED_STAT, .prom = "iopstat_io_delay_seconds_total",
+			  .prom_help = "Seconds spent waiting for block I/O (delay accounting).",
+			  .help = "seconds waiting for block I/O (needs kernel.task_delayacct=1)",
+			  .value = v_iodelay },
+	/* last by default, where it is not padded; elsewhere as wide as a comm */
+	[COL_COMMAND] = { .name = "command", .header = "COMMAND", .width = -15, .kind = KIND_TEXT,
+			  .need = NEED_STAT, .prom_label = "comm",
+			  .help = "command name (with -l: command line)", .value = v_command },
+};
+
+int column_by_name(const char *name)
+{
+	for (int c = 0; c < NCOLS; c++)
+		if (!strcasecmp(name, columns[c].name))
+			return c;
+	return -1;
+}
+
+bool column_sorts(enum column c)
+{
+	return columns[c].kind != KIND_TEXT;
+}
+
+/* Priorities in the order the kernel serves them: realtime, best-effort,
+ * idle; then levels 0..7; unknown last. */
+static unsigned prio_rank(const struct cell *c, bool known)
+{
+	static const unsigned class_rank[IOP_CLASS_COUNT] = {
+		[IOP_CLASS_RT] = 0, [IOP_CLASS_BE] = 1, [IOP_CLASS_IDLE] = 2, [IOP_CLASS_NONE] = 3,
+	};
+	struct iop_prio p;
+
+	if (!known || iop_decode((int)c->n, &p) < 0)
+		return 1000;
+	return class_rank[p.cls] * IOP_LEVEL_COUNT + (unsigned)p.level;
+}
+
+int column_compare(enum column col, const struct report *rep, const struct report_row *a,
+		   const struct report_row *b)
+{
+	const struct coldef *d = &columns[col];
+	struct cell x, y;
+	bool hx = d->value(d, rep, a, false, &x), hy = d->value(d, rep, b, false, &y);
+
+	switch (d->kind) {
+	case KIND_ID:
+		return (x.n > y.n) - (x.n < y.n);
+	case KIND_PRIO: {
+		unsigned rx = prio_rank(&x, hx), ry = prio_rank(&y, hy);
+		return (rx > ry) - (rx < ry);
+	}
+	case KIND_RATE:
+		return x.rate > y.rate ? -1 : x.rate < y.rate ? 1 : 0;
+	case KIND_COUNT:
+	case KIND_DELAY:
+		return x.n > y.n ? -1 : x.n < y.n ? 1 : 0;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iopstat's columns, as one table: a column's name (for -o, --sort, CSV
+ * and JSON), its table header and width, what kind of value it holds and
+ * how that value is read from a report row, what the scanner must read for
+ * it, and how it sorts.  Adding a column is one entry here.
+ */
+#ifndef IOPSTAT_COLUMNS_H
+#define IOPSTAT_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "iopcli/buf.h"
+
+enum column {
+	COL_PID, COL_TID, COL_USER, COL_UID, COL_PRIO,
+	COL_READ, COL_WRITE, COL_IO, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW,
+	COL_READ_RATE, COL_WRITE_RATE, COL_IODELAY, COL_COMMAND,
+	NCOLS
+};
+
+/* What a column holds; it decides how each format writes it and how it
+ * sorts. */
+enum col_kind {
+	KIND_ID,    /* a number naming the task (pid, tid, uid): sorts ascending */
+	KIND_TEXT,  /* a string (escaped per format): does not sort */
+	KIND_PRIO,  /* an I/O priority, "be/4": sorts highest priority first */
+	KIND_COUNT, /* bytes or calls, exact: sorts largest first; units apply */
+	KIND_RATE,  /* per second (a double): sorts largest first; units apply */
+	KIND_DELAY, /* clock ticks, shown as seconds: sorts largest first */
+};
+
+struct report;
+struct report_row;
+
+/* A cell's value.  For a row (r != NULL) or the report's totals (r ==
+ * NULL): false when there is none to show ("-", null, empty). */
+struct cell {
+	cli_u128 n;    /* KIND_ID, KIND_COUNT, KIND_DELAY (ticks), KIND_PRIO (the value) */
+	double rate;   /* KIND_RATE */
+	const char *s; /* KIND_TEXT, KIND_PRIO (its short form) */
+	char buf[96];  /* room for s */
+};
+
+struct coldef {
+	const char *name;      /* -o, --sort, CSV header, JSON key */
+	const char *header;    /* table header */
+	int width;             /* table: > 0 right-aligned, < 0 left-aligned */
+	enum col_kind kind;
+	int field;             /* KIND_COUNT, KIND_RATE: the io field (IO_*) */
+	unsigned need;         /* what the scanner reads for it (enum scan_need) */
+	bool counter;          /* one of the kernel's io counters (JSON totals) */
+	/* Prometheus: a counter family (name, help), or a label of
+	 * iopstat_process_info; NULL: no Prometheus form */
+	const char *prom, *prom_help, *prom_label;
+	const char *help;
+	/* the value of a row, or of the totals (r == NULL); cmdline: -l */
+	bool (*value)(const struct coldef *d, const struct report *rep, const struct report_row *r,
+		      bool cmdline, struct cell *out);
+};
+
+extern const struct coldef columns[NCOLS];
+
+/* The column named name (any case), or -1. */
+int column_by_name(const char *name);
+
+/* Whether a column can be given to --sort. */
+bool column_sorts(enum column c);
+
+/* Orders two rows by column c (its direction: ids ascending, priorities
+ * highest first, amounts largest first); 0 when equal. */
+int column_compare(enum column c, const struct report *rep, const struct report_row *a,
+		   const struct report_row *b);
+
+#endif
