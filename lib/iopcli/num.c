@@ -30,12 +30,14 @@ int num_parse_u64(const char *p, const char *end, unsigned long long max,
 
 int num_parse_ll(const char *p, const char *end, long long min, long long max, long long *out)
 {
-	int neg = p && p < end && *p == '-';
 	unsigned long long limit, v;
-	int r;
+	int neg, r;
 
+	if (!p || !end)
+		return -EINVAL;
 	if (min > max)
 		return -ERANGE;
+	neg = p < end && *p == '-';
 	/* the magnitude the sign allows: up to -min for negatives, max otherwise */
 	if (neg)
 		limit = min >= 0 ? 0 : (unsigned long long)-(min + 1) + 1;
