@@ -207,6 +207,18 @@ void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what)
 		errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, bad);
 }
 
+void cli_compile_regex(regex_t *re, const char *arg, bool replace)
+{
+	if (replace)
+		regfree(re);
+	int r = regcomp(re, arg, REG_EXTENDED | REG_NOSUB);
+	if (r != 0) {
+		char msg[128];
+		regerror(r, re, msg, sizeof(msg));
+		errx(EXIT_FAILURE, "invalid regular expression: '%s': %s", arg, msg);
+	}
+}
+
 const char *cli_user_name(unsigned uid)
 {
 	static struct {

@@ -6,6 +6,7 @@
 #ifndef IOP_CLI_H
 #define IOP_CLI_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,6 +41,11 @@ int cli_parse_id_list(const char *arg, int min, int **v, size_t *n, char *bad, s
 /* The same for positive ids; exits with "invalid <what> argument: '<id>'"
  * on anything else. */
 void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what);
+
+/* Compiles an extended regex for -C (no subexpressions reported) into *re,
+ * freeing what *re held when 'replace' is true (-C given again); exits with
+ * "invalid regular expression: '<arg>': <why>" when it is not one. */
+void cli_compile_regex(regex_t *re, const char *arg, bool replace);
 
 /* The name of a uid, or the number when it has none; looked up once per uid
  * (there are few users and many processes).  Never NULL. */

@@ -111,19 +111,32 @@ const char *fixture_io(unsigned long long base)
 	return buf;
 }
 
-const char *fixture_stat(int pid, const char *comm, int nice, unsigned long long start,
-			 int policy, unsigned long long delay)
+/* A stat line: the fields the tools read as given, the others 0. */
+static const char *stat_line(int pid, int ppid, int pgrp, const char *comm, int nice,
+			     unsigned long long start, int policy, unsigned long long delay)
 {
 	static char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%d (%s) S", pid, comm);
 	for (int field = 4; field <= 52; field++) {
-		long long v = field == 4 ? pid - 1 : field == 5 ? pid + 1000 : field == 19 ? nice
+		long long v = field == 4 ? ppid : field == 5 ? pgrp : field == 19 ? nice
 			    : field == 22 ? (long long)start : field == 41 ? policy
 			    : field == 42 ? (long long)delay : 0;
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " %lld", v);
 	}
 	snprintf(buf + n, sizeof(buf) - (size_t)n, "\n");
 	return buf;
+}
+
+const char *fixture_stat(int pid, const char *comm, int nice, unsigned long long start,
+			 int policy, unsigned long long delay)
+{
+	return stat_line(pid, pid - 1, pid + 1000, comm, nice, start, policy, delay);
+}
+
+const char *fixture_stat_family(int pid, int ppid, int pgrp, const char *comm,
+				unsigned long long start)
+{
+	return stat_line(pid, ppid, pgrp, comm, 0, start, 0, 0);
 }
 
 void fixture_process(int pid, const char *comm, unsigned long long io_base)

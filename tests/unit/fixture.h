@@ -36,6 +36,10 @@ const char *fixture_io(unsigned long long base);
  * and the process group pid + 1000. */
 const char *fixture_stat(int pid, const char *comm, int nice, unsigned long long start,
 			 int policy, unsigned long long delay);
+/* A stat line with the parent, process group and start time given, the
+ * other fields 0: for process trees. */
+const char *fixture_stat_family(int pid, int ppid, int pgrp, const char *comm,
+				unsigned long long start);
 /* <pid>/stat (start 1000 + pid, delay pid) and <pid>/io (base io_base). */
 void fixture_process(int pid, const char *comm, unsigned long long io_base);
 /* An fd of the root directory. */

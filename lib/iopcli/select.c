@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* Selecting processes as pgrep does, and their descendants.  See select.h. */
+#define _GNU_SOURCE
+#include "iopcli/select.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One live process of a pass. */
+struct live {
+	int pid, ppid;
+	unsigned long long start;
+	bool in; /* selected */
+};
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct sel_proc *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+static int cmp_live(const void *a, const void *b)
+{
+	const struct live *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+bool sel_contains(const struct sel_set *set, int pid, unsigned long long start)
+{
+	struct sel_proc key = { pid, start };
+
+	return set->n && bsearch(&key, set->v, set->n, sizeof(*set->v), cmp_proc);
+}
+
+static int reserve(struct sel_set *set, size_t more)
+{
+	if (set->n + more <= set->cap)
+		return 0;
+	size_t cap = set->cap ? set->cap : 16;
+	while (cap < set->n + more)
+		cap *= 2;
+	struct sel_proc *v = realloc(set->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	set->v = v;
+	set->cap = cap;
+	return 0;
+}
+
+int sel_add(struct sel_set *set, int pid, unsigned long long start)
+{
+	struct sel_proc p = { pid, start };
+	size_t i = set->n;
+
+	if (sel_contains(set, pid, start))
+		return 0;
+	if (reserve(set, 1) < 0)
+		return -ENOMEM;
+	while (i > 0 && cmp_proc(&set->v[i - 1], &p) > 0) { /* mostly appended at the end */
+		set->v[i] = set->v[i - 1];
+		i--;
+	}
+	set->v[i] = p;
+	set->n++;
+	return 1;
+}
+
+void sel_free(struct sel_set *set)
+{
+	free(set->v);
+	set->v = NULL;
+	set->n = set->cap = 0;
+}
+
+static bool has_int(const int *v, size_t n, int x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* Whether a process matches every kind of criterion given; the regex (a
+ * command line to read, perhaps) last. */
+static bool matches(const struct proc_root *root, const struct sel_criteria *c, int pid,
+		    const struct proc_stat *st, unsigned owner)
+{
+	if (c->npids && !has_int(c->pids, c->npids, pid))
+		return false;
+	if (c->npgids && !has_int(c->pgids, c->npgids, st->pgrp))
+		return false;
+	if (c->nuids) {
+		bool any = false;
+		for (size_t i = 0; i < c->nuids && !any; i++)
+			any = c->uids[i] == owner;
+		if (!any)
+			return false;
+	}
+	if (!c->re)
+		return true;
+	char *line = c->full ? proc_read_cmdline(root, pid, 0) : NULL;
+	bool hit = regexec(c->re, line ? line : st->comm, 0, NULL, 0) == 0;
+	free(line);
+	return hit;
+}
+
+/* Every live process of root, sorted by pid, those matching the criteria
+ * marked when match: 0 and *out, *n; or -errno. */
+static int read_live(const struct proc_root *root, const struct sel_criteria *c, bool match,
+		     struct live **out, size_t *n)
+{
+	struct proc_list procs;
+	struct live *v = NULL;
+	size_t cap = 0;
+	int pid, r = proc_list_open(&procs, root, 0);
+
+	*n = 0;
+	if (r < 0)
+		return r;
+	while ((pid = proc_list_next(&procs))) {
+		struct proc_stat st;
+		unsigned owner = 0;
+		if (proc_read_stat(root, pid, 0, &st, match && c->nuids ? &owner : NULL) < 0)
+			continue; /* gone, or not a process we can tell anything of */
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct live *more = realloc(v, cap * sizeof(*v));
+			if (!more) {
+				free(v);
+				proc_list_close(&procs);
+				return -ENOMEM;
+			}
+			v = more;
+		}
+		v[*n] = (struct live){ pid, st.ppid, st.start, false };
+		v[*n].in = match && pid != c->exclude && matches(root, c, pid, &st, owner);
+		(*n)++;
+	}
+	proc_list_close(&procs);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_live);
+	*out = v;
+	return 0;
+}
+
+int sel_scan(const struct proc_root *root, const struct sel_criteria *c, enum sel_pass pass,
+	     struct sel_set *known, struct sel_set *fresh)
+{
+	struct live *v = NULL;
+	size_t n;
+	int r = read_live(root, c, pass == SEL_MATCH, &v, &n);
+
+	fresh->n = 0;
+	if (r < 0)
+		return r;
+	/* the roots of the tree: what matched, and what was selected before
+	 * and is still the same process */
+	for (size_t i = 0; i < n; i++)
+		v[i].in = v[i].in || sel_contains(known, v[i].pid, v[i].start);
+	/* down the tree, a level a round, until no round adds a process */
+	for (bool more = c->tree || pass == SEL_DESCENDANTS; more;) {
+		more = false;
+		for (size_t i = 0; i < n; i++) {
+			struct live key = { .pid = v[i].ppid }, *parent;
+			if (v[i].in || v[i].pid == c->exclude)
+				continue;
+			parent = bsearch(&key, v, n, sizeof(*v), cmp_live);
+			if (parent && parent->in && parent->start <= v[i].start)
+				more = v[i].in = true;
+		}
+	}
+	for (size_t i = 0; i < n && r >= 0; i++)
+		if (v[i].in && !sel_contains(known, v[i].pid, v[i].start) &&
+		    (r = reserve(fresh, 1)) == 0)
+			fresh->v[fresh->n++] = (struct sel_proc){ v[i].pid, v[i].start };
+	free(v);
+	if (r < 0)
+		return r;
+	/* v was in pid order, so fresh is too; known: merged and sorted again */
+	if (reserve(known, fresh->n) < 0)
+		return -ENOMEM;
+	memcpy(known->v + known->n, fresh->v, fresh->n * sizeof(*fresh->v));
+	known->n += fresh->n;
+	if (known->n > 1)
+		qsort(known->v, known->n, sizeof(*known->v), cmp_proc);
+	return (int)fresh->n;
+}
+
+int sel_check(const struct proc_root *root, const struct sel_proc *p, struct proc_stat *st)
+{
+	int r = proc_read_stat(root, p->pid, 0, st, NULL);
+
+	if (r == -ENOENT || (r == 0 && st->start != p->start))
+		return -ESRCH;
+	return r;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Selecting processes as pgrep does, over the /proc layer: by pid, process
+ * group, effective user and an extended regex on the command name (or the
+ * whole command line), and with a tree option their descendants.  Shared
+ * by ionice and ioprio-get.  Internal to the command-line tools: returns
+ * -errno, never prints or exits.
+ *
+ * A selected process is kept as (pid, start time): the start time tells
+ * the process that was selected from a later one that reuses its pid.
+ */
+#ifndef IOP_CLI_SELECT_H
+#define IOP_CLI_SELECT_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "iopcli/proc.h"
+
+/* What to select.  A process is selected when it matches every kind of
+ * criterion given (the values within one kind are alternatives), as
+ * pgrep's options combine; with no criterion at all, every process. */
+struct sel_criteria {
+	const int *pids;        /* -p */
+	size_t npids;
+	const int *pgids;       /* -P */
+	size_t npgids;
+	const unsigned *uids;   /* -u: the effective user (the owner of stat) */
+	size_t nuids;
+	const regex_t *re;      /* -C: on the command name, or with full on */
+	bool full;              /* the command line (a kernel thread's or a
+	                           zombie's, which have none: the name) */
+	bool tree;              /* -T: and every descendant of those */
+	int exclude;            /* a pid never selected (the tool itself), or 0 */
+};
+
+struct sel_proc {
+	int pid;
+	unsigned long long start; /* field 22 of its stat */
+};
+
+/* Processes, in (pid, start) order. */
+struct sel_set {
+	struct sel_proc *v;
+	size_t n, cap;
+};
+
+/* Which processes a pass of sel_scan() selects. */
+enum sel_pass {
+	SEL_MATCH,       /* those matching the criteria (and with tree, their
+	                    descendants) */
+	SEL_DESCENDANTS, /* the live descendants of the processes in *known */
+};
+
+/* One pass over the processes of root.  Every process it selects that is
+ * not in *known yet is added to *known and to *fresh (emptied first), in
+ * pid order.  A descendant is a process whose parent (ppid) is selected,
+ * still alive with the start time it was selected with, and started no
+ * earlier than that parent (so the reuser of a dead parent's pid adopts no
+ * children), and so on down.  Processes that vanish or cannot be read are
+ * passed over.  Returns the number added, or -errno (ENOMEM, or why root
+ * cannot be listed). */
+int sel_scan(const struct proc_root *root, const struct sel_criteria *c, enum sel_pass pass,
+	     struct sel_set *known, struct sel_set *fresh);
+
+/* Whether p->pid is still the process that was selected: reads its stat
+ * into *st.  0 when its start time is p->start; -ESRCH when it is gone or
+ * its pid is another process's now; another -errno when it cannot be read. */
+int sel_check(const struct proc_root *root, const struct sel_proc *p, struct proc_stat *st);
+
+/* Whether (pid, start) is in set. */
+bool sel_contains(const struct sel_set *set, int pid, unsigned long long start);
+
+/* Adds (pid, start) to set, in order, unless it is there: 1 added, 0 there
+ * already, -ENOMEM. */
+int sel_add(struct sel_set *set, int pid, unsigned long long start);
+
+void sel_free(struct sel_set *set);
+
+#endif
