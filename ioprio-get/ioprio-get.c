@@ -25,6 +25,7 @@
 #include "devices.h"
 #include <libioprio.h>
 #include "iopcli/proc.h"
+#include "iopcli/select.h"
 
 #ifndef SCHED_BATCH
 #define SCHED_BATCH 3
@@ -68,6 +69,10 @@ struct row {
 	int value, evalue; /* set and effective, encoded */
 	int nice, policy;
 	char comm[64];
+	/* for a process row whose threads do not all have the main thread's
+	 * priority set: the distinct ones, the main thread's first */
+	int *threads;
+	size_t nthreads;
 };
 
 struct rows {
@@ -81,6 +86,8 @@ struct options {
 	int *pgids;
 	size_t npgids;
 	bool by_user, all, all_tasks, quiet, raw, json, value_only, header;
+	bool have_re, full, tree; /* a selection, as ionice's (select.h) */
+	regex_t re;
 	unsigned uid;
 	const char *user_arg;
 	const char *proc_dir;
@@ -102,6 +109,11 @@ static void __attribute__((noreturn)) usage(void)
 	       " -P, --pgid <pgid>[,...]  every process of these process groups\n"
 	       " -u, --user <user>        every process of this user (name or uid)\n"
 	       " -A, --all                every process\n"
+	       " -C, --command <regex>    the processes whose command name matches this\n"
+	       "                            extended regex, as pgrep does\n"
+	       "     --full               with -C: match the whole command line\n"
+	       " -T, --tree               and all their descendants\n"
+	       "                          (with -C or -T the targets combine: every kind met)\n"
 	       " -a, --all-tasks          every thread of each process, a row each\n"
 	       "     --proc <dir>         read the processes from this procfs (default /proc)\n"
 	       "\n"
@@ -152,7 +164,7 @@ static void set_columns(struct options *o, const char *arg)
 }
 
 enum { OPT_LIST_COLUMNS = 256, OPT_VALUE };
-enum { OPT_DEVICES = 300, OPT_SYS, OPT_PROC };
+enum { OPT_DEVICES = 300, OPT_SYS, OPT_PROC, OPT_FULL };
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
@@ -161,6 +173,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "pgid", required_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "all", no_argument, NULL, 'A' },
+		{ "command", required_argument, NULL, 'C' },
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ "tree", no_argument, NULL, 'T' },
 		{ "all-tasks", no_argument, NULL, 'a' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
@@ -184,7 +199,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:P:u:Aao:nrJqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:P:u:AC:Tao:nrJqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			cli_add_id_list(&o->pids, &o->npids, optarg, "PID");
@@ -200,6 +215,16 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'A':
 			o->all = true;
+			break;
+		case 'C':
+			cli_compile_regex(&o->re, optarg, o->have_re);
+			o->have_re = true;
+			break;
+		case OPT_FULL:
+			o->full = true;
+			break;
+		case 'T':
+			o->tree = true;
 			break;
 		case 'a':
 			o->all_tasks = true;
@@ -248,7 +273,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (devices || sys) /* the block devices instead of processes */
 		iopget_devices(sys, devices, o->raw, o->json, o->header,
 			       o->npids || o->npgids || o->by_user || o->all || o->all_tasks ||
-				       o->quiet || o->value_only || columns);
+				       o->quiet || o->value_only || columns || o->have_re ||
+				       o->full || o->tree);
+	if (o->full && !o->have_re)
+		cli_usage_error("--full goes with --command");
+	if (o->tree && !(o->npids || o->npgids || o->by_user || o->all || o->have_re))
+		cli_usage_error("--tree needs processes to start from (-p, -P, -u, -C or -A)");
 
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
 		o->out[o->nout++] = defaults[i];
@@ -313,6 +343,37 @@ static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner
 	return 0;
 }
 
+/* For a process row: the priorities set on its other threads, when any
+ * differs from the main thread's (ionice -p sets one thread; children and
+ * threads do not follow a later change), kept in r->threads. */
+static void other_threads(struct row *r)
+{
+	struct proc_list threads;
+	int tid;
+
+	if (proc_list_open(&threads, &proc, r->pid) < 0)
+		return;
+	while ((tid = proc_list_next(&threads))) {
+		int v = tid == r->pid ? -1 : iop_get(IOP_WHO_PROCESS, tid);
+		size_t i = 0;
+		if (v < 0 || v == r->value)
+			continue; /* the main thread, one that ended, or the same */
+		while (i < r->nthreads && r->threads[i] != v)
+			i++;
+		if (i < r->nthreads)
+			continue;
+		size_t n = r->nthreads ? r->nthreads + 1 : 2;
+		int *more = realloc(r->threads, n * sizeof(*more));
+		if (!more)
+			err(EXIT_FAILURE, "cannot allocate memory");
+		r->threads = more;
+		r->threads[0] = r->value;
+		r->threads[n - 1] = v;
+		r->nthreads = n;
+	}
+	proc_list_close(&threads);
+}
+
 static struct row *new_row(struct rows *rows)
 {
 	if (rows->n == rows->cap) {
@@ -321,6 +382,7 @@ static struct row *new_row(struct rows *rows)
 		if (!rows->v)
 			err(EXIT_FAILURE, "cannot allocate memory");
 	}
+	memset(&rows->v[rows->n], 0, sizeof(rows->v[rows->n]));
 	return &rows->v[rows->n];
 }
 
@@ -330,7 +392,10 @@ static int add_process(const struct options *o, struct rows *rows, int pid,
 		       const struct proc_stat *st, unsigned owner)
 {
 	if (!o->all_tasks) {
-		int r = fill_row(pid, 0, st, owner, new_row(rows));
+		struct row *row = new_row(rows);
+		int r = fill_row(pid, 0, st, owner, row);
+		if (r == 0 && row->value >= 0)
+			other_threads(row);
 		if (r == 0)
 			rows->n++;
 		return r;
@@ -397,6 +462,35 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
 			passed_over(o, pid, 0, -r);
 	}
 	proc_list_close(&procs);
+}
+
+/* -C, --full, -T: the processes selected as ionice selects them (every
+ * kind of target met, -A none; -T their descendants), each read if it is
+ * still the process selected.  Returns the number selected. */
+static size_t add_selected(const struct options *o, struct rows *rows)
+{
+	struct sel_criteria c = {
+		.pids = o->pids, .npids = o->npids, .pgids = o->pgids, .npgids = o->npgids,
+		.uids = &o->uid, .nuids = o->by_user, .re = o->have_re ? &o->re : NULL,
+		.full = o->full, .tree = o->tree, .exclude = proc.own ? (int)getpid() : 0,
+	};
+	struct sel_set known = { 0 }, fresh = { 0 };
+	int n = sel_scan(&proc, &c, SEL_MATCH, &known, &fresh);
+
+	if (n < 0)
+		errx(EXIT_FAILURE, "cannot read %s: %s", o->proc_dir, strerror(-n));
+	for (size_t i = 0; i < fresh.n; i++) {
+		struct proc_stat st;
+		unsigned owner;
+		if (sel_check(&proc, &fresh.v[i], &st, &owner) < 0)
+			continue; /* ended since */
+		int r = add_process(o, rows, fresh.v[i].pid, &st, owner);
+		if (r < 0)
+			passed_over(o, fresh.v[i].pid, 0, -r);
+	}
+	sel_free(&known);
+	sel_free(&fresh);
+	return (size_t)n;
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -499,6 +593,20 @@ static const char *or_dash(const char *s)
 	return s ? s : "-";
 }
 
+/* A cell of a table or raw line: a '*' after the class and the short
+ * priority of a process whose threads differ. */
+static const char *table_cell(const struct row *r, enum column c, char *buf, size_t size)
+{
+	const char *s = or_dash(cell(r, c, buf, size));
+	char tmp[64];
+
+	if (!r->nthreads || (c != COL_CLASS && c != COL_PRIO))
+		return s;
+	snprintf(tmp, sizeof(tmp), "%s*", s);
+	snprintf(buf, size, "%s", tmp);
+	return buf;
+}
+
 /* Escaped for a table line, or for a raw one (blanks too: fields split on
  * blanks). */
 static void put_text(struct cli_buf *b, const char *s, bool raw)
@@ -520,7 +628,7 @@ static void print_table(const struct options *o, const struct rows *rows, struct
 		width[i] = o->header ? strlen(cols[o->out[i]].name) : 0;
 		for (size_t r = 0; r < rows->n; r++) {
 			t.len = 0;
-			put_text(&t, or_dash(cell(&rows->v[r], o->out[i], buf, sizeof(buf))), false);
+			put_text(&t, table_cell(&rows->v[r], o->out[i], buf, sizeof(buf)), false);
 			if (t.len > width[i])
 				width[i] = t.len;
 		}
@@ -528,7 +636,7 @@ static void print_table(const struct options *o, const struct rows *rows, struct
 	for (size_t r = o->header ? 0 : 1; r <= rows->n; r++) {
 		for (size_t i = 0; i < o->nout; i++) {
 			enum column c = o->out[i];
-			const char *s = r == 0 ? cols[c].name : or_dash(cell(&rows->v[r - 1], c, buf, sizeof(buf)));
+			const char *s = r == 0 ? cols[c].name : table_cell(&rows->v[r - 1], c, buf, sizeof(buf));
 			bool last = i + 1 == o->nout;
 			size_t pad;
 			t.len = 0;
@@ -572,6 +680,16 @@ static void print_json(const struct options *o, const struct rows *rows, struct 
 			else
 				cli_buf_json(b, s);
 		}
+		const struct row *row = &rows->v[r];
+		if (row->nthreads) { /* the threads differ: the values they have */
+			cli_buf_puts(b, ", \"threads\": [");
+			for (size_t i = 0; i < row->nthreads; i++) {
+				cli_buf_puts(b, i ? ", " : "");
+				cli_buf_json(b, iop_format(row->threads[i], buf, sizeof(buf)) >= 0
+							? buf : "unknown");
+			}
+			cli_buf_putc(b, ']');
+		}
 		cli_buf_putc(b, '}');
 	}
 	cli_buf_puts(b, rows->n ? "\n   ]\n}\n" : "]\n}\n");
@@ -590,19 +708,24 @@ int main(int argc, char **argv)
 	int e = proc_root_open(&proc, o.proc_dir);
 	if (e < 0)
 		errx(EXIT_FAILURE, "cannot open %s: %s", o.proc_dir, strerror(-e));
-	if (!proc.own && !o.npids && !o.all && !o.npgids && !o.by_user)
+	if (!proc.own && !o.npids && !o.all && !o.npgids && !o.by_user && !o.have_re)
 		cli_usage_error("%s is not this pid namespace's procfs: name the processes "
 				"(-p, -P, -u or -A)", o.proc_dir);
 
+	bool selecting = o.have_re || o.tree;
+	if (selecting && add_selected(&o, &rows) == 0) { /* as pgrep */
+		warnx("no process matched");
+		status = EXIT_FAILURE;
+	}
 	/* explicitly named targets: each failure is an error */
-	for (size_t i = 0; i < o.npids; i++) {
+	for (size_t i = 0; i < o.npids && !selecting; i++) {
 		int r = add_pid(&o, &rows, o.pids[i]);
 		if (r < 0) {
 			warnx("PID %d: %s", o.pids[i], task_error(-r));
 			status = EXIT_FAILURE;
 		}
 	}
-	if (o.all || o.npgids || o.by_user) {
+	if (!selecting && (o.all || o.npgids || o.by_user)) {
 		size_t *hits = calloc(o.npgids + 1, sizeof(*hits));
 		size_t before = rows.n;
 		if (!hits)
@@ -619,7 +742,7 @@ int main(int argc, char **argv)
 		}
 		free(hits);
 	}
-	if (!o.npids && !o.all && !o.npgids && !o.by_user) { /* no target: itself */
+	if (!selecting && !o.npids && !o.all && !o.npgids && !o.by_user) { /* no target: itself */
 		int r = add_pid(&o, &rows, getpid());
 		if (r < 0)
 			errx(EXIT_FAILURE, "cannot read its own priority: %s", strerror(-r));
@@ -628,10 +751,20 @@ int main(int argc, char **argv)
 	cli_sort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
 	/* a process asked for twice (-p 5 5, -p 5 -A) is shown once */
 	size_t n = 0;
-	for (size_t i = 0; i < rows.n; i++)
+	for (size_t i = 0; i < rows.n; i++) {
 		if (!n || cmp_rows(&rows.v[n - 1], &rows.v[i]) != 0)
 			rows.v[n++] = rows.v[i];
+		else
+			free(rows.v[i].threads);
+	}
 	rows.n = n;
+	/* a '*' shown is said once, after the rows */
+	bool mixed = false, shown = false;
+	for (size_t i = 0; i < rows.n; i++)
+		mixed |= rows.v[i].nthreads > 0;
+	for (size_t i = 0; i < o.nout; i++)
+		shown |= o.out[i] == COL_CLASS || o.out[i] == COL_PRIO;
+	bool marked = mixed && shown && !o.json && !o.value_only && !o.quiet;
 
 	if (o.value_only) {
 		for (size_t i = 0; i < rows.n; i++) {
@@ -648,7 +781,15 @@ int main(int argc, char **argv)
 	}
 	cli_buf_flush(&out, stdout);
 	cli_buf_free(&out);
+	if (marked) {
+		cli_flush(stdout); /* the rows first, on a terminal that shows both */
+		warnx("*: some threads of these processes have another priority; see -a");
+	}
+	for (size_t i = 0; i < rows.n; i++)
+		free(rows.v[i].threads);
 	free(rows.v);
+	if (o.have_re)
+		regfree(&o.re);
 	free(o.pids);
 	free(o.pgids);
 	return status;

@@ -136,6 +136,16 @@ complete_words() {
   out=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
 }
 
+# completes_help_options TOOL: every long option TOOL --help names is
+# completed (for "--"), and no other; after load_completion
+completes_help_options() {
+  local helpopts compopts
+  helpopts=$("$1" --help | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ')
+  complete_words "$(basename "$1")" --
+  compopts=$(tr ' ' '\n' <<<"$out" | grep -- '^--' | sort -u | tr '\n' ' ')
+  check "completion knows every long option --help names" [ "$helpopts" = "$compopts" ]
+}
+
 # finish NAME: the closing line, and the exit status
 finish() {
   echo "$1: $pass passed, $fail failed, $skipped skipped"

@@ -191,9 +191,10 @@ int sel_scan(const struct proc_root *root, const struct sel_criteria *c, enum se
 	return (int)fresh->n;
 }
 
-int sel_check(const struct proc_root *root, const struct sel_proc *p, struct proc_stat *st)
+int sel_check(const struct proc_root *root, const struct sel_proc *p, struct proc_stat *st,
+	      unsigned *owner)
 {
-	int r = proc_read_stat(root, p->pid, 0, st, NULL);
+	int r = proc_read_stat(root, p->pid, 0, st, owner);
 
 	if (r == -ENOENT || (r == 0 && st->start != p->start))
 		return -ESRCH;

@@ -65,9 +65,11 @@ int sel_scan(const struct proc_root *root, const struct sel_criteria *c, enum se
 	     struct sel_set *known, struct sel_set *fresh);
 
 /* Whether p->pid is still the process that was selected: reads its stat
- * into *st.  0 when its start time is p->start; -ESRCH when it is gone or
- * its pid is another process's now; another -errno when it cannot be read. */
-int sel_check(const struct proc_root *root, const struct sel_proc *p, struct proc_stat *st);
+ * into *st (and with owner, its owner, as proc_read_stat()).  0 when its
+ * start time is p->start; -ESRCH when it is gone or its pid is another
+ * process's now; another -errno when it cannot be read. */
+int sel_check(const struct proc_root *root, const struct sel_proc *p, struct proc_stat *st,
+	      unsigned *owner);
 
 /* Whether (pid, start) is in set. */
 bool sel_contains(const struct sel_set *set, int pid, unsigned long long start);

@@ -145,6 +145,67 @@ for case in "-p abc|invalid PID argument: 'abc'" "-p 1,,2|invalid PID argument" 
 done
 run sh -c "\"$IG\" -A >/dev/full"
 check "write error" [ "$rc" = 1 ] && check "write error message" has "$err" "write error"
+##### a process whose threads differ: its row says so (ionice -p sets one thread)
+spawn sleep 600; one=$child # a thread alone
+spawn "$THREADS" 3 "mx$run_id"; mx=$child
+for k in $(seq 50); do [ "$(ls "/proc/$mx/task" | wc -l)" -ge 3 ] && break; sleep 0.02; done
+ionice -c3 -p "$mx"
+note="ioprio-get: *: some threads of these processes have another priority; see -a"
+run "$IG" -n -o PID,CLASS,PRIO,EPRIO -p "$mx,$one"
+want=$(printf '%s\n' "$mx idle* idle* idle" "$one none  none  be/4" | sort -n)
+check "the class and priority of a process whose threads differ marked" [ "$rc" = 0 -a "$(sed 's/  */ /g; s/^ //' <<<"$out")" = "$(sed 's/  */ /g' <<<"$want")" ]
+check "one note for the mark" [ "$err" = "$note" ]
+run "$IG" -r -n -o CLASS,PRIO -p "$mx"
+check "raw: marked too" [ "$out" = "idle* idle*" -a "$err" = "$note" ]
+run "$IG" -q -p "$mx"
+check "-q: no note" [ "$rc" = 0 -a -z "$err" ] && check "-q: still marked" has "$out" "idle*"
+run "$IG" -n -o PID,COMMAND -p "$mx"
+check "no marked column shown: no note" [ "$rc" = 0 -a -z "$err" ]
+run "$IG" -a -n -o CLASS -p "$mx"
+check "-a: a row per thread, nothing marked" [ "$(sort <<<"$out" | uniq -c | awk '{print $1 $2}' | tr '\n' ' ')" = "1idle 2none " -a -z "$err" ]
+run "$IG" -J -p "$mx,$one"
+check "JSON: the distinct values, the main thread's first, only where they differ" python3 -c '
+import json, sys
+rows = {r["pid"]: r for r in json.loads(sys.argv[1])["ioprio"]}
+mx, c = rows[int(sys.argv[2])], rows[int(sys.argv[3])]
+assert mx["threads"] == ["idle", "none"] and mx["class"] == "idle", mx
+assert "threads" not in c, c
+' "$out" "$mx" "$one"
+check "JSON: no note" [ -z "$err" ]
+for k in $(ls "/proc/$mx/task"); do ionice -c3 -p "$k"; done
+run "$IG" -n -o CLASS -p "$mx"
+check "all threads alike: no mark" [ "$out" = "idle" -a -z "$err" ]
+
+##### -C, --full, -T: the processes as ionice selects them
+spawn "$THREADS" 1 "ig$run_id"; n1=$child
+spawn bash -c "exec -a ig$run_id-tree sleep 600 & exec sleep 601"; tr=$child
+for k in $(seq 50); do [ -n "$(ps -o pid= --ppid "$tr")" ] && break; sleep 0.02; done
+tc=$(ps -o pid= --ppid "$tr" | tr -d ' ')
+children+=($tc)
+run "$IG" -r -n -o PID,COMMAND -C "^ig$run_id\$"
+check "-C: by name" [ "$rc" = 0 -a "$out" = "$n1 ig$run_id" ]
+run "$IG" -r -n -o PID -C "^ig$run_id" --full
+check "--full: by the command line" [ "$rc" = 0 -a "$out" = "$tc" ]
+run "$IG" -r -n -o PID -T -p "$tr"
+check "-T: the process and its child" [ "$rc" = 0 -a "$out" = "$(printf '%s\n' "$tr" "$tc" | sort -n)" ]
+run "$IG" -r -n -o PID -T -p "$tr" -C "^ig$run_id\$"
+check "-p with -C: every kind met" [ "$rc" = 1 -a -z "$out" -a "$err" = "ioprio-get: no process matched" ]
+run "$IG" -r -n -o PID,TID -a -T -C "^mx$run_id\$"
+check "-a -T -C: a row per thread" [ "$rc" = 0 -a "$(wc -l <<<"$out")" = 3 ]
+run sh -c 'exec "$0" -r -n -o PID -T -p $$' "$IG"
+check "never itself" [ "$rc" = 1 -a "$err" = "ioprio-get: no process matched" ]
+if is_root; then
+  run "$IG" -r -n -o PID -u "$U" -C "^sleep\$"
+  check "-u with -C: the user's match" [ "$rc" = 0 -a "$out" = "$(printf '%s\n' "$u1" "$u2")" ]
+fi
+for case in "-C (|invalid regular expression: '('" "--full|--full goes with --command" \
+    "-T|--tree needs processes to start from" "--devices -C x|--devices"; do
+  args=${case%%|*} msg=${case#*|}
+  # shellcheck disable=SC2086
+  run "$IG" $args
+  check "bad input [$args]" [ "$rc" = 1 -a -z "$out" ] && check "bad input [$args] message" has "$err" "$msg"
+done
+
 ##### bash completion
 load_completion ioprio-get
 complete_words ioprio-get -o PID,EC; check "complete columns after a comma" [ "$out" = "PID,ECLASS " ]
@@ -154,6 +215,8 @@ complete_words ioprio-get --output=PID,EP; check "complete --output=LIST" [ "$ou
 complete_words ioprio-get --output = EV; check "complete --output = LIST (split at =)" [ "$out" = "EVALUE " ]
 complete_words ioprio-get -p "$c"; check "complete pids" has " $out" " $c "
 complete_words ioprio-get --all-t; check "complete options" [ "$out" = "--all-tasks " ]
+complete_words ioprio-get -C sle; check "complete -C: the names running" has " $out" " sleep "
+completes_help_options "$IG"
 
 run "$IG" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 16 ]
 run "$IG" -V; check "--version" has "$out" "ioprio-get from ioprio-utils"

@@ -251,10 +251,10 @@ static void later_passes(void **state)
 	/* sel_check: the same process, another one on its pid, none */
 	struct proc_stat st;
 	struct sel_proc same = { 200, 1000 }, reused = { 310, 1002 }, none = { 42, 1 };
-	assert_int_equal(sel_check(&r, &same, &st), 0);
+	assert_int_equal(sel_check(&r, &same, &st, NULL), 0);
 	assert_string_equal(st.comm, "backup.sh");
-	assert_int_equal(sel_check(&r, &reused, &st), -ESRCH);
-	assert_int_equal(sel_check(&r, &none, &st), -ESRCH);
+	assert_int_equal(sel_check(&r, &reused, &st, NULL), -ESRCH);
+	assert_int_equal(sel_check(&r, &none, &st, NULL), -ESRCH);
 
 	sel_free(&known);
 	sel_free(&fresh);
