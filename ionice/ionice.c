@@ -3,11 +3,14 @@
  * ionice: show or set the I/O scheduling class and priority of processes,
  * process groups, users, or of a command to run.  Option-, output- and
  * exit-status-compatible with util-linux ionice; stricter about bad input,
- * and it tries every id it is given.
+ * and it tries every id it is given.  The options util-linux lacks (-C,
+ * --full, -T, -v, --dry-run) select processes as pgrep does and act on
+ * each task by its id (select.h); without them nothing changes.
  */
 #define _GNU_SOURCE
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -17,14 +20,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iopcli/blockdev.h"
+#include "iopcli/buf.h"
 #include "iopcli/cli.h"
 #include "iopcli/proc.h"
+#include "iopcli/select.h"
 #include <libioprio.h>
 
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
 
+/* How often a selection is scanned again for descendants, and a process's
+ * threads listed again, before ionice gives up on a job that keeps
+ * forking (or starting threads) faster than it is demoted. */
+#define MAX_PASSES 64
+
 struct target {
+	int which;       /* IOP_WHO_* */
 	int id;          /* pid, pgid or uid (as the kernel's int) */
 	const char *arg; /* a user as given, for messages; NULL for the others */
 };
@@ -33,10 +45,15 @@ struct options {
 	int cls, level, hint;
 	bool class_given, level_given, hint_given;
 	bool tolerant, all_tasks;
-	int which;              /* IOP_WHO_*, or 0 for none given */
+	int which;              /* IOP_WHO_* of the last -p, -P or -u; 0 for none */
 	struct target *targets; /* in argument order */
 	size_t ntargets;
 	char **command;
+	/* the options util-linux lacks: with any of them, the processes are
+	 * selected from /proc and each task is acted on by its id */
+	bool selecting;
+	bool have_re, full, tree, verbose, dry_run;
+	regex_t re;
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -45,6 +62,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " %1$s [options] -p <pid>...\n"
 	       " %1$s [options] -P <pgid>...\n"
 	       " %1$s [options] -u <uid|user>...\n"
+	       " %1$s [options] [-p|-P|-u ...] -C <regex> [--full] [-T]\n"
 	       " %1$s [options] <command> [<argument>...]\n"
 	       "\n"
 	       "Show or set the I/O scheduling class and priority of processes.\n"
@@ -63,6 +81,15 @@ static void __attribute__((noreturn)) usage(void)
 	       " -a, --all-tasks         with -p: act on every thread of each process\n"
 	       " -t, --ignore            ignore failure to set the priority\n"
 	       "\n"
+	       "Selecting (each task then acted on by its id; -p, -P, -u combine):\n"
+	       " -C, --command <regex>   the processes whose command name matches this\n"
+	       "                           extended regex, as pgrep does\n"
+	       "     --full              with -C: match the whole command line\n"
+	       " -T, --tree              and all their descendants, looked for again until\n"
+	       "                           no new one appears\n"
+	       " -v, --verbose           a line per task changed: PID COMM: OLD -> NEW\n"
+	       "     --dry-run           print those lines, and change nothing\n"
+	       "\n"
 	       " -h, --help              display this help\n"
 	       " -V, --version           display version\n"
 	       "\n"
@@ -79,7 +106,7 @@ static const char *id_label(int which)
 /* A uid: a number, or a user name. */
 static struct target parse_user(const char *arg)
 {
-	struct target t = { 0, arg };
+	struct target t = { IOP_WHO_USER, 0, arg };
 	unsigned uid; /* 32 bits: (uid_t)-1 is no uid */
 	long long v;
 
@@ -104,7 +131,8 @@ static void push_target(struct options *o, struct target t)
  * -p "$(pidof rsync)" works), or -u. */
 static void add_target(struct options *o, int which, const char *arg)
 {
-	if (o->which && o->which != which)
+	/* a selection combines them, as pgrep does */
+	if (o->which && o->which != which && !o->selecting)
 		errx(EXIT_FAILURE, "can handle only one of pid, pgid or uid at once");
 	o->which = which;
 	if (which == IOP_WHO_USER) {
@@ -120,34 +148,57 @@ static void add_target(struct options *o, int which, const char *arg)
 	if (r < 0)
 		errx(EXIT_FAILURE, "invalid %s argument: '%s'", id_label(which), bad);
 	for (size_t i = 0; i < n; i++)
-		push_target(o, (struct target){ ids[i], NULL });
+		push_target(o, (struct target){ which, ids[i], NULL });
 	free(ids);
 }
 
-enum { OPT_HINT = 256 };
+enum { OPT_HINT = 256, OPT_FULL, OPT_DRY_RUN };
+
+static const struct option longopts[] = {
+	{ "class", required_argument, NULL, 'c' },
+	{ "classdata", required_argument, NULL, 'n' },
+	{ "hint", required_argument, NULL, OPT_HINT },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "pgid", required_argument, NULL, 'P' },
+	{ "uid", required_argument, NULL, 'u' },
+	{ "all-tasks", no_argument, NULL, 'a' },
+	{ "ignore", no_argument, NULL, 't' },
+	{ "command", required_argument, NULL, 'C' },
+	{ "full", no_argument, NULL, OPT_FULL },
+	{ "tree", no_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+/* '+': stop at the command, so "ionice -c3 tar -c -f x" works; ':' and
+ * opterr = 0: report bad options here, with the short program name */
+static const char optstring[] = "+:c:n:p:P:u:atC:TvVh";
+
+/* Whether argv holds an option util-linux lacks.  Looked for before the
+ * real parse, so that an invocation without them fails exactly where
+ * util-linux's does (-p 1 -P 2 at -P, before a later bad value). */
+static bool wants_selection(int argc, char **argv)
+{
+	bool found = false;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
+		found |= c == 'C' || c == OPT_FULL || c == 'T' || c == 'v' || c == OPT_DRY_RUN;
+	optind = 0; /* the real parse starts afresh (glibc and musl) */
+	return found;
+}
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "class", required_argument, NULL, 'c' },
-		{ "classdata", required_argument, NULL, 'n' },
-		{ "hint", required_argument, NULL, OPT_HINT },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "pgid", required_argument, NULL, 'P' },
-		{ "uid", required_argument, NULL, 'u' },
-		{ "all-tasks", no_argument, NULL, 'a' },
-		{ "ignore", no_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	long long v;
 	int c;
 
-	/* '+': stop at the command, so "ionice -c3 tar -c -f x" works; ':' and
-	 * opterr = 0: report bad options here, with the short program name */
+	o->selecting = wants_selection(argc, argv);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:c:n:p:P:u:atVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->cls = iop_class_parse(optarg);
@@ -185,6 +236,22 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 't':
 			o->tolerant = true;
 			break;
+		case 'C':
+			cli_compile_regex(&o->re, optarg, o->have_re);
+			o->have_re = true;
+			break;
+		case OPT_FULL:
+			o->full = true;
+			break;
+		case 'T':
+			o->tree = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
 		case 'V':
 			cli_print_version();
 		case 'h':
@@ -200,8 +267,28 @@ static void parse_args(int argc, char **argv, struct options *o)
 	} else if (optind < argc) {
 		o->command = argv + optind;
 	}
-	if (o->all_tasks && o->which != IOP_WHO_PROCESS)
-		cli_usage_error("--all-tasks works only with --pid");
+	if (!o->selecting) {
+		if (o->all_tasks && o->which != IOP_WHO_PROCESS)
+			cli_usage_error("--all-tasks works only with --pid");
+		return;
+	}
+	bool chosen = o->ntargets || o->have_re; /* processes to start from */
+	if (o->full && !o->have_re)
+		cli_usage_error("--full goes with --command");
+	if (o->tree && !chosen)
+		cli_usage_error("--tree needs processes to start from (-p, -P, -u or -C)");
+	if (o->all_tasks && !chosen)
+		cli_usage_error("--all-tasks needs processes (-p, -P, -u or -C)");
+	if (o->have_re && o->command)
+		cli_usage_error("a command does not go with --command (its arguments would be ids)");
+	if (o->dry_run && o->command)
+		cli_usage_error("--dry-run does not go with a command");
+	if (o->dry_run && !(o->class_given || o->level_given || o->hint_given))
+		cli_usage_error("--dry-run needs a class or level to show the change of");
+	for (size_t i = 0; i < o->ntargets; i++)
+		if (o->targets[i].which == IOP_WHO_PROCESS && o->targets[i].id == 0)
+			cli_usage_error("-p 0 (ionice itself) cannot be selected with -C, --full, "
+					"-T, -v or --dry-run");
 }
 
 /* Settles class and level as util-linux does: -n alone means best-effort,
@@ -307,6 +394,240 @@ static int act_on_threads(const struct options *o, const struct proc_root *root,
 	return failed;
 }
 
+/* --- a selection (-C, --full, -T, -v, --dry-run) ---------------------------- */
+
+/* What a selection acts with. */
+struct job {
+	const struct options *o;
+	struct proc_root root;
+	int value;           /* to set; -1 to show */
+	struct cli_buf line; /* a -v line */
+};
+
+enum task_result {
+	TASK_GONE,    /* ended (or is another process now): passed over */
+	TASK_HAS_IT,  /* found on a later pass with the value already: it was
+	                 created after its parent had it, and inherited it */
+	TASK_DONE,    /* set (or, with --dry-run, would be) */
+	TASK_FAILED,  /* the kernel refused; reported (unless -t) */
+};
+
+/* Sets the job's value on one task by its id (IOPRIO_WHO_PROCESS), and with
+ * -v or --dry-run prints "TID COMM: OLD -> NEW", the effective priorities
+ * before and after; --dry-run only prints.  'later': a task found on a
+ * later pass, left alone when it has the value already. */
+static enum task_result set_task(struct job *j, int tid, const char *comm, const char *what,
+				 bool later)
+{
+	const struct options *o = j->o;
+	bool show = o->verbose || o->dry_run;
+	struct iop_task t;
+	int r;
+
+	if (later && (r = iop_get(IOP_WHO_PROCESS, tid)) == j->value)
+		return TASK_HAS_IT;
+	if (show && (r = iop_task_get(tid, &t)) < 0) {
+		if (r == -ESRCH)
+			return TASK_GONE;
+		report(o, what, r, false);
+		return TASK_FAILED;
+	}
+	if (!o->dry_run && (r = iop_set(IOP_WHO_PROCESS, tid, j->value)) < 0) {
+		if (r == -ESRCH)
+			return TASK_GONE;
+		report(o, what, r, true);
+		return TASK_FAILED;
+	}
+	if (show) {
+		char old[IOP_FORMAT_MAX], new[IOP_FORMAT_MAX];
+		if (iop_format(t.effective, old, sizeof(old)) < 0)
+			strcpy(old, "?");
+		if (iop_format(iop_effective_value(j->value, t.nice, t.policy), new, sizeof(new)) < 0)
+			strcpy(new, "?");
+		cli_buf_u64(&j->line, (unsigned)tid);
+		cli_buf_putc(&j->line, ' ');
+		cli_buf_text(&j->line, comm);
+		cli_buf_puts(&j->line, ": ");
+		cli_buf_puts(&j->line, old);
+		cli_buf_puts(&j->line, " -> ");
+		cli_buf_puts(&j->line, new);
+		cli_buf_putc(&j->line, '\n');
+		cli_buf_flush(&j->line, stdout);
+	}
+	return TASK_DONE;
+}
+
+/* Every thread of a selected process, each checked to be a thread of it
+ * right before it is acted on (its stat under the process, then the
+ * process's start time), and listed again until a listing finds no thread
+ * that needed the value (a thread started by one not yet set has the old
+ * one).  Adds the tasks set or refused to *acted; returns 1 on a failure. */
+static int threads_of(struct job *j, const struct sel_proc *p, bool later, size_t *acted)
+{
+	struct sel_set seen = { 0 }; /* (tid, start) */
+	char what[64];
+	int failed = 0;
+
+	snprintf(what, sizeof(what), "PID %d", p->pid);
+	for (int round = 0; round < MAX_PASSES; round++) {
+		struct proc_list threads;
+		size_t needed = 0;
+		bool gone = false;
+		int tid;
+		if (proc_list_open(&threads, &j->root, p->pid) < 0)
+			break; /* ended */
+		while (!gone && (tid = proc_list_next(&threads))) {
+			struct proc_stat ts, st;
+			char tid_what[96], prefix[32];
+			if (proc_read_stat(&j->root, p->pid, tid, &ts, NULL) < 0 ||
+			    sel_contains(&seen, tid, ts.start))
+				continue; /* ended meanwhile, or done */
+			if (sel_check(&j->root, p, &st, NULL) < 0) {
+				gone = true; /* and its pid is perhaps another's */
+				break;
+			}
+			if (sel_add(&seen, tid, ts.start) < 0)
+				err(EXIT_FAILURE, "cannot allocate memory");
+			snprintf(tid_what, sizeof(tid_what), "TID %d of %s", tid, what);
+			if (j->value < 0) {
+				snprintf(prefix, sizeof(prefix), "%d: ", tid);
+				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, tid_what, prefix, -1, true);
+				continue;
+			}
+			enum task_result r = set_task(j, tid, ts.comm, tid_what, later || round > 0);
+			needed += r == TASK_DONE || r == TASK_FAILED;
+			failed |= r == TASK_FAILED && !j->o->tolerant;
+		}
+		proc_list_close(&threads);
+		*acted += needed;
+		if (j->value < 0 || j->o->dry_run || gone || (round > 0 && needed == 0))
+			break;
+		if (round + 1 == MAX_PASSES && !j->o->tolerant) {
+			warnx("%s kept starting threads: gave up after %d listings; some may keep "
+			      "the old priority", what, MAX_PASSES);
+			failed = 1;
+		}
+	}
+	sel_free(&seen);
+	return failed;
+}
+
+/* The selected processes of one pass: shown ("PID: best-effort: prio 4"),
+ * or set, each checked right before to be the process selected (its pid
+ * and start time).  Adds the tasks set or refused to *acted; returns 1 on
+ * a failure. */
+static int act_on_selected(struct job *j, const struct sel_set *procs, bool later, size_t *acted)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < procs->n; i++) {
+		const struct sel_proc *p = &procs->v[i];
+		struct proc_stat st;
+		char what[32], prefix[32];
+		if (j->o->all_tasks) {
+			failed |= threads_of(j, p, later, acted);
+			continue;
+		}
+		if (sel_check(&j->root, p, &st, NULL) < 0)
+			continue; /* ended since it was selected */
+		snprintf(what, sizeof(what), "PID %d", p->pid);
+		if (j->value < 0) {
+			snprintf(prefix, sizeof(prefix), "%d: ", p->pid);
+			failed |= act_on(j->o, IOP_WHO_PROCESS, p->pid, what, prefix, -1, true);
+			continue;
+		}
+		enum task_result r = set_task(j, p->pid, st.comm, what, later);
+		*acted += r == TASK_DONE || r == TASK_FAILED;
+		failed |= r == TASK_FAILED && !j->o->tolerant;
+	}
+	return failed;
+}
+
+/* -C, --full, -T, -v or --dry-run with processes to act on: selected from
+ * /proc as pgrep does (the kinds of criteria all met, the values of one
+ * kind alternatives; -u by the effective user), then each task by its id.
+ * With -T, after acting, the descendants that appeared meanwhile are looked
+ * for and acted on, again until a pass finds none that needed it.
+ * Returns the exit status. */
+static int run_selection(const struct options *o, int value)
+{
+	struct job j = { .o = o, .value = value };
+	struct sel_criteria c = { .re = o->have_re ? &o->re : NULL, .full = o->full,
+				  .tree = o->tree, .exclude = (int)getpid() };
+	int *pids = calloc(o->ntargets + 1, sizeof(int)), *pgids = calloc(o->ntargets + 1, sizeof(int));
+	unsigned *uids = calloc(o->ntargets + 1, sizeof(unsigned));
+	struct sel_set known = { 0 }, fresh = { 0 };
+	size_t acted = 0;
+	int failed = 0, r;
+
+	if (!pids || !pgids || !uids)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	for (size_t i = 0; i < o->ntargets; i++) {
+		const struct target *t = &o->targets[i];
+		if (t->which == IOP_WHO_PROCESS)
+			pids[c.npids++] = t->id;
+		else if (t->which == IOP_WHO_PGRP) /* 0: ionice's own group */
+			pgids[c.npgids++] = t->id ? t->id : (int)getpgrp();
+		else
+			uids[c.nuids++] = (unsigned)t->id;
+	}
+	c.pids = pids;
+	c.pgids = pgids;
+	c.uids = uids;
+	r = proc_root_open(&j.root, "/proc");
+	if (r < 0)
+		errx(EXIT_FAILURE, "cannot open /proc: %s", strerror(-r));
+	r = sel_scan(&j.root, &c, SEL_MATCH, &known, &fresh);
+	if (r < 0)
+		errx(EXIT_FAILURE, "cannot read /proc: %s", strerror(-r));
+	if (r == 0) {
+		/* as pgrep: status 1; -t (a cron job run whether or not the
+		 * job is there) makes it quiet and 0 */
+		if (!o->tolerant)
+			warnx("no process matched");
+		failed = !o->tolerant;
+	}
+	failed |= act_on_selected(&j, &fresh, false, &acted);
+	if (o->tree && r > 0 && value >= 0 && !o->dry_run) {
+		int pass;
+		for (pass = 1; pass <= MAX_PASSES; pass++) {
+			acted = 0;
+			r = sel_scan(&j.root, &c, SEL_DESCENDANTS, &known, &fresh);
+			if (r < 0)
+				errx(EXIT_FAILURE, "cannot read /proc: %s", strerror(-r));
+			failed |= act_on_selected(&j, &fresh, true, &acted);
+			if (acted == 0)
+				break;
+		}
+		if (pass > MAX_PASSES && !o->tolerant) {
+			warnx("the processes kept forking: gave up after %d passes; some new ones "
+			      "may keep the old priority", MAX_PASSES);
+			failed = 1;
+		}
+	}
+	sel_free(&known);
+	sel_free(&fresh);
+	cli_buf_free(&j.line);
+	proc_root_close(&j.root);
+	free(pids);
+	free(pgids);
+	free(uids);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* -v: one note when no block device's scheduler would act on a priority. */
+static void note_deaf_devices(void)
+{
+	int fd = open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (cli_any_device_honours_priorities(fd) == 0)
+		warnx("note: no block device's I/O scheduler honours I/O priorities "
+		      "(see ioprio-get --devices)");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -322,6 +643,15 @@ int main(int argc, char **argv)
 		errx(EXIT_FAILURE, "invalid priority: class %d, level %d, hint %d", o.cls, o.level,
 		     o.hint);
 
+	if (o.verbose)
+		note_deaf_devices();
+	if (o.selecting && (o.ntargets || o.have_re)) {
+		int status = run_selection(&o, setting ? value : -1);
+		free(o.targets);
+		if (o.have_re)
+			regfree(&o.re);
+		return status;
+	}
 	if (o.which) {
 		struct proc_root root = { .fd = -1 };
 		if (o.all_tasks && proc_root_open(&root, "/proc") < 0)

@@ -214,6 +214,10 @@ complete_words ionice --hint c; [ "$out" = "cdl1 cdl2 cdl3 cdl4 cdl5 cdl6 cdl7 "
 complete_words ionice -c3 -p "$p"; [[ " $out" == *" $p "* ]] && ok || bad "complete pids: [$out]"
 complete_words ionice --al; [ "$out" = "--all-tasks " ] && ok || bad "complete options: [$out]"
 U0=$(id -un); complete_words ionice -u "${U0:0:2}"; [[ " $out" == *" $U0 "* ]] && ok || bad "complete users: [$out]"
+complete_words ionice --dr; check "complete --dry-run" [ "$out" = "--dry-run " ]
+complete_words ionice -c3 -C sle; check "complete -C: the names running" has " $out" " sleep "
+complete_words ionice -c3 -C x ""; check "after -C: no command to run" [ -z "${out// /}" ]
+completes_help_options "$IONICE"
 
 ##### byte-for-byte with util-linux where scripts depend on it: the same
 ##### stdout and exit status, and the same raw value set on the kernel side.
