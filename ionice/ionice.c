@@ -52,8 +52,8 @@ struct options {
 	/* the options util-linux lacks: with any of them, the processes are
 	 * selected from /proc and each task is acted on by its id */
 	bool selecting;
-	bool have_re, full, tree, verbose, dry_run;
-	regex_t re;
+	struct cli_select sel; /* -C, --full, -T */
+	bool verbose, dry_run;
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -152,7 +152,7 @@ static void add_target(struct options *o, int which, const char *arg)
 	free(ids);
 }
 
-enum { OPT_HINT = 256, OPT_FULL, OPT_DRY_RUN };
+enum { OPT_HINT = 256, OPT_DRY_RUN };
 
 static const struct option longopts[] = {
 	{ "class", required_argument, NULL, 'c' },
@@ -163,9 +163,7 @@ static const struct option longopts[] = {
 	{ "uid", required_argument, NULL, 'u' },
 	{ "all-tasks", no_argument, NULL, 'a' },
 	{ "ignore", no_argument, NULL, 't' },
-	{ "command", required_argument, NULL, 'C' },
-	{ "full", no_argument, NULL, OPT_FULL },
-	{ "tree", no_argument, NULL, 'T' },
+	CLI_SELECT_LONGOPTS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
@@ -186,7 +184,7 @@ static bool wants_selection(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
-		found |= c == 'C' || c == OPT_FULL || c == 'T' || c == 'v' || c == OPT_DRY_RUN;
+		found |= c == 'C' || c == CLI_OPT_FULL || c == 'T' || c == 'v' || c == OPT_DRY_RUN;
 	optind = 0; /* the real parse starts afresh (glibc and musl) */
 	return found;
 }
@@ -236,16 +234,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 't':
 			o->tolerant = true;
 			break;
-		case 'C':
-			cli_compile_regex(&o->re, optarg, o->have_re);
-			o->have_re = true;
-			break;
-		case OPT_FULL:
-			o->full = true;
-			break;
-		case 'T':
-			o->tree = true;
-			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -257,7 +245,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'h':
 			usage();
 		default:
-			cli_bad_option(c, argc, argv);
+			if (!cli_select_option(&o->sel, c, optarg))
+				cli_bad_option(c, argc, argv);
 		}
 	}
 	/* after -p/-P/-u, the remaining arguments are more ids; else a command */
@@ -272,14 +261,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 			cli_usage_error("--all-tasks works only with --pid");
 		return;
 	}
-	bool chosen = o->ntargets || o->have_re; /* processes to start from */
-	if (o->full && !o->have_re)
-		cli_usage_error("--full goes with --command");
-	if (o->tree && !chosen)
-		cli_usage_error("--tree needs processes to start from (-p, -P, -u or -C)");
-	if (o->all_tasks && !chosen)
+	cli_select_check(&o->sel, o->ntargets, "-p, -P, -u");
+	if (o->all_tasks && !o->ntargets && !o->sel.have_re)
 		cli_usage_error("--all-tasks needs processes (-p, -P, -u or -C)");
-	if (o->have_re && o->command)
+	if (o->sel.have_re && o->command)
 		cli_usage_error("a command does not go with --command (its arguments would be ids)");
 	if (o->dry_run && o->command)
 		cli_usage_error("--dry-run does not go with a command");
@@ -552,8 +537,8 @@ static int act_on_selected(struct job *j, const struct sel_set *procs, bool late
 static int run_selection(const struct options *o, int value)
 {
 	struct job j = { .o = o, .value = value };
-	struct sel_criteria c = { .re = o->have_re ? &o->re : NULL, .full = o->full,
-				  .tree = o->tree, .exclude = (int)getpid() };
+	struct sel_criteria c = { .re = o->sel.have_re ? &o->sel.re : NULL, .full = o->sel.full,
+				  .tree = o->sel.tree, .exclude = (int)getpid() };
 	int *pids = calloc(o->ntargets + 1, sizeof(int)), *pgids = calloc(o->ntargets + 1, sizeof(int));
 	unsigned *uids = calloc(o->ntargets + 1, sizeof(unsigned));
 	struct sel_set known = { 0 }, fresh = { 0 };
@@ -588,7 +573,7 @@ static int run_selection(const struct options *o, int value)
 		failed = !o->tolerant;
 	}
 	failed |= act_on_selected(&j, &fresh, false, &acted);
-	if (o->tree && r > 0 && value >= 0 && !o->dry_run) {
+	if (o->sel.tree && r > 0 && value >= 0 && !o->dry_run) {
 		int pass;
 		for (pass = 1; pass <= MAX_PASSES; pass++) {
 			acted = 0;
@@ -645,11 +630,10 @@ int main(int argc, char **argv)
 
 	if (o.verbose)
 		note_deaf_devices();
-	if (o.selecting && (o.ntargets || o.have_re)) {
+	if (o.selecting && (o.ntargets || o.sel.have_re)) {
 		int status = run_selection(&o, setting ? value : -1);
 		free(o.targets);
-		if (o.have_re)
-			regfree(&o.re);
+		cli_select_free(&o.sel);
 		return status;
 	}
 	if (o.which) {

@@ -86,8 +86,7 @@ struct options {
 	int *pgids;
 	size_t npgids;
 	bool by_user, all, all_tasks, quiet, raw, json, value_only, header;
-	bool have_re, full, tree; /* a selection, as ionice's (select.h) */
-	regex_t re;
+	struct cli_select sel; /* -C, --full, -T: a selection, as ionice's */
 	unsigned uid;
 	const char *user_arg;
 	const char *proc_dir;
@@ -164,7 +163,7 @@ static void set_columns(struct options *o, const char *arg)
 }
 
 enum { OPT_LIST_COLUMNS = 256, OPT_VALUE };
-enum { OPT_DEVICES = 300, OPT_SYS, OPT_PROC, OPT_FULL };
+enum { OPT_DEVICES = 300, OPT_SYS, OPT_PROC };
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
@@ -173,9 +172,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "pgid", required_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "all", no_argument, NULL, 'A' },
-		{ "command", required_argument, NULL, 'C' },
-		{ "full", no_argument, NULL, OPT_FULL },
-		{ "tree", no_argument, NULL, 'T' },
+		CLI_SELECT_LONGOPTS,
 		{ "all-tasks", no_argument, NULL, 'a' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
@@ -216,16 +213,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'A':
 			o->all = true;
 			break;
-		case 'C':
-			cli_compile_regex(&o->re, optarg, o->have_re);
-			o->have_re = true;
-			break;
-		case OPT_FULL:
-			o->full = true;
-			break;
-		case 'T':
-			o->tree = true;
-			break;
 		case 'a':
 			o->all_tasks = true;
 			break;
@@ -263,7 +250,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'V':
 			cli_print_version();
 		default:
-			cli_bad_option(c, argc, argv);
+			if (!cli_select_option(&o->sel, c, optarg))
+				cli_bad_option(c, argc, argv);
 		}
 	}
 	for (; optind < argc; optind++)
@@ -273,12 +261,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (devices || sys) /* the block devices instead of processes */
 		iopget_devices(sys, devices, o->raw, o->json, o->header,
 			       o->npids || o->npgids || o->by_user || o->all || o->all_tasks ||
-				       o->quiet || o->value_only || columns || o->have_re ||
-				       o->full || o->tree);
-	if (o->full && !o->have_re)
-		cli_usage_error("--full goes with --command");
-	if (o->tree && !(o->npids || o->npgids || o->by_user || o->all || o->have_re))
-		cli_usage_error("--tree needs processes to start from (-p, -P, -u, -C or -A)");
+				       o->quiet || o->value_only || columns || o->sel.have_re ||
+				       o->sel.full || o->sel.tree);
+	cli_select_check(&o->sel, o->npids || o->npgids || o->by_user || o->all, "-p, -P, -u, -A");
 
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
 		o->out[o->nout++] = defaults[i];
@@ -471,8 +456,8 @@ static size_t add_selected(const struct options *o, struct rows *rows)
 {
 	struct sel_criteria c = {
 		.pids = o->pids, .npids = o->npids, .pgids = o->pgids, .npgids = o->npgids,
-		.uids = &o->uid, .nuids = o->by_user, .re = o->have_re ? &o->re : NULL,
-		.full = o->full, .tree = o->tree, .exclude = proc.own ? (int)getpid() : 0,
+		.uids = &o->uid, .nuids = o->by_user, .re = o->sel.have_re ? &o->sel.re : NULL,
+		.full = o->sel.full, .tree = o->sel.tree, .exclude = proc.own ? (int)getpid() : 0,
 	};
 	struct sel_set known = { 0 }, fresh = { 0 };
 	int n = sel_scan(&proc, &c, SEL_MATCH, &known, &fresh);
@@ -708,11 +693,11 @@ int main(int argc, char **argv)
 	int e = proc_root_open(&proc, o.proc_dir);
 	if (e < 0)
 		errx(EXIT_FAILURE, "cannot open %s: %s", o.proc_dir, strerror(-e));
-	if (!proc.own && !o.npids && !o.all && !o.npgids && !o.by_user && !o.have_re)
+	if (!proc.own && !o.npids && !o.all && !o.npgids && !o.by_user && !o.sel.have_re)
 		cli_usage_error("%s is not this pid namespace's procfs: name the processes "
 				"(-p, -P, -u or -A)", o.proc_dir);
 
-	bool selecting = o.have_re || o.tree;
+	bool selecting = o.sel.have_re || o.sel.tree;
 	if (selecting && add_selected(&o, &rows) == 0) { /* as pgrep */
 		warnx("no process matched");
 		status = EXIT_FAILURE;
@@ -788,8 +773,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < rows.n; i++)
 		free(rows.v[i].threads);
 	free(rows.v);
-	if (o.have_re)
-		regfree(&o.re);
+	cli_select_free(&o.sel);
 	free(o.pids);
 	free(o.pgids);
 	return status;

@@ -219,6 +219,39 @@ void cli_compile_regex(regex_t *re, const char *arg, bool replace)
 	}
 }
 
+bool cli_select_option(struct cli_select *s, int c, const char *arg)
+{
+	switch (c) {
+	case 'C':
+		cli_compile_regex(&s->re, arg, s->have_re);
+		s->have_re = true;
+		return true;
+	case CLI_OPT_FULL:
+		s->full = true;
+		return true;
+	case 'T':
+		s->tree = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void cli_select_check(const struct cli_select *s, bool named, const char *which)
+{
+	if (s->full && !s->have_re)
+		cli_usage_error("--full goes with --command");
+	if (s->tree && !named && !s->have_re)
+		cli_usage_error("--tree needs processes to start from (%s or -C)", which);
+}
+
+void cli_select_free(struct cli_select *s)
+{
+	if (s->have_re)
+		regfree(&s->re);
+	s->have_re = false;
+}
+
 const char *cli_user_name(unsigned uid)
 {
 	static struct {

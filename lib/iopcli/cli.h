@@ -47,6 +47,27 @@ void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what);
  * "invalid regular expression: '<arg>': <why>" when it is not one. */
 void cli_compile_regex(regex_t *re, const char *arg, bool replace);
 
+/* The selection options of ionice and ioprio-get (iopcli/select.h):
+ * -C, --command REGEX; --full; -T, --tree.  Their getopt_long() entries,
+ * and what they set. */
+enum { CLI_OPT_FULL = 0x1000 };
+#define CLI_SELECT_LONGOPTS                                            \
+	{ "command", required_argument, NULL, 'C' },                   \
+	{ "full", no_argument, NULL, CLI_OPT_FULL },                   \
+	{ "tree", no_argument, NULL, 'T' }
+struct cli_select {
+	regex_t re;
+	bool have_re, full, tree;
+};
+/* Takes c, what getopt_long() returned, when it is one of them (a bad
+ * regex: exits as cli_compile_regex()): true; false for any other. */
+bool cli_select_option(struct cli_select *s, int c, const char *arg);
+/* After the parse: --full without -C, and -T without processes to start
+ * from ('named': -p, -P, -u or the like given; 'which': their names, for
+ * the message), are usage errors. */
+void cli_select_check(const struct cli_select *s, bool named, const char *which);
+void cli_select_free(struct cli_select *s);
+
 /* The name of a uid, or the number when it has none; looked up once per uid
  * (there are few users and many processes).  Never NULL. */
 const char *cli_user_name(unsigned uid);

@@ -71,6 +71,11 @@ static void job(void)
 	task(600, 200, 600, "sh", 999, "sh");
 }
 
+static void compile(regex_t *re, const char *pattern)
+{
+	assert_int_equal(regcomp(re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+}
+
 static struct proc_root root(void)
 {
 	struct proc_root r = { .fd = fixture_open_root(), .own = false, .path = fixture_root };
@@ -112,8 +117,8 @@ static void criteria(void **state)
 	regex_t re, bk;
 	(void)state;
 	job();
-	assert_int_equal(regcomp(&re, "^(rsync|zstd)$", REG_EXTENDED | REG_NOSUB), 0);
-	assert_int_equal(regcomp(&bk, "^backup\\.sh$", REG_EXTENDED | REG_NOSUB), 0);
+	compile(&re, "^(rsync|zstd)$");
+	compile(&bk, "^backup\\.sh$");
 
 	struct sel_criteria c = { .re = &re };
 	assert_string_equal(select_once(&c), "300 400");
@@ -150,8 +155,8 @@ static void full_command_line(void **state)
 	regex_t re, name;
 	(void)state;
 	job();
-	assert_int_equal(regcomp(&re, "backup\\.sh$", REG_EXTENDED | REG_NOSUB), 0);
-	assert_int_equal(regcomp(&name, "^child$", REG_EXTENDED | REG_NOSUB), 0);
+	compile(&re, "backup\\.sh$");
+	compile(&name, "^child$");
 
 	/* the name only: no command line is read */
 	struct sel_criteria c = { .re = &re };
@@ -174,7 +179,7 @@ static void full_command_line(void **state)
 	assert_int_equal(fixture_counts.opens_cmdline, 1);
 	/* blanks between the arguments */
 	regex_t args;
-	assert_int_equal(regcomp(&args, "^rsync -a /src", REG_EXTENDED | REG_NOSUB), 0);
+	compile(&args, "^rsync -a /src");
 	c = (struct sel_criteria){ .re = &args, .full = true };
 	assert_string_equal(select_once(&c), "400");
 	/* no command line (a zombie, a kernel thread): the name */
@@ -190,7 +195,7 @@ static void tree(void **state)
 	regex_t bk;
 	(void)state;
 	job();
-	assert_int_equal(regcomp(&bk, "^backup\\.sh$", REG_EXTENDED | REG_NOSUB), 0);
+	compile(&bk, "^backup\\.sh$");
 
 	/* children and grandchildren; 600 names 200 its parent but started
 	 * before it: the old 200's child, adopted by nobody */
@@ -216,7 +221,7 @@ static void later_passes(void **state)
 	struct sel_set known = { 0 }, fresh = { 0 };
 	(void)state;
 	job();
-	assert_int_equal(regcomp(&bk, "^backup\\.sh$", REG_EXTENDED | REG_NOSUB), 0);
+	compile(&bk, "^backup\\.sh$");
 	struct sel_criteria c = { .re = &bk, .tree = true, .exclude = 999 };
 
 	assert_int_equal(sel_scan(&r, &c, SEL_MATCH, &known, &fresh), 4);
