@@ -181,6 +181,8 @@ int sel_scan(const struct proc_root *root, const struct sel_criteria *c, enum se
 	free(v);
 	if (r < 0)
 		return r;
+	if (fresh->n == 0)
+		return 0; /* (known->v may be NULL: no memcpy of it, even of 0 bytes) */
 	/* v was in pid order, so fresh is too; known: merged and sorted again */
 	if (reserve(known, fresh->n) < 0)
 		return -ENOMEM;
