@@ -310,6 +310,7 @@ complete_words iopstat -o pid,wr; check "complete columns after a comma" [ "$out
 complete_words iopstat --format p; check "complete formats" [ "$out" = "prometheus " ]
 complete_words iopstat -s read_; check "complete sort keys" [ "$out" = "read_rate " ]
 complete_words iopstat -s u; check "complete sort keys: no text column" [ "$out" = "uid " ]
+complete_words iopstat --group-by c; check "complete group keys" [ "$out" = "cgroup comm " ]
 complete_words iopstat -o +io; check "complete +LIST" [ "$out" = "+io +iodelay " ]
 complete_words iopstat --output=pid,RC; check "complete --output=LIST, upper case" [ "$out" = "--output=pid,RCHAR " ]
 complete_words iopstat -p "$w"; check "complete pids" has " $out" " $w "
@@ -321,7 +322,7 @@ check "completion knows every long option" [ "$helpopts" = "$compopts" ]
 
 ##### help, version, columns
 run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"
-run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 17 ]
+run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 19 ]
 run "$IOPSTAT" -V; check "--version" has "$out" "iopstat from ioprio-utils"
 
 finish iopstat
