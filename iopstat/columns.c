@@ -126,10 +126,18 @@ static bool v_command(const struct coldef *d, const struct cell_of *at, struct c
 	return true;
 }
 
-/* A group's key (for a task, its pid: the group of one) */
+/* A group's key (for a task, its pid: the group of one); the totals: how
+ * many groups. */
 static bool v_group(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
+	if (!at->row) {
+		snprintf(c->buf, sizeof(c->buf), "total (%zu %s)", at->rep->total_rows,
+			 at->rep->groups ? (at->rep->total_rows == 1 ? "group" : "groups")
+					 : (at->rep->total_rows == 1 ? "process" : "processes"));
+		c->s = c->buf;
+		return true;
+	}
 	if (at->group) {
 		c->s = at->group->key;
 		return true;
@@ -179,34 +187,41 @@ const struct coldef columns[NCOLS] = {
 	[COL_READ] = { .name = "read", .header = "READ", .width = 12, .kind = KIND_COUNT,
 		       .field = IO_READ_BYTES, .counter = true, .prom = "iopstat_read_bytes_total",
 		       .prom_help = "Bytes the process caused to be read from storage.",
+			.prom_group_help = "Bytes the processes of the group caused to be read from storage (never decreasing).",
 		       .help = "bytes read from storage (read_bytes)", .value = v_count },
 	[COL_WRITE] = { .name = "write", .header = "WRITE", .width = 12, .kind = KIND_COUNT,
 			.field = IO_WRITE_BYTES, .counter = true, .prom = "iopstat_write_bytes_total",
 			.prom_help = "Bytes the process caused to be written to storage.",
+			.prom_group_help = "Bytes the processes of the group caused to be written to storage (never decreasing).",
 			.help = "bytes written to storage (write_bytes)", .value = v_count },
-	[COL_IO] = { .name = "io", .header = "IO", .width = 12, .kind = KIND_COUNT,
+	[COL_IO] = { .name = "io", .header = "IO", .width = 12, .kind = KIND_COUNT, .field = IO_READ_BYTES,
 		     .help = "read + write (the default sort key)", .value = v_io },
 	[COL_CANCELLED] = { .name = "cancelled", .header = "CANCELLED", .width = 10,
 			    .kind = KIND_COUNT, .field = IO_CANCELLED, .counter = true,
 			    .prom = "iopstat_cancelled_write_bytes_total",
 			    .prom_help = "Bytes whose writeback the process cancelled.",
+			.prom_group_help = "Bytes whose writeback the processes of the group cancelled (never decreasing).",
 			    .help = "bytes whose writeback was cancelled (cancelled_write_bytes)",
 			    .value = v_count },
 	[COL_RCHAR] = { .name = "rchar", .header = "RCHAR", .width = 12, .kind = KIND_COUNT,
 			.field = IO_RCHAR, .counter = true, .prom = "iopstat_rchar_bytes_total",
 			.prom_help = "Bytes read through system calls, cache hits included.",
+			.prom_group_help = "Bytes the processes of the group read through system calls (never decreasing).",
 			.help = "bytes read by system calls, cache hits included", .value = v_count },
 	[COL_WCHAR] = { .name = "wchar", .header = "WCHAR", .width = 12, .kind = KIND_COUNT,
 			.field = IO_WCHAR, .counter = true, .prom = "iopstat_wchar_bytes_total",
 			.prom_help = "Bytes written through system calls.",
+			.prom_group_help = "Bytes the processes of the group wrote through system calls (never decreasing).",
 			.help = "bytes written by system calls", .value = v_count },
 	[COL_SYSCR] = { .name = "syscr", .header = "SYSCR", .width = 9, .kind = KIND_COUNT,
 			.field = IO_SYSCR, .counter = true, .prom = "iopstat_read_syscalls_total",
-			.prom_help = "Read system calls.", .help = "read system calls",
+			.prom_help = "Read system calls.",
+			.prom_group_help = "Read system calls of the processes of the group (never decreasing).", .help = "read system calls",
 			.value = v_count },
 	[COL_SYSCW] = { .name = "syscw", .header = "SYSCW", .width = 9, .kind = KIND_COUNT,
 			.field = IO_SYSCW, .counter = true, .prom = "iopstat_write_syscalls_total",
-			.prom_help = "Write system calls.", .help = "write system calls",
+			.prom_help = "Write system calls.",
+			.prom_group_help = "Write system calls of the processes of the group (never decreasing).", .help = "write system calls",
 			.value = v_count },
 	/* lifetime rates are over each task's age: its start time, from stat */
 	[COL_READ_RATE] = { .name = "read_rate", .header = "READ/s", .width = 10,
@@ -220,6 +235,7 @@ const struct coldef columns[NCOLS] = {
 	[COL_IODELAY] = { .name = "iodelay", .header = "IODELAY", .width = 8, .kind = KIND_DELAY,
 			  .need = NEED_STAT, .prom = "iopstat_io_delay_seconds_total",
 			  .prom_help = "Seconds spent waiting for block I/O (delay accounting).",
+			.prom_group_help = "Seconds the processes of the group waited for block I/O (never decreasing).",
 			  .help = "seconds waiting for block I/O (needs kernel.task_delayacct=1)",
 			  .value = v_iodelay },
 	/* last by default, where it is not padded; elsewhere as wide as a comm */
@@ -282,6 +298,18 @@ int column_compare(enum column col, const struct report *rep, const struct repor
 		   const struct report_row *b)
 {
 	const struct coldef *d = &columns[col];
+
+	/* the common keys straight from the rows: no cell to fill */
+	if (d->value == v_count || col == COL_IODELAY) {
+		int f = col == COL_IODELAY ? -1 : d->field;
+		cli_u128 x = report_value(rep, a, f), y = report_value(rep, b, f);
+		return x > y ? -1 : x < y ? 1 : 0;
+	}
+	if (col == COL_IO) {
+		cli_u128 x = report_value(rep, a, IO_READ_BYTES) + report_value(rep, a, IO_WRITE_BYTES);
+		cli_u128 y = report_value(rep, b, IO_READ_BYTES) + report_value(rep, b, IO_WRITE_BYTES);
+		return x > y ? -1 : x < y ? 1 : 0;
+	}
 	struct cell_of at_a = column_at(rep, a, false), at_b = column_at(rep, b, false);
 	struct cell x, y;
 	x.n = y.n = 0;

@@ -67,6 +67,7 @@ struct coldef {
 	/* Prometheus: a counter family (name, help), or a label of
 	 * iopstat_process_info; NULL: no Prometheus form */
 	const char *prom, *prom_help, *prom_label;
+	const char *prom_group_help; /* the family's help with --group-by */
 	const char *help;
 	bool tasks_only;       /* it has no value for a group (--group-by) */
 	/* the value of a cell: false when it has none */

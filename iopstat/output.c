@@ -120,6 +120,58 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 /* right-aligned cells are built here first, and cells measured */
 static struct cli_buf cell;
 
+static size_t digits(cli_u128 n)
+{
+	size_t w = 1;
+
+	for (; n >> 64; n /= 10) /* past 2^64 (sums of counters): rare */
+		w++;
+	for (unsigned long long v = (unsigned long long)n, p = 10; v >= p && w < 20; p *= 10)
+		w++;
+	return w;
+}
+
+/* How wide a table cell is: whole numbers and plain text measured, not
+ * written; the rest (escapes, units, the totals line) written aside. */
+static size_t cell_width(enum column c, const struct report_row *r, const struct report *rep,
+			 const struct output_options *o, bool first)
+{
+	const struct coldef *d = &columns[c];
+	struct cell_of at = column_at(rep, r, o->cmdline);
+	struct cell v;
+
+	if (r && o->units == UNITS_BYTES) {
+		switch (d->kind) {
+		case KIND_ID:
+		case KIND_NUMBER:
+		case KIND_COUNT:
+			return d->value(d, &at, &v) ? digits(v.n) : 1;
+		case KIND_RATE:
+			if (!d->value(d, &at, &v))
+				return 1;
+			if (v.rate >= 0 && v.rate < 1e18)
+				return digits((cli_u128)(v.rate + 0.5));
+			break;
+		case KIND_PRIO:
+			return d->value(d, &at, &v) ? strlen(v.s) : 1;
+		case KIND_TEXT:
+			if (!d->value(d, &at, &v))
+				return 1;
+			size_t n = 0;
+			for (const unsigned char *p = (const unsigned char *)v.s; *p; p++, n++)
+				if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+					goto written; /* escaped: as wide as it is written */
+			return n;
+		default:
+			break;
+		}
+	}
+written:
+	cell.len = 0;
+	table_cell(&cell, c, r, rep, o, first);
+	return cell.len;
+}
+
 static void table_line(struct cli_buf *b, const struct report_row *r, const struct report *rep,
 		       const struct output_options *o, bool header, const size_t *width)
 {
@@ -175,16 +227,44 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	 * out of line */
 	size_t width[NCOLS];
 	for (size_t i = 0; i < o->ncols; i++) {
-		int w = columns[o->cols[i]].width;
-		width[i] = (size_t)(w < 0 ? -w : w);
-		for (size_t r = 0; r <= rep->n && i + 1 < o->ncols; r++) {
+		const struct coldef *d = &columns[o->cols[i]];
+		width[i] = (size_t)(d->width < 0 ? -d->width : d->width);
+		if (i + 1 == o->ncols || o->cols[i] == COL_PID || o->cols[i] == COL_TID)
+			continue; /* not padded; ids of 7 digits at most (pid_max 2^22) */
+		size_t from = 0;
+		if (d->kind == KIND_COUNT && o->units == UNITS_BYTES && d->field >= 0) {
+			/* a counter as bytes: as wide as its largest value */
+			cli_u128 max = 0;
+			for (size_t r = 0; r < rep->n; r++) {
+				cli_u128 v = report_value(rep, &rep->rows[r], d->field);
+				if (o->cols[i] == COL_IO)
+					v += report_value(rep, &rep->rows[r], IO_WRITE_BYTES);
+				if (v > max)
+					max = v;
+			}
+			if (digits(max) > width[i])
+				width[i] = digits(max);
+			from = rep->n; /* the totals line yet */
+		} else if (d->kind == KIND_RATE && o->units == UNITS_BYTES) {
+			double max = 0;
+			for (size_t r = 0; r < rep->n; r++) {
+				double sec = report_seconds(rep, &rep->rows[r]);
+				double v = sec > 0 ? (double)report_value(rep, &rep->rows[r], d->field) / sec
+						   : 0;
+				if (v > max)
+					max = v;
+			}
+			if (max < 1e18 && digits((cli_u128)(max + 0.5)) > width[i])
+				width[i] = digits((cli_u128)(max + 0.5));
+			from = max < 1e18 ? rep->n : 0;
+		}
+		for (size_t r = from; r <= rep->n; r++) {
 			if (r == rep->n && !o->header)
 				break; /* no totals line */
-			cell.len = 0;
-			table_cell(&cell, o->cols[i], r < rep->n ? &rep->rows[r] : NULL, rep, o,
-				   i == 0 && o->ts == TS_NONE);
-			if (cell.len > width[i])
-				width[i] = cell.len;
+			size_t w = cell_width(o->cols[i], r < rep->n ? &rep->rows[r] : NULL, rep, o,
+					      i == 0 && o->ts == TS_NONE);
+			if (w > width[i])
+				width[i] = w;
 		}
 	}
 	if (o->header)
@@ -453,10 +533,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 		help.len = 0;
 		prom_name(&help, d->prom, grouped);
 		cli_buf_putc(&help, '\0');
-		prom_family(b, help.p, "counter",
-			    grouped ? "Summed over the group's processes, never decreasing (iopstat "
-				      "--group-by): see iopstat(1)."
-				    : d->prom_help);
+		prom_family(b, help.p, "counter", grouped ? d->prom_group_help : d->prom_help);
 		for (size_t r = 0; r < rep->n; r++) {
 			struct cell_of at = column_at(rep, &rep->rows[r], false);
 			struct cell v;

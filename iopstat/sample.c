@@ -55,7 +55,7 @@ void base_free(struct base *b)
 
 /* --- the values of a row ------------------------------------------------------ */
 
-static cli_u128 group_value(const struct report *rep, const struct group *g, int field)
+cli_u128 report_group_value(const struct report *rep, const struct group *g, int field)
 {
 	const cli_u128 *acc = field < 0 ? &g->acc_delay : &g->acc[field];
 	const cli_u128 *first = field < 0 ? &g->first_delay : &g->first[field];
@@ -69,18 +69,6 @@ static cli_u128 group_value(const struct report *rep, const struct group *g, int
 	default:
 		return *acc;
 	}
-}
-
-cli_u128 report_value(const struct report *rep, const struct report_row *r, int field)
-{
-	if (rep->groups)
-		return group_value(rep, &rep->groups->v[r->task], field);
-	const struct proc_row *t = &rep->snap->rows[r->task];
-	unsigned long long now = field < 0 ? t->delay : t->io[field];
-	if (r->old == ROW_NO_OLD)
-		return now;
-	const struct base_row *o = &rep->base->rows[r->old];
-	return since(now, field < 0 ? o->delay : o->io[field]);
 }
 
 double report_seconds(const struct report *rep, const struct report_row *r)

@@ -82,9 +82,24 @@ static inline const struct group *report_group(const struct report *rep,
 	return rep->groups ? &rep->groups->v[r->task] : NULL;
 }
 
+cli_u128 report_group_value(const struct report *rep, const struct group *g, int field);
+
 /* A row's io field (IO_*) in the report's period, or its delay in ticks
- * (field -1): a counter that went down was reset and counts from 0. */
-cli_u128 report_value(const struct report *rep, const struct report_row *r, int field);
+ * (field -1): a counter that went down was reset and counts from 0.
+ * Inline: every cell, total and comparison reads through it. */
+static inline cli_u128 report_value(const struct report *rep, const struct report_row *r,
+				    int field)
+{
+	if (rep->groups)
+		return report_group_value(rep, &rep->groups->v[r->task], field);
+	const struct proc_row *t = &rep->snap->rows[r->task];
+	unsigned long long now = field < 0 ? t->delay : t->io[field];
+	if (r->old == ROW_NO_OLD)
+		return now;
+	const struct base_row *o = &rep->base->rows[r->old];
+	unsigned long long then = field < 0 ? o->delay : o->io[field];
+	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
+}
 
 /* The seconds a row's rates are over: the interval, or for a lifetime row
  * the task's age (at least one tick); 0: no rate (a group's lifetime). */

@@ -69,13 +69,18 @@ static void sift_down(char *v, size_t i, size_t n, size_t size,
 	}
 }
 
+/* glibc's qsort() is a merge sort into a copy of the array: fast, and for
+ * a report of 8-byte rows a small copy; larger arrays (snapshots of
+ * 96-byte rows) are heap-sorted in place instead. */
+#define IOP_QSORT_COPY_MAX (256u << 10)
+
 void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	char *v = base;
 
 	if (n < 2)
 		return;
-	if (size > 256) {
+	if (size > 256 || n * size <= IOP_QSORT_COPY_MAX) {
 		qsort(base, n, size, cmp);
 		return;
 	}

@@ -21,10 +21,10 @@ int cli_parse_ll(const char *s, long long min, long long max, long long *out);
  * valid and *cap unchanged). */
 void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first);
 
-/* Sorts in place (a heapsort: no temporary copy of the array, which
- * glibc's qsort() makes, and n log n at worst); accepts an empty array
- * whose pointer is NULL.  Elements of up to 256 bytes.  Not stable: the
- * comparison decides ties. */
+/* Sorts an array; accepts an empty one whose pointer is NULL (qsort()
+ * itself must never be given NULL).  Arrays up to 256 KiB go to qsort(),
+ * which copies them; larger ones are heap-sorted in place (no copy, n log
+ * n at worst).  Not stable: the comparison decides ties. */
 void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
 /* Parses -o's comma-separated column list into out[], which holds n

@@ -10,32 +10,7 @@ MiB=1048576
 TEST_TMP_BASE=${TMPDIR:-/var/tmp}
 . "$(dirname "$0")/../lib.sh"
 
-# start_writer NAME [thread]: a writer in its own session; pid in $W once
-# its first megabyte is written and half of it read back.
-start_writer() {
-  local d="$tmp/w$((${#children[@]} + 1))"
-  mkdir -p "$d"
-  # the file exists at its full size first, so the writer is charged for
-  # exactly its own I/O (creating or growing it costs metadata blocks)
-  dd if=/dev/zero of="$d/data" bs=$MiB count=1 conv=fsync status=none
-  mkfifo "$d/out"
-  setsid "$WRITER" "$d" $MiB "$@" >"$d/out" 2>&1 &
-  W=$!
-  children+=("$W")
-  exec {fd}<"$d/out"
-  local line
-  read -r -t 20 line <&$fd || { echo "writer did not start" >&2; exit 1; }
-  [ "$line" = ready ] || { echo "writer: $line" >&2; exit 1; }
-  eval "W_FD=$fd"
-}
-
-# the kernel's own number, the oracle for every format
-kernel_io() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/io"; }
-
-if ! findmnt -n -o FSTYPE -T "$tmp" | grep -qvE '^(tmpfs|overlay|ramfs)$'; then
-  echo "SKIP: $tmp is not on a block device: O_DIRECT byte counts need one"
-  exit 77
-fi
+need_block_device
 
 # names unique to this run (comm holds 15 bytes): two copies of this script
 # at once never see each other's writers, not even through -C

@@ -357,7 +357,7 @@ static void columns_by_name(void **state)
 		/* every column but the text ones sorts */
 		assert_true(column_sorts((enum column)c) == (d->kind != KIND_TEXT));
 		/* a Prometheus counter has its help; a label is text or a priority */
-		assert_true(!d->prom || (d->prom_help && strstr(d->prom, "_total")));
+		assert_true(!d->prom || (d->prom_help && d->prom_group_help && strstr(d->prom, "_total")));
 		assert_true(!d->prom_label || d->kind == KIND_TEXT || d->kind == KIND_PRIO);
 	}
 }
