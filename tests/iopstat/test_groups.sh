@@ -123,11 +123,18 @@ no_memory_errors "grouped interval run" "$rc" "$(cat "$tmp/err")"
 check "interval: exit 0 on SIGTERM" [ "$rc" = 0 ]
 
 ##### interval mode, CSV: each row is what the group did in the interval
-"$IOPSTAT" "${SEL[@]}" --format csv -o group,procs,write 0.2 6 >"$tmp/deltas" 2>"$tmp/err" &
+mkfifo "$tmp/deltas.fifo"
+"$IOPSTAT" "${SEL[@]}" --format csv -o group,procs,write 0.2 6 >"$tmp/deltas.fifo" 2>"$tmp/err" &
 reporter=$!
 children+=("$reporter")
-sleep 0.3
+exec {rep_fd}<"$tmp/deltas.fifo"
+: >"$tmp/deltas"
+# the MiB once the first interval is reported (so after the first scan,
+# however slowly iopstat runs, e.g. under valgrind)
+for k in 1 2; do IFS= read -r -t 60 line <&$rep_fd && printf '%s\n' "$line" >>"$tmp/deltas"; done
 kill -USR1 "$w1"; read -r -t 20 ack <&$w1_fd
+cat <&$rep_fd >>"$tmp/deltas"
+exec {rep_fd}<&-
 wait "$reporter"; rc=$?
 no_memory_errors "grouped csv run" "$rc" "$(cat "$tmp/err")"
 check "interval csv: the MiB in the deltas, once" python3 -c '
