@@ -7,7 +7,11 @@
  * time (user + system) of each and its ratio to the floor, and iopstat's
  * peak RSS.  Then the cost per process from 1,000 to 10,000 processes.
  *
- *   bench IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES]
+ *   bench IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES] [-c SAMPLES]
+ *
+ * Then, while a child starts and reaps a process every 2 ms, the peak RSS
+ * of interval runs of 10 and of SAMPLES (1000) samples, with and without
+ * --group-by comm: a long run must not grow.
  *
  * Times are CPU, not wall clock, and medians: the machine is shared.  The
  * numbers are for reading, never asserted.
@@ -90,6 +94,57 @@ static struct cost measure(char *const argv[])
 	return c;
 }
 
+/* A child that starts and reaps short-lived processes, one every 2 ms,
+ * until killed: churn, for the memory of a long interval run. */
+static pid_t churner(void)
+{
+	pid_t self = getpid(), p = fork();
+
+	if (p != 0)
+		return p;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != self)
+		_exit(0);
+	for (;;) {
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		if (c > 0)
+			waitpid(c, NULL, 0);
+		usleep(2000);
+	}
+}
+
+static struct cost measure(char *const argv[]);
+static double median(double *v, int n);
+
+/* Peak RSS of interval runs of 10 and of 'samples' samples while processes
+ * come and go: the longer run must not need more memory. */
+static void churn(char *iopstat, int reps, const char *samples)
+{
+	char *runs[4][9] = {
+		{ iopstat, "--format", "csv", "0.001", "10", NULL },
+		{ iopstat, "--format", "csv", "0.001", (char *)samples, NULL },
+		{ iopstat, "--format", "csv", "-g", "comm", "0.001", "10", NULL },
+		{ iopstat, "--format", "csv", "-g", "comm", "0.001", (char *)samples, NULL },
+	};
+	double rss[4][8];
+	pid_t c = churner();
+
+	for (int r = 0; r < reps && r < 8; r++)
+		for (int k = 0; k < 4; k++)
+			rss[k][r] = (double)measure(runs[k]).maxrss;
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	printf("\nunder churn (a process started and reaped every 2 ms), peak RSS, median of %d:\n",
+	       reps);
+	for (int k = 0; k < 4; k += 2) {
+		double a = median(rss[k], reps), b = median(rss[k + 1], reps);
+		printf("  %-10s 10 samples %6.0f KiB, %s samples %6.0f KiB: %+.1f%% (goal: within 5%%)\n",
+		       k ? "-g comm" : "pid rows", a, samples, b, (b - a) / a * 100);
+	}
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -109,7 +164,7 @@ static int found(const char *tool)
 	return system(cmd) == 0;
 }
 
-enum { FLOOR, FLOOR_IO, ONESHOT, BYTES, STEADY10, PIDSTAT, IOTOP, NCASES };
+enum { FLOOR, FLOOR_IO, ONESHOT, BYTES, STEADY10, GROUP1, GROUP10, PIDSTAT, IOTOP, NCASES };
 
 int main(int argc, char **argv)
 {
@@ -117,17 +172,21 @@ int main(int argc, char **argv)
 	size_t procs = 5000;
 	int reps = 15;
 	const char *scales = "1000,2500,5000,10000";
+	const char *samples = "1000";
 	int opt;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES]\n", argv[0]);
+		fprintf(stderr, "usage: %s IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES] [-c SAMPLES]\n",
+			argv[0]);
 		return 2;
 	}
 	iopstat = argv[1];
 	floor_bin = argv[2];
 	optind = 3;
-	while ((opt = getopt(argc, argv, "n:r:s:")) != -1) {
-		if (opt == 'n')
+	while ((opt = getopt(argc, argv, "n:r:s:c:")) != -1) {
+		if (opt == 'c')
+			samples = optarg;
+		else if (opt == 'n')
 			procs = strtoul(optarg, NULL, 10);
 		else if (opt == 'r')
 			reps = atoi(optarg);
@@ -147,15 +206,19 @@ int main(int argc, char **argv)
 		[BYTES] = { iopstat, "-o", "pid,read,write", NULL },
 		/* 10 interval samples after the first scan, no summary (CSV) */
 		[STEADY10] = { iopstat, "--format", "csv", "0.001", "10", NULL },
+		/* the same grouped by command name: one scan, and 1 + 10 */
+		[GROUP1] = { iopstat, "--format", "csv", "-g", "comm", NULL },
+		[GROUP10] = { iopstat, "--format", "csv", "-g", "comm", "0.001", "10", NULL },
 		[PIDSTAT] = { "pidstat", "-d", NULL },
 		[IOTOP] = { "iotop", "-b", "-n1", "-P", NULL },
 	};
 	static char *oneshot_csv[] = { NULL, "--format", "csv", NULL };
 	oneshot_csv[0] = iopstat;
 	const char *names[NCASES] = { "floor (io + stat)", "floor (io only)", "iopstat one-shot",
-				      "iopstat -o pid,read,write", "iopstat steady sample", "pidstat -d",
-				      "iotop -b -n1" };
-	int have[NCASES] = { 1, 1, 1, 1, 1, found("pidstat"), geteuid() == 0 && found("iotop") };
+				      "iopstat -o pid,read,write", "iopstat steady sample",
+				      "iopstat -g comm one-shot", "iopstat -g comm steady sample",
+				      "pidstat -d", "iotop -b -n1" };
+	int have[NCASES] = { 1, 1, 1, 1, 1, 1, 1, found("pidstat"), geteuid() == 0 && found("iotop") };
 
 	printf("iopstat benchmark: %zu idle processes of the benchmark's own, %d runs each, "
 	       "median CPU time (user + system)\n\n", procs, reps);
@@ -188,6 +251,7 @@ int main(int argc, char **argv)
 		m[k] = have[k] ? median(t[k], reps) : 0;
 	/* one steady sample: (1 + 10 scans) minus (1 scan), over 10 */
 	double steady = (m[STEADY10] - median(csv1, reps)) / 10;
+	double steady_group = (m[GROUP10] - m[GROUP1]) / 10;
 	double rssv[64], rssv2[64];
 	for (int r = 0; r < reps; r++) {
 		rssv[r] = (double)rss[r];
@@ -196,7 +260,7 @@ int main(int argc, char **argv)
 
 	printf("%-24s %10s %8s\n", "", "CPU ms", "x floor");
 	for (int k = 0; k < NCASES; k++) {
-		double v = k == STEADY10 ? steady : m[k];
+		double v = k == STEADY10 ? steady : k == GROUP10 ? steady_group : m[k];
 		if (!have[k]) {
 			printf("%-24s %10s %8s  (not installed%s)\n", names[k], "-", "-",
 			       k == IOTOP && geteuid() ? " or not root" : "");
@@ -207,8 +271,12 @@ int main(int argc, char **argv)
 	printf("\nsteady sample vs reading /proc/PID/io alone: %.2fx\n", steady / m[FLOOR_IO]);
 	printf("bytes-only report vs reading /proc/PID/io alone: %.2fx (goal: within 1.15x)\n",
 	       m[BYTES] / m[FLOOR_IO]);
-	printf("iopstat peak RSS: one-shot %.0f KiB, 11 scans %.0f KiB (goal: under 4096)\n",
-	       median(rssv, reps), median(rssv2, reps));
+	printf("grouped steady sample (-g comm) vs the io + stat floor: %.2fx (goal: within 1.2x)\n",
+	       steady_group / m[FLOOR]);
+	printf("iopstat peak RSS: one-shot %.0f KiB, 11 scans %.0f KiB (goal: under 3072, "
+	       "4 MiB with 1 MiB to spare)\n", median(rssv, reps), median(rssv2, reps));
+
+	churn(iopstat, reps < 3 ? 1 : 3, samples);
 
 	printf("\ncost per process as the count grows (median of %d one-shot runs):\n", reps);
 	printf("%10s %12s %12s %10s %10s\n", "processes", "floor us/p", "iopstat us/p", "x floor",

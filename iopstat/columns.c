@@ -14,125 +14,110 @@
 
 /* --- how each value is read ------------------------------------------------ */
 
-static bool v_pid(const struct coldef *d, const struct report *rep,
-		  const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_pid(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	(void)rep, (void)cmdline;
-	if (!r)
+	if (!at->task)
 		return false;
-	c->n = (unsigned)r->task->pid;
+	c->n = (unsigned)at->task->pid;
 	return true;
 }
 
-static bool v_tid(const struct coldef *d, const struct report *rep,
-		  const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_tid(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	(void)rep, (void)cmdline;
-	if (!r)
+	if (!at->task)
 		return false;
-	c->n = (unsigned)(r->task->tid ? r->task->tid : r->task->pid);
+	c->n = (unsigned)(at->task->tid ? at->task->tid : at->task->pid);
 	return true;
 }
 
-static bool v_uid(const struct coldef *d, const struct report *rep,
-		  const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_uid(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	(void)rep, (void)cmdline;
-	if (!r)
+	if (!at->task)
 		return false;
-	c->n = r->task->uid;
+	c->n = at->task->uid;
 	return true;
 }
 
-static bool v_user(const struct coldef *d, const struct report *rep,
-		   const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_user(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	(void)rep, (void)cmdline;
-	if (!r)
+	if (!at->task)
 		return false;
-	c->s = cli_user_name(r->task->uid);
+	c->s = cli_user_name(at->task->uid);
 	return true;
 }
 
-static bool v_prio(const struct coldef *d, const struct report *rep,
-		   const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_prio(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	(void)rep, (void)cmdline;
-	if (!r || iop_format(r->task->prio, c->buf, sizeof(c->buf)) < 0)
+	if (!at->task || iop_format(at->task->prio, c->buf, sizeof(c->buf)) < 0)
 		return false; /* unknown: another namespace's procfs, or gone */
-	c->n = (unsigned)r->task->prio;
+	c->n = (unsigned)at->task->prio;
 	c->s = c->buf;
 	return true;
 }
 
 /* One io field of a row, or its total over the report. */
-static bool v_count(const struct coldef *d, const struct report *rep,
-		    const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_count(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
-	(void)cmdline;
-	c->n = r ? r->io[d->field] : rep->io[d->field];
+	c->n = at->row ? report_value(at->rep, at->row, d->field) : at->rep->io[d->field];
 	return true;
 }
 
 /* read_bytes + write_bytes: 65 bits, exact */
-static bool v_io(const struct coldef *d, const struct report *rep,
-		 const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_io(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	(void)cmdline;
-	c->n = r ? (cli_u128)r->io[IO_READ_BYTES] + r->io[IO_WRITE_BYTES]
-		 : rep->io[IO_READ_BYTES] + rep->io[IO_WRITE_BYTES];
+	if (at->row)
+		c->n = report_value(at->rep, at->row, IO_READ_BYTES) +
+		       report_value(at->rep, at->row, IO_WRITE_BYTES);
+	else
+		c->n = at->rep->io[IO_READ_BYTES] + at->rep->io[IO_WRITE_BYTES];
 	return true;
 }
 
 /* Per second over the row's period (the interval, or the task's age); the
- * total only over an interval: lifetime rates of different ages do not add. */
-static bool v_rate(const struct coldef *d, const struct report *rep, const struct report_row *r,
-		   bool cmdline, struct cell *c)
+ * total only over an interval: lifetime rates of different ages do not add
+ * (nor do a group's). */
+static bool v_rate(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
-	int field = d->field;
+	double seconds = at->row ? report_seconds(at->rep, at->row) : at->rep->seconds;
 
-	(void)cmdline;
-	if (r) {
-		c->rate = r->seconds > 0 ? (double)r->io[field] / r->seconds : 0;
-		return true;
-	}
-	if (rep->seconds <= 0)
+	if (seconds <= 0)
 		return false;
-	c->rate = (double)rep->io[field] / rep->seconds;
+	c->rate = (double)(at->row ? report_value(at->rep, at->row, d->field)
+				   : at->rep->io[d->field]) / seconds;
 	return true;
 }
 
-static bool v_iodelay(const struct coldef *d, const struct report *rep,
-		      const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_iodelay(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	(void)cmdline;
-	c->n = r ? r->delay : rep->delay;
+	c->n = at->row ? report_value(at->rep, at->row, -1) : at->rep->delay;
 	return true;
 }
 
 /* The name, or with -l the command line ("[name]" for tasks without one,
  * such as kernel threads, as ps shows them).  The totals: how many rows. */
-static bool v_command(const struct coldef *d, const struct report *rep,
-		      const struct report_row *r, bool cmdline, struct cell *c)
+static bool v_command(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
-	if (!r) {
-		snprintf(c->buf, sizeof(c->buf), "(%zu %s)", rep->total_rows,
-			 rep->total_rows == 1 ? "process" : "processes");
+	if (!at->row) {
+		snprintf(c->buf, sizeof(c->buf), "(%zu %s)", at->rep->total_rows,
+			 at->rep->groups ? (at->rep->total_rows == 1 ? "group" : "groups")
+					 : (at->rep->total_rows == 1 ? "process" : "processes"));
 		c->s = c->buf;
 		return true;
 	}
-	const char *comm = proc_comm(rep->snap, r->task);
+	if (!at->task)
+		return false;
+	const char *comm = proc_comm(at->rep->snap, at->task);
 	c->s = comm;
-	if (cmdline) {
-		c->s = proc_cmdline(rep->snap, r->task);
+	if (at->cmdline) {
+		c->s = proc_extra(at->rep->snap, at->task);
 		if (!c->s) {
 			snprintf(c->buf, sizeof(c->buf), "[%s]", comm);
 			c->s = c->buf;
@@ -141,52 +126,102 @@ static bool v_command(const struct coldef *d, const struct report *rep,
 	return true;
 }
 
+/* A group's key (for a task, its pid: the group of one); the totals: how
+ * many groups. */
+static bool v_group(const struct coldef *d, const struct cell_of *at, struct cell *c)
+{
+	(void)d;
+	if (!at->row) {
+		snprintf(c->buf, sizeof(c->buf), "total (%zu %s)", at->rep->total_rows,
+			 at->rep->groups ? (at->rep->total_rows == 1 ? "group" : "groups")
+					 : (at->rep->total_rows == 1 ? "process" : "processes"));
+		c->s = c->buf;
+		return true;
+	}
+	if (at->group) {
+		c->s = at->group->key;
+		return true;
+	}
+	if (!at->task)
+		return false;
+	snprintf(c->buf, sizeof(c->buf), "%d", at->task->pid);
+	c->s = c->buf;
+	return true;
+}
+
+/* How many processes a row stands for: a group's members, or one; the
+ * totals: all of them. */
+static bool v_procs(const struct coldef *d, const struct cell_of *at, struct cell *c)
+{
+	(void)d;
+	if (at->group) {
+		c->n = at->group->members;
+	} else if (at->task) {
+		c->n = 1;
+	} else if (at->rep->groups) {
+		c->n = 0;
+		for (size_t i = 0; i < at->rep->n; i++)
+			c->n += at->rep->groups->v[at->rep->rows[i].task].members;
+	} else {
+		c->n = at->rep->total_rows;
+	}
+	return true;
+}
+
 /* --- the table ---------------------------------------------------------------- */
 
 const struct coldef columns[NCOLS] = {
 	[COL_PID] = { .name = "pid", .header = "PID", .width = 7, .kind = KIND_ID,
-		      .help = "process id", .value = v_pid },
+		      .tasks_only = true, .help = "process id", .value = v_pid },
 	[COL_TID] = { .name = "tid", .header = "TID", .width = 7, .kind = KIND_ID,
-		      .help = "thread id (with --threads)", .value = v_tid },
+		      .tasks_only = true, .help = "thread id (with --threads)", .value = v_tid },
 	[COL_USER] = { .name = "user", .header = "USER", .width = -8, .kind = KIND_TEXT,
-		       .need = NEED_OWNER, .prom_label = "user",
+		       .need = NEED_OWNER, .prom_label = "user", .tasks_only = true,
 		       .help = "owner: the effective user, by name", .value = v_user },
 	[COL_UID] = { .name = "uid", .header = "UID", .width = 6, .kind = KIND_ID,
-		      .need = NEED_OWNER, .help = "owner: the effective user id", .value = v_uid },
+		      .need = NEED_OWNER, .tasks_only = true,
+		      .help = "owner: the effective user id", .value = v_uid },
 	[COL_PRIO] = { .name = "prio", .header = "PRIO", .width = -5, .kind = KIND_PRIO,
-		       .need = NEED_PRIO, .prom_label = "ioprio",
+		       .need = NEED_PRIO, .prom_label = "ioprio", .tasks_only = true,
 		       .help = "effective I/O priority, class/level (be/4)", .value = v_prio },
 	[COL_READ] = { .name = "read", .header = "READ", .width = 12, .kind = KIND_COUNT,
 		       .field = IO_READ_BYTES, .counter = true, .prom = "iopstat_read_bytes_total",
 		       .prom_help = "Bytes the process caused to be read from storage.",
+			.prom_group_help = "Bytes the processes of the group caused to be read from storage (never decreasing).",
 		       .help = "bytes read from storage (read_bytes)", .value = v_count },
 	[COL_WRITE] = { .name = "write", .header = "WRITE", .width = 12, .kind = KIND_COUNT,
 			.field = IO_WRITE_BYTES, .counter = true, .prom = "iopstat_write_bytes_total",
 			.prom_help = "Bytes the process caused to be written to storage.",
+			.prom_group_help = "Bytes the processes of the group caused to be written to storage (never decreasing).",
 			.help = "bytes written to storage (write_bytes)", .value = v_count },
-	[COL_IO] = { .name = "io", .header = "IO", .width = 12, .kind = KIND_COUNT,
+	[COL_IO] = { .name = "io", .header = "IO", .width = 12, .kind = KIND_COUNT, .field = IO_READ_BYTES,
 		     .help = "read + write (the default sort key)", .value = v_io },
 	[COL_CANCELLED] = { .name = "cancelled", .header = "CANCELLED", .width = 10,
 			    .kind = KIND_COUNT, .field = IO_CANCELLED, .counter = true,
 			    .prom = "iopstat_cancelled_write_bytes_total",
 			    .prom_help = "Bytes whose writeback the process cancelled.",
+			.prom_group_help = "Bytes whose writeback the processes of the group cancelled (never decreasing).",
 			    .help = "bytes whose writeback was cancelled (cancelled_write_bytes)",
 			    .value = v_count },
 	[COL_RCHAR] = { .name = "rchar", .header = "RCHAR", .width = 12, .kind = KIND_COUNT,
 			.field = IO_RCHAR, .counter = true, .prom = "iopstat_rchar_bytes_total",
 			.prom_help = "Bytes read through system calls, cache hits included.",
+			.prom_group_help = "Bytes the processes of the group read through system calls (never decreasing).",
 			.help = "bytes read by system calls, cache hits included", .value = v_count },
 	[COL_WCHAR] = { .name = "wchar", .header = "WCHAR", .width = 12, .kind = KIND_COUNT,
 			.field = IO_WCHAR, .counter = true, .prom = "iopstat_wchar_bytes_total",
 			.prom_help = "Bytes written through system calls.",
+			.prom_group_help = "Bytes the processes of the group wrote through system calls (never decreasing).",
 			.help = "bytes written by system calls", .value = v_count },
 	[COL_SYSCR] = { .name = "syscr", .header = "SYSCR", .width = 9, .kind = KIND_COUNT,
 			.field = IO_SYSCR, .counter = true, .prom = "iopstat_read_syscalls_total",
-			.prom_help = "Read system calls.", .help = "read system calls",
+			.prom_help = "Read system calls.",
+			.prom_group_help = "Read system calls of the processes of the group (never decreasing).", .help = "read system calls",
 			.value = v_count },
 	[COL_SYSCW] = { .name = "syscw", .header = "SYSCW", .width = 9, .kind = KIND_COUNT,
 			.field = IO_SYSCW, .counter = true, .prom = "iopstat_write_syscalls_total",
-			.prom_help = "Write system calls.", .help = "write system calls",
+			.prom_help = "Write system calls.",
+			.prom_group_help = "Write system calls of the processes of the group (never decreasing).", .help = "write system calls",
 			.value = v_count },
 	/* lifetime rates are over each task's age: its start time, from stat */
 	[COL_READ_RATE] = { .name = "read_rate", .header = "READ/s", .width = 10,
@@ -200,12 +235,20 @@ const struct coldef columns[NCOLS] = {
 	[COL_IODELAY] = { .name = "iodelay", .header = "IODELAY", .width = 8, .kind = KIND_DELAY,
 			  .need = NEED_STAT, .prom = "iopstat_io_delay_seconds_total",
 			  .prom_help = "Seconds spent waiting for block I/O (delay accounting).",
+			.prom_group_help = "Seconds the processes of the group waited for block I/O (never decreasing).",
 			  .help = "seconds waiting for block I/O (needs kernel.task_delayacct=1)",
 			  .value = v_iodelay },
 	/* last by default, where it is not padded; elsewhere as wide as a comm */
 	[COL_COMMAND] = { .name = "command", .header = "COMMAND", .width = -15, .kind = KIND_TEXT,
-			  .need = NEED_STAT, .prom_label = "comm",
+			  .need = NEED_STAT, .prom_label = "comm", .tasks_only = true,
 			  .help = "command name (with -l: command line)", .value = v_command },
+	[COL_GROUP] = { .name = "group", .header = "GROUP", .width = -20, .kind = KIND_TEXT,
+			.help = "with --group-by: the group's key (its command name, user, cgroup "
+				"or unit)",
+			.value = v_group },
+	[COL_PROCS] = { .name = "procs", .header = "PROCS", .width = 6, .kind = KIND_NUMBER,
+			.help = "processes the row stands for: a group's members, or 1",
+			.value = v_procs },
 };
 
 int column_by_name(const char *name)
@@ -235,12 +278,43 @@ static unsigned prio_rank(const struct cell *c, bool known)
 	return class_rank[p.cls] * IOP_LEVEL_COUNT + (unsigned)p.level;
 }
 
+struct cell_of column_at(const struct report *rep, const struct report_row *r, bool cmdline)
+{
+	struct cell_of at = { .rep = rep, .row = r, .cmdline = cmdline };
+
+	if (r) {
+		at.task = report_task(rep, r);
+		at.group = report_group(rep, r);
+	}
+	return at;
+}
+
+bool column_value(enum column c, const struct cell_of *at, struct cell *out)
+{
+	return columns[c].value(&columns[c], at, out);
+}
+
 int column_compare(enum column col, const struct report *rep, const struct report_row *a,
 		   const struct report_row *b)
 {
 	const struct coldef *d = &columns[col];
+
+	/* the common keys straight from the rows: no cell to fill */
+	if (d->value == v_count || col == COL_IODELAY) {
+		int f = col == COL_IODELAY ? -1 : d->field;
+		cli_u128 x = report_value(rep, a, f), y = report_value(rep, b, f);
+		return x > y ? -1 : x < y ? 1 : 0;
+	}
+	if (col == COL_IO) {
+		cli_u128 x = report_value(rep, a, IO_READ_BYTES) + report_value(rep, a, IO_WRITE_BYTES);
+		cli_u128 y = report_value(rep, b, IO_READ_BYTES) + report_value(rep, b, IO_WRITE_BYTES);
+		return x > y ? -1 : x < y ? 1 : 0;
+	}
+	struct cell_of at_a = column_at(rep, a, false), at_b = column_at(rep, b, false);
 	struct cell x, y;
-	bool hx = d->value(d, rep, a, false, &x), hy = d->value(d, rep, b, false, &y);
+	x.n = y.n = 0;
+	x.rate = y.rate = 0;
+	bool hx = d->value(d, &at_a, &x), hy = d->value(d, &at_b, &y);
 
 	switch (d->kind) {
 	case KIND_ID:
@@ -250,9 +324,12 @@ int column_compare(enum column col, const struct report *rep, const struct repor
 		return (rx > ry) - (rx < ry);
 	}
 	case KIND_RATE:
+		if (!hx || !hy)
+			return hy - hx;
 		return x.rate > y.rate ? -1 : x.rate < y.rate ? 1 : 0;
 	case KIND_COUNT:
 	case KIND_DELAY:
+	case KIND_NUMBER:
 		return x.n > y.n ? -1 : x.n < y.n ? 1 : 0;
 	default:
 		return 0;

@@ -16,6 +16,7 @@ enum column {
 	COL_PID, COL_TID, COL_USER, COL_UID, COL_PRIO,
 	COL_READ, COL_WRITE, COL_IO, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW,
 	COL_READ_RATE, COL_WRITE_RATE, COL_IODELAY, COL_COMMAND,
+	COL_GROUP, COL_PROCS, /* --group-by */
 	NCOLS
 };
 
@@ -28,10 +29,23 @@ enum col_kind {
 	KIND_COUNT, /* bytes or calls, exact: sorts largest first; units apply */
 	KIND_RATE,  /* per second (a double): sorts largest first; units apply */
 	KIND_DELAY, /* clock ticks, shown as seconds: sorts largest first */
+	KIND_NUMBER,/* a count of things (processes): sorts largest first; no units */
 };
 
 struct report;
 struct report_row;
+struct proc_row;
+struct group;
+
+/* Where a value is read from: a task's row, a group's row, or the totals
+ * (row == NULL). */
+struct cell_of {
+	const struct report *rep;
+	const struct report_row *row;
+	const struct proc_row *task;   /* a task's row */
+	const struct group *group;     /* a group's row */
+	bool cmdline;                  /* -l: COMMAND is the command line */
+};
 
 /* A cell's value.  For a row (r != NULL) or the report's totals (r ==
  * NULL): false when there is none to show ("-", null, empty). */
@@ -53,10 +67,11 @@ struct coldef {
 	/* Prometheus: a counter family (name, help), or a label of
 	 * iopstat_process_info; NULL: no Prometheus form */
 	const char *prom, *prom_help, *prom_label;
+	const char *prom_group_help; /* the family's help with --group-by */
 	const char *help;
-	/* the value of a row, or of the totals (r == NULL); cmdline: -l */
-	bool (*value)(const struct coldef *d, const struct report *rep, const struct report_row *r,
-		      bool cmdline, struct cell *out);
+	bool tasks_only;       /* it has no value for a group (--group-by) */
+	/* the value of a cell: false when it has none */
+	bool (*value)(const struct coldef *d, const struct cell_of *at, struct cell *out);
 };
 
 extern const struct coldef columns[NCOLS];
@@ -66,6 +81,12 @@ int column_by_name(const char *name);
 
 /* Whether a column can be given to --sort. */
 bool column_sorts(enum column c);
+
+/* Where row r of rep (NULL: the totals) is read from. */
+struct cell_of column_at(const struct report *rep, const struct report_row *r, bool cmdline);
+
+/* The value of column c at a cell: false when it has none. */
+bool column_value(enum column c, const struct cell_of *at, struct cell *out);
 
 /* Orders two rows by column c (its direction: ids ascending, priorities
  * highest first, amounts largest first); 0 when equal. */

@@ -27,6 +27,9 @@
 
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
+#include "atomic.h"
+#include "groups.h"
+#include "state.h"
 #include "output.h"
 #include "procfs.h"
 #include "sample.h"
@@ -40,6 +43,7 @@ struct config {
 	unsigned uid;
 	regex_t comm_re;
 	bool have_re;
+	const char *command_re; /* -C as given */
 	bool threads, cmdline, only_active;
 	bool quiet; /* -q: no notes (a cron job mails every line of stderr) */
 	bool iodelay_asked; /* IODELAY chosen with -o or -s: worth a note when off */
@@ -47,6 +51,9 @@ struct config {
 	size_t top;
 	const char *proc_dir;
 	const char *columns; /* -o LIST, applied once the format is known */
+	enum group_by group_by;
+	const char *state_file; /* --state FILE */
+	char *selection;        /* what chooses and groups processes, for --state */
 	const char *output_file; /* -w FILE */
 	struct output_options out;
 	const char **label_names, **label_values; /* --label, for out */
@@ -58,21 +65,6 @@ static void on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-}
-
-/* The signals that end a run.  While a report is written to the file beside
- * --write they wait (blocked), so that the file is renamed into place or
- * removed before they act: no temporary file is ever left behind. */
-static void block_stop_signals(int how)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
-	sigprocmask(how, &set, NULL);
 }
 
 static void __attribute__((noreturn)) usage(void)
@@ -90,6 +82,10 @@ static void __attribute__((noreturn)) usage(void)
 	       " -C, --command <regex>    only commands matching this extended regex\n"
 	       "     --only-active        only rows with I/O in the period\n"
 	       " -t, --threads            one row per thread\n"
+	       " -g, --group-by <key>     one row per group of processes: pid (the default),\n"
+	       "                            comm, user, cgroup or unit; counters never go down\n"
+	       "     --state <file>       carry the group counters from one run to the next\n"
+	       "                            (one-shot runs from cron; kept in <file>)\n"
 	       "\n"
 	       "Output:\n"
 	       " -o, --output <list>      columns to show (+<list> adds to the default;\n"
@@ -220,7 +216,7 @@ static double parse_interval(const char *arg)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL
+	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE
 };
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -230,6 +226,8 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "user", required_argument, NULL, 'u' },
 		{ "command", required_argument, NULL, 'C' },
 		{ "threads", no_argument, NULL, 't' },
+		{ "group-by", required_argument, NULL, 'g' },
+		{ "state", required_argument, NULL, OPT_STATE },
 		{ "cmdline", no_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
@@ -254,7 +252,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 	int opt, r;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:u:C:tlo:s:kHT::nqJw:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:u:C:tg:lo:s:kHT::nqJw:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			cli_add_id_list(&c->pids, &c->npids, optarg, "PID");
@@ -274,9 +272,21 @@ static void parse_args(int argc, char **argv, struct config *c)
 				errx(EXIT_FAILURE, "invalid regular expression: '%s': %s", optarg, msg);
 			}
 			c->have_re = true;
+			c->command_re = optarg;
 			break;
 		case 't':
 			c->threads = true;
+			break;
+		case 'g':
+			for (r = 0; r < NGROUP_BY && strcmp(optarg, group_by_names[r]); r++)
+				;
+			if (r == NGROUP_BY)
+				cli_usage_error("unknown --group-by key: '%s' (pid, comm, user, cgroup or unit)",
+						optarg);
+			c->group_by = (enum group_by)r;
+			break;
+		case OPT_STATE:
+			c->state_file = optarg;
 			break;
 		case 'l':
 			c->cmdline = true;
@@ -360,9 +370,19 @@ static void parse_args(int argc, char **argv, struct config *c)
 	if (optind < argc)
 		cli_usage_error("unexpected argument: '%s'", argv[optind]);
 
+	bool grouped = c->group_by != GROUP_PID;
+	static const char *const headers[NGROUP_BY] = { "PID", "COMM", "USER", "CGROUP", "UNIT" };
+	c->out.group_header = headers[c->group_by];
+	if (grouped && c->threads)
+		cli_usage_error("--group-by counts processes; -t shows threads: one or the other");
+	if (c->state_file && !grouped)
+		cli_usage_error("--state keeps group counters: give --group-by too");
+	if (grouped && columns[c->sort].tasks_only)
+		cli_usage_error("cannot sort groups by '%s'", columns[c->sort].name);
+
 	/* the columns: the format's defaults, replaced by -o LIST or added to
 	 * by -o +LIST */
-	c->out.ncols = output_default_columns(c->out.format, c->threads, c->out.cols);
+	c->out.ncols = output_default_columns(c->out.format, c->threads, grouped, c->out.cols);
 	if (c->columns)
 		set_columns(c, c->columns);
 	for (size_t i = 0; i < c->out.ncols; i++) {
@@ -370,6 +390,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 		const struct format_def *f = &formats[c->out.format];
 		if (f->shows && !f->shows(col))
 			cli_usage_error("column '%s' has no %s form", columns[col].name, f->name);
+		if (grouped && columns[col].tasks_only)
+			cli_usage_error("column '%s' is a process's, not a group's (--group-by %s)",
+					columns[col].name, group_by_names[c->group_by]);
 		/* a note on delay accounting only for IODELAY asked for by name */
 		if (col == COL_IODELAY && c->columns && strcasestr(c->columns, "iodelay"))
 			c->iodelay_asked = true;
@@ -395,73 +418,25 @@ static unsigned scan_needs(const struct config *c)
 	/* samples pair tasks by (pid, start time); Prometheus names series by it */
 	if (c->interval > 0 || c->out.format == FMT_PROMETHEUS)
 		need |= NEED_STAT;
+	if (c->group_by != GROUP_PID)
+		need |= group_by_need(c->group_by);
 	if (c->cmdline && shows(c, COL_COMMAND))
 		need |= NEED_CMDLINE; /* COMMAND as the command line */
 	return need;
 }
 
-/* --write replaces a regular file, or makes one: never a device, FIFO,
- * symlink or directory (as root, renaming over /dev/null would replace the
- * device).  Checked before each report; 0 or -1 with errno. */
-static int replaceable(const char *path)
+struct emit_ctx {
+	const struct config *c;
+	struct cli_buf *b;
+	const struct report *rep;
+	enum report_kind kind;
+};
+
+static int write_report(FILE *f, void *arg)
 {
-	struct stat st;
+	const struct emit_ctx *x = arg;
 
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (S_ISREG(st.st_mode))
-		return 0;
-	errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
-	return -1;
-}
-
-/* renameat2(), through the system call: older C libraries lack it */
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE (1 << 1)
-#endif
-static int rename2(const char *from, const char *to, unsigned flags)
-{
-	return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
-}
-
-/* Puts tmp in place of target, only over a regular file or nothing, judged
- * on what is really replaced, so a swap after the check in replaceable()
- * cannot slip through: the two are exchanged, what tmp then names is
- * checked, and exchanged back if it is not a regular file.  A missing target
- * is created, never replaced.  Where the file system cannot exchange, a
- * check and a plain rename (racy) remain.  0, or -1 with errno (EEXIST:
- * not a regular file). */
-static int replace_regular(const char *tmp, const char *target)
-{
-	struct stat st;
-
-	for (int tries = 0; tries < 16; tries++) {
-		if (rename2(tmp, target, RENAME_EXCHANGE) == 0) {
-			if (lstat(tmp, &st) == 0 && S_ISREG(st.st_mode))
-				return unlink(tmp) < 0 && errno != ENOENT ? -1 : 0;
-			int e = errno == ENOENT ? ENOENT : EEXIST;
-			if (rename2(tmp, target, RENAME_EXCHANGE) < 0)
-				return -1; /* only if someone moves our files meanwhile */
-			errno = e;
-			return -1;
-		}
-		if (errno == ENOENT) { /* nothing there: create, never replace */
-			if (rename2(tmp, target, RENAME_NOREPLACE) == 0)
-				return 0;
-			if (errno == EEXIST)
-				continue; /* it appeared meanwhile: again */
-		}
-		if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-			return -1;
-		if (replaceable(target) < 0)
-			return -1;
-		return rename(tmp, target);
-	}
-	errno = EBUSY;
-	return -1;
+	return output_report(f, x->b, x->rep, x->kind, &x->c->out, true);
 }
 
 /* Writes one report to stdout, or atomically replaces --write's file with it. */
@@ -476,50 +451,80 @@ static void emit(const struct config *c, struct cli_buf *b, const struct report 
 		}
 		return;
 	}
-	if (replaceable(c->output_file) < 0) {
+	struct emit_ctx ctx = { c, b, rep, kind };
+	/* collectors run as other users: 0666 less umask */
+	if (atomic_replace(c->output_file, 0666, write_report, &ctx) < 0) {
 		if (errno == EEXIST)
 			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->output_file);
-		err(EXIT_FAILURE, "will not replace %s", c->output_file);
-	}
-	block_stop_signals(SIG_BLOCK);
-	size_t len = strlen(c->output_file);
-	char *tmp = malloc(len + 8);
-	if (!tmp)
-		err(EXIT_FAILURE, "cannot allocate memory");
-	memcpy(tmp, c->output_file, len);
-	memcpy(tmp + len, ".XXXXXX", 8);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		err(EXIT_FAILURE, "cannot create a file beside %s", c->output_file);
-	/* mkstemp makes 0600; collectors run as other users: 0666 less umask */
-	mode_t mask = umask(0);
-	umask(mask);
-	FILE *f = fdopen(fd, "w");
-	int r = f ? 0 : -1;
-	if (!r && fchmod(fd, 0666 & ~mask) < 0)
-		r = -1;
-	if (!r)
-		r = output_report(f, b, rep, kind, &c->out, true);
-	if (!r && fsync(fd) < 0)
-		r = -1;
-	int e = errno;
-	if (f ? fclose(f) != 0 : close(fd) != 0)
-		r = r ? r : (e = errno, -1);
-	/* the path may have changed since it was checked: the rename itself
-	 * makes sure it replaces only a regular file */
-	if (!r && replace_regular(tmp, c->output_file) < 0) {
-		e = errno;
-		r = -1;
-	}
-	if (r) {
-		unlink(tmp);
-		if (e == EEXIST)
-			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->output_file);
-		errno = e;
+		if (errno == EISDIR)
+			err(EXIT_FAILURE, "will not replace %s", c->output_file);
 		err(EXIT_FAILURE, "cannot write %s", c->output_file);
 	}
-	free(tmp);
-	block_stop_signals(SIG_UNBLOCK); /* a signal that came meanwhile acts now */
+}
+
+/* What chooses and groups the processes, as a state file records it: a
+ * state written for other options does not carry over. */
+static char *describe_selection(const struct config *c)
+{
+	struct cli_buf b = { 0 };
+
+	cli_buf_puts(&b, "group-by=");
+	cli_buf_puts(&b, group_by_names[c->group_by]);
+	cli_buf_puts(&b, ";proc=");
+	cli_buf_puts(&b, c->proc_dir);
+	if (c->npids) {
+		cli_buf_puts(&b, ";pids=");
+		for (size_t i = 0; i < c->npids; i++) {
+			if (i)
+				cli_buf_putc(&b, ',');
+			cli_buf_u64(&b, (unsigned)c->pids[i]);
+		}
+	}
+	if (c->filter_uid) {
+		cli_buf_puts(&b, ";uid=");
+		cli_buf_u64(&b, c->uid);
+	}
+	if (c->have_re) {
+		cli_buf_puts(&b, ";command=");
+		cli_buf_puts(&b, c->command_re);
+	}
+	cli_buf_putc(&b, '\0');
+	return b.p;
+}
+
+/* The groups' counters at the first scan: carried over from --state when
+ * its file is good, else (as on a first run) the members' own totals. */
+static void count_groups(const struct config *c, struct groups *g, struct base *prev,
+			 const struct proc_snapshot *cur, const struct proc_root *root,
+			 const struct state_id *sid)
+{
+	char why[512];
+	int r = c->state_file ? state_load(c->state_file, sid, prev, g, why, sizeof(why)) : 0;
+
+	if (r == 1) {
+		if (groups_step(g, prev, cur, root, c->out.clock_ticks) < 0)
+			errx(EXIT_FAILURE, "cannot allocate memory");
+		groups_mark_first(g);
+		return;
+	}
+	if (r < 0 && !c->quiet)
+		warnx("not using the state in %s: %s; the counters start again from the "
+		      "processes' own totals", c->state_file, why);
+	else if (c->state_file && !c->quiet)
+		warnx("no state in %s yet: the counters start from the processes' own totals",
+		      c->state_file);
+	if (groups_start(g, cur) < 0)
+		errx(EXIT_FAILURE, "cannot allocate memory");
+}
+
+static void save_state(const struct config *c, const struct state_id *sid,
+		       const struct proc_snapshot *cur, const struct groups *g)
+{
+	if (c->state_file && state_save(c->state_file, sid, cur, g) < 0) {
+		if (errno == EEXIST)
+			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->state_file);
+		err(EXIT_FAILURE, "cannot write %s", c->state_file);
+	}
 }
 
 /* One-time notes on stderr, after the first scan. */
@@ -637,13 +642,35 @@ int main(int argc, char **argv)
 	};
 	struct report_options ro = { .sort = c.sort, .only_active = c.only_active, .top = c.top };
 	bool lifetime = formats[c.out.format].lifetime; /* counters, never deltas */
+	bool grouped = c.group_by != GROUP_PID;
+	struct groups groups = { .by = c.group_by, .expire = GROUP_EXPIRE_SECONDS };
+	struct base base = { 0 };
+	struct state_id sid = { .uptime = proc_uptime(root) };
+	int lock = -1;
+
+	if (c.state_file) {
+		c.selection = describe_selection(&c);
+		sid.selection = c.selection;
+		lock = state_lock(c.state_file);
+		if (lock < 0)
+			err(EXIT_FAILURE, "cannot lock %s.lock", c.state_file);
+		if (proc_boot_id(root, sid.boot, sizeof(sid.boot)) < 0)
+			strcpy(sid.boot, "unknown");
+	}
 
 	if (c.interval == 0) {
 		scan(root, &so, &snaps[0]);
 		notes(&c, root, &snaps[0]);
-		if (report_build(&rep, NULL, &snaps[0], &ro, c.out.clock_ticks) < 0)
+		if (grouped) {
+			count_groups(&c, &groups, &base, &snaps[0], root, &sid);
+			if (report_build_groups(&rep, &groups, &snaps[0], VIEW_COUNTERS, lifetime, 0,
+						&ro) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
+		} else if (report_build(&rep, NULL, &snaps[0], &ro, c.out.clock_ticks) < 0) {
 			errx(EXIT_FAILURE, "cannot allocate memory");
+		}
 		emit(&c, &buf, &rep, KIND_SNAPSHOT, true);
+		save_state(&c, &sid, &snaps[0], &groups);
 		if (missing_pids(&c, root, &snaps[0]))
 			status = EXIT_FAILURE;
 	} else {
@@ -656,12 +683,20 @@ int main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 
-		/* snaps[0]: the first scan, kept for the summary; 1 and 2 take turns */
-		struct proc_snapshot *first = &snaps[0], *prev = first, *cur = &snaps[1];
-		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
+		/* A summary of the run (a table or JSON to stdout) needs the first
+		 * scan and, for the processes that end, the previous one in full:
+		 * snaps[0] is the first, 1 and 2 take turns.  Without one (CSV,
+		 * Prometheus, --write, groups, whose counters carry the run) one
+		 * snapshot is scanned again and again, and the base kept of the
+		 * last scan pairs the next: the least memory. */
 		bool summary = !lifetime && !c.output_file && formats[c.out.format].summary;
+		bool keep_scans = summary && !grouped;
+		struct proc_snapshot *first = &snaps[0], *prev = first;
+		struct proc_snapshot *cur = keep_scans ? &snaps[1] : &snaps[0];
+		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
 		struct timespec next;
 		long long done = 0;
+		int r;
 
 		scan(root, &so, first);
 		notes(&c, root, first);
@@ -672,9 +707,13 @@ int main(int argc, char **argv)
 			status = EXIT_FAILURE;
 		if (missing && (size_t)missing == c.npids)
 			exit(EXIT_FAILURE);
-		if (procfs_snapshot_reserve(&snaps[1], first) < 0 ||
-		    procfs_snapshot_reserve(&snaps[2], first) < 0)
+		if (grouped)
+			count_groups(&c, &groups, &base, first, root, &sid);
+		if (base_keep(&base, first) < 0 ||
+		    (keep_scans && (procfs_snapshot_reserve(&snaps[1], first) < 0 ||
+				    procfs_snapshot_reserve(&snaps[2], first) < 0)))
 			errx(EXIT_FAILURE, "cannot allocate memory");
+		double started = first->mono;
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		while (!stop_requested && (c.count == 0 || done < c.count)) {
 			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
@@ -684,26 +723,50 @@ int main(int argc, char **argv)
 			if (stop_requested)
 				break;
 			scan(root, &so, cur);
-			if (report_build(&rep, lifetime ? NULL : prev, cur, &ro, c.out.clock_ticks) < 0 ||
-			    (summary && report_note_exits(&exits, first, prev, cur, c.out.clock_ticks) < 0))
+			if (grouped) {
+				r = groups_step(&groups, &base, cur, root, c.out.clock_ticks);
+				if (r == 0)
+					r = report_build_groups(&rep, &groups, cur,
+								lifetime ? VIEW_COUNTERS : VIEW_DELTA,
+								lifetime, cur->mono - base.mono, &ro);
+			} else {
+				r = report_build(&rep, lifetime ? NULL : &base, cur, &ro,
+						 c.out.clock_ticks);
+				if (r == 0 && keep_scans)
+					r = report_note_exits(&exits, first, prev, cur, c.out.clock_ticks);
+			}
+			if (r < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
 			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
+			save_state(&c, &sid, cur, &groups);
+			if (base_keep(&base, cur) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
 			done++;
-			prev = cur;
-			cur = cur == &snaps[1] ? &snaps[2] : &snaps[1];
+			if (keep_scans) {
+				prev = cur;
+				cur = cur == &snaps[1] ? &snaps[2] : &snaps[1];
+			}
 		}
-		/* the whole run at once, when there was more than one report: the
-		 * tasks still there and those that ended, built in the snapshot
-		 * that holds neither the first nor the last scan */
+		/* the whole run at once, when there was more than one report */
 		if (done > 1 && summary) {
-			if (report_build_summary(&rep, first, prev, &exits, cur, &ro,
-						 c.out.clock_ticks) < 0)
+			if (grouped)
+				r = report_build_groups(&rep, &groups, cur, VIEW_RUN, false,
+							cur->mono - started, &ro);
+			else /* the tasks still there and those that ended, built in the
+			      * snapshot that holds neither the first nor the last scan */
+				r = report_build_summary(&rep, first, prev, &exits, cur, &ro,
+							 c.out.clock_ticks);
+			if (r < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
 			emit(&c, &buf, &rep, KIND_SUMMARY, false);
 		}
 		report_exits_free(&exits);
 	}
-
+	base_free(&base);
+	groups_free(&groups);
+	free(c.selection);
+	if (lock >= 0)
+		close(lock);
 	for (int i = 0; i < 3; i++)
 		procfs_snapshot_free(&snaps[i]);
 	report_free(&rep);

@@ -86,9 +86,10 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 		       const struct report *rep, const struct output_options *o, bool first)
 {
 	const struct coldef *d = &columns[c];
+	struct cell_of at = column_at(rep, r, o->cmdline);
 	struct cell v;
 
-	if (!d->value(d, rep, r, o->cmdline, &v)) {
+	if (!d->value(d, &at, &v)) {
 		if (!r && first)
 			cli_buf_puts(b, "total");
 		else if (r || d->kind == KIND_RATE)
@@ -97,6 +98,7 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 	}
 	switch (d->kind) {
 	case KIND_ID:
+	case KIND_NUMBER:
 		cli_buf_u128(b, v.n);
 		break;
 	case KIND_TEXT:
@@ -115,11 +117,64 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 	}
 }
 
-static void table_line(struct cli_buf *b, const struct report_row *r, const struct report *rep,
-		       const struct output_options *o, bool header)
-{
-	static struct cli_buf cell; /* right-aligned cells are built here first */
+/* right-aligned cells are built here first, and cells measured */
+static struct cli_buf cell;
 
+static size_t digits(cli_u128 n)
+{
+	size_t w = 1;
+
+	for (; n >> 64; n /= 10) /* past 2^64 (sums of counters): rare */
+		w++;
+	for (unsigned long long v = (unsigned long long)n, p = 10; v >= p && w < 20; p *= 10)
+		w++;
+	return w;
+}
+
+/* How wide a table cell is: whole numbers and plain text measured, not
+ * written; the rest (escapes, units, the totals line) written aside. */
+static size_t cell_width(enum column c, const struct report_row *r, const struct report *rep,
+			 const struct output_options *o, bool first)
+{
+	const struct coldef *d = &columns[c];
+	struct cell_of at = column_at(rep, r, o->cmdline);
+	struct cell v;
+
+	if (r && o->units == UNITS_BYTES) {
+		switch (d->kind) {
+		case KIND_ID:
+		case KIND_NUMBER:
+		case KIND_COUNT:
+			return d->value(d, &at, &v) ? digits(v.n) : 1;
+		case KIND_RATE:
+			if (!d->value(d, &at, &v))
+				return 1;
+			if (v.rate >= 0 && v.rate < 1e18)
+				return digits((cli_u128)(v.rate + 0.5));
+			break;
+		case KIND_PRIO:
+			return d->value(d, &at, &v) ? strlen(v.s) : 1;
+		case KIND_TEXT:
+			if (!d->value(d, &at, &v))
+				return 1;
+			size_t n = 0;
+			for (const unsigned char *p = (const unsigned char *)v.s; *p; p++, n++)
+				if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+					goto written; /* escaped: as wide as it is written */
+			return n;
+		default:
+			break;
+		}
+	}
+written:
+	cell.len = 0;
+	table_cell(&cell, c, r, rep, o, first);
+	return cell.len;
+}
+
+static void table_line(struct cli_buf *b, const struct report_row *r, const struct report *rep,
+		       const struct output_options *o, bool header, const size_t *width)
+{
 	if (o->ts != TS_NONE) {
 		size_t start = b->len;
 		if (header)
@@ -136,16 +191,17 @@ static void table_line(struct cli_buf *b, const struct report_row *r, const stru
 		struct cli_buf *to = right ? &cell : b;
 		size_t start = to->len = right ? 0 : b->len;
 		if (header)
-			cli_buf_puts(to, d->header);
+			cli_buf_puts(to, o->cols[i] == COL_GROUP && o->group_header ? o->group_header
+										 : d->header);
 		else
 			table_cell(to, o->cols[i], r, rep, o, i == 0 && o->ts == TS_NONE);
 		last_empty = last && to->len == start;
 		if (right) {
-			if (cell.len < (size_t)d->width)
-				cli_buf_pad(b, ' ', (size_t)d->width - cell.len);
+			if (cell.len < width[i])
+				cli_buf_pad(b, ' ', width[i] - cell.len);
 			cli_buf_put(b, cell.p, cell.len);
 		} else if (!last) {
-			pad_to(b, start, -d->width);
+			pad_to(b, start, (int)width[i]);
 		}
 		if (!last)
 			cli_buf_putc(b, ' ');
@@ -166,14 +222,59 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		cli_buf_fixed(b, rep->seconds, 1);
 		cli_buf_puts(b, " s from the first sample to the last\n");
 	}
+	/* each column as wide as its default, or as its widest cell: a number
+	 * of 20 digits or a long group key does not push the columns after it
+	 * out of line */
+	size_t width[NCOLS];
+	for (size_t i = 0; i < o->ncols; i++) {
+		const struct coldef *d = &columns[o->cols[i]];
+		width[i] = (size_t)(d->width < 0 ? -d->width : d->width);
+		if (i + 1 == o->ncols || o->cols[i] == COL_PID || o->cols[i] == COL_TID)
+			continue; /* not padded; ids of 7 digits at most (pid_max 2^22) */
+		size_t from = 0;
+		if (d->kind == KIND_COUNT && o->units == UNITS_BYTES && d->field >= 0) {
+			/* a counter as bytes: as wide as its largest value */
+			cli_u128 max = 0;
+			for (size_t r = 0; r < rep->n; r++) {
+				cli_u128 v = report_value(rep, &rep->rows[r], d->field);
+				if (o->cols[i] == COL_IO)
+					v += report_value(rep, &rep->rows[r], IO_WRITE_BYTES);
+				if (v > max)
+					max = v;
+			}
+			if (digits(max) > width[i])
+				width[i] = digits(max);
+			from = rep->n; /* the totals line yet */
+		} else if (d->kind == KIND_RATE && o->units == UNITS_BYTES) {
+			double max = 0;
+			for (size_t r = 0; r < rep->n; r++) {
+				double sec = report_seconds(rep, &rep->rows[r]);
+				double v = sec > 0 ? (double)report_value(rep, &rep->rows[r], d->field) / sec
+						   : 0;
+				if (v > max)
+					max = v;
+			}
+			if (max < 1e18 && digits((cli_u128)(max + 0.5)) > width[i])
+				width[i] = digits((cli_u128)(max + 0.5));
+			from = max < 1e18 ? rep->n : 0;
+		}
+		for (size_t r = from; r <= rep->n; r++) {
+			if (r == rep->n && !o->header)
+				break; /* no totals line */
+			size_t w = cell_width(o->cols[i], r < rep->n ? &rep->rows[r] : NULL, rep, o,
+					      i == 0 && o->ts == TS_NONE);
+			if (w > width[i])
+				width[i] = w;
+		}
+	}
 	if (o->header)
-		table_line(b, NULL, rep, o, true);
+		table_line(b, NULL, rep, o, true, width);
 	for (size_t i = 0; i < rep->n; i++) {
-		table_line(b, &rep->rows[i], rep, o, false);
+		table_line(b, &rep->rows[i], rep, o, false, width);
 		spill(b, f);
 	}
 	if (o->header) /* -n: the rows alone, for sort and awk */
-		table_line(b, NULL, rep, o, false);
+		table_line(b, NULL, rep, o, false, width);
 }
 
 /* A CSV or JSON value of one cell: empty or null when there is none. */
@@ -182,14 +283,16 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 {
 	const struct coldef *d = &columns[c];
 	bool json = o->format == FMT_JSON;
+	struct cell_of at = column_at(rep, r, o->cmdline);
 	struct cell v;
 
-	if (!d->value(d, rep, r, o->cmdline, &v)) {
+	if (!d->value(d, &at, &v)) {
 		cli_buf_puts(b, json ? "null" : "");
 		return;
 	}
 	switch (d->kind) {
 	case KIND_ID:
+	case KIND_NUMBER:
 	case KIND_COUNT:
 		cli_buf_u128(b, v.n);
 		break;
@@ -251,7 +354,13 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		cli_buf_puts(b, "null");
 	else
 		cli_buf_fixed(b, rep->seconds, 3);
-	cli_buf_puts(b, ",\"processes\":[");
+	if (rep->groups) {
+		cli_buf_puts(b, ",\"group_by\":\"");
+		cli_buf_puts(b, group_by_names[rep->groups->by]);
+		cli_buf_puts(b, "\",\"groups\":[");
+	} else {
+		cli_buf_puts(b, ",\"processes\":[");
+	}
 	for (size_t r = 0; r < rep->n; r++) {
 		cli_buf_puts(b, r ? ",{" : "{");
 		for (size_t i = 0; i < o->ncols; i++) {
@@ -264,8 +373,15 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		spill(b, f);
 	}
 	/* the totals: every kernel counter, whatever the columns */
-	cli_buf_puts(b, "],\"totals\":{\"processes\":");
+	cli_buf_puts(b, rep->groups ? "],\"totals\":{\"groups\":" : "],\"totals\":{\"processes\":");
 	cli_buf_u64(b, rep->total_rows);
+	if (rep->groups) {
+		struct cell_of at = column_at(rep, NULL, false);
+		struct cell v;
+		column_value(COL_PROCS, &at, &v);
+		cli_buf_puts(b, ",\"processes\":");
+		cli_buf_u128(b, v.n);
+	}
 	for (int c = 0; c < NCOLS; c++) {
 		if (!columns[c].counter)
 			continue;
@@ -287,7 +403,8 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
  * pid is a new series) and tid.  Name, user and I/O priority, which ionice
  * or exec change, go to iopstat_process_info (value 1), to be joined in
  * PromQL.  --label adds constant labels to every series. */
-static const char *const own_labels[] = { "pid", "tid", "start", "comm", "user", "ioprio" };
+static const char *const own_labels[] = { "pid", "tid", "start", "comm", "user", "ioprio",
+	"cgroup", "unit" };
 
 bool output_label_name_ok(const char *name)
 {
@@ -375,10 +492,34 @@ static bool chosen(const struct output_options *o, enum column c)
 	return false;
 }
 
+/* A family's name: iopstat_group_* for groups, whose series are not a
+ * process's and must not be summed with them. */
+static void prom_name(struct cli_buf *b, const char *name, bool group)
+{
+	if (group && !strncmp(name, "iopstat_", 8)) {
+		cli_buf_puts(b, "iopstat_group_");
+		name += 8;
+	}
+	cli_buf_puts(b, name);
+}
+
+/* {KEY="value",LABELS for a group's series: its key is its only identity */
+static void prom_group_identity(struct cli_buf *b, const struct report *rep,
+				const struct group *g, const struct output_options *o)
+{
+	cli_buf_putc(b, '{');
+	cli_buf_puts(b, group_by_names[rep->groups->by]);
+	cli_buf_puts(b, "=\"");
+	cli_buf_prom_label(b, g->key);
+	cli_buf_putc(b, '"');
+	prom_constant_labels(b, o, false);
+}
+
 static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			enum report_kind kind, const struct output_options *o, bool first)
 {
-	bool info = false;
+	bool info = false, grouped = rep->groups != NULL;
+	struct cli_buf help = { 0 };
 
 	(void)kind, (void)first;
 	/* a counter family for each column that has one */
@@ -389,12 +530,19 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 		info |= d->prom_label != NULL;
 		if (!d->prom)
 			continue;
-		prom_family(b, d->prom, "counter", d->prom_help);
+		help.len = 0;
+		prom_name(&help, d->prom, grouped);
+		cli_buf_putc(&help, '\0');
+		prom_family(b, help.p, "counter", grouped ? d->prom_group_help : d->prom_help);
 		for (size_t r = 0; r < rep->n; r++) {
+			struct cell_of at = column_at(rep, &rep->rows[r], false);
 			struct cell v;
-			d->value(d, rep, &rep->rows[r], false, &v);
-			cli_buf_puts(b, d->prom);
-			prom_identity(b, rep->rows[r].task, o);
+			d->value(d, &at, &v);
+			cli_buf_puts(b, help.p);
+			if (grouped)
+				prom_group_identity(b, rep, at.group, o);
+			else
+				prom_identity(b, at.task, o);
 			cli_buf_puts(b, "} ");
 			if (d->kind == KIND_DELAY)
 				cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
@@ -404,19 +552,34 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			spill(b, out);
 		}
 	}
+	cli_buf_free(&help);
+	if (grouped) { /* how many processes each group has now */
+		prom_family(b, "iopstat_group_processes", "gauge",
+			    "Processes in the group at the scan.");
+		for (size_t r = 0; r < rep->n; r++) {
+			const struct group *g = report_group(rep, &rep->rows[r]);
+			cli_buf_puts(b, "iopstat_group_processes");
+			prom_group_identity(b, rep, g, o);
+			cli_buf_puts(b, "} ");
+			cli_buf_u64(b, g->members);
+			cli_buf_putc(b, '\n');
+			spill(b, out);
+		}
+	}
 	/* what can change while a task lives, as labels of one info gauge */
-	if (info) {
+	if (info && !grouped) {
 		prom_family(b, "iopstat_process_info", "gauge",
 			    "What a process is: command name, user and I/O priority (value 1).");
 		for (size_t r = 0; r < rep->n; r++) {
+			struct cell_of at = column_at(rep, &rep->rows[r], false);
 			cli_buf_puts(b, "iopstat_process_info");
-			prom_identity(b, rep->rows[r].task, o);
+			prom_identity(b, at.task, o);
 			for (size_t i = 0; i < N(prom_defaults); i++) {
 				const struct coldef *d = &columns[prom_defaults[i]];
 				struct cell v;
 				if (!d->prom_label || !chosen(o, prom_defaults[i]))
 					continue;
-				bool known = d->value(d, rep, &rep->rows[r], false, &v);
+				bool known = d->value(d, &at, &v);
 				cli_buf_putc(b, ',');
 				cli_buf_puts(b, d->prom_label);
 				cli_buf_puts(b, "=\"");
@@ -427,8 +590,11 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			spill(b, out);
 		}
 	}
+	struct cell_of totals = column_at(rep, NULL, false);
+	struct cell procs;
+	column_value(COL_PROCS, &totals, &procs);
 	prom_gauge_start(b, "iopstat_processes", "Processes (or threads) reported.", o);
-	cli_buf_u64(b, rep->total_rows);
+	cli_buf_u128(b, procs.n);
 	cli_buf_putc(b, '\n');
 	prom_gauge_start(b, "iopstat_denied_processes",
 			 "Processes whose I/O counters could not be read.", o);
@@ -447,11 +613,19 @@ static const enum column machine_defaults[] = { COL_PID, COL_TID, COL_USER, COL_
 	COL_READ, COL_WRITE, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW,
 	COL_READ_RATE, COL_WRITE_RATE, COL_IODELAY, COL_COMMAND };
 
+/* With --group-by: the key, its processes, and the amounts. */
+static const enum column group_table_defaults[] = { COL_GROUP, COL_PROCS, COL_READ, COL_WRITE,
+	COL_READ_RATE, COL_WRITE_RATE };
+static const enum column group_machine_defaults[] = { COL_GROUP, COL_PROCS, COL_READ,
+	COL_WRITE, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW, COL_READ_RATE,
+	COL_WRITE_RATE, COL_IODELAY };
+
 /* Prometheus shows counters and info labels; pid and tid are in every
- * series' identity anyway */
+ * series' identity anyway (and a group's key in a group's) */
 static bool prom_shows(enum column c)
 {
-	return columns[c].prom || columns[c].prom_label || c == COL_PID || c == COL_TID;
+	return columns[c].prom || columns[c].prom_label || c == COL_PID || c == COL_TID ||
+	       c == COL_GROUP || c == COL_PROCS;
 }
 
 const struct format_def formats[NFORMATS] = {
@@ -474,13 +648,22 @@ int output_format(const char *name)
 	return -1;
 }
 
-size_t output_default_columns(enum format fmt, bool threads, enum column *cols)
+size_t output_default_columns(enum format fmt, bool threads, bool grouped, enum column *cols)
 {
-	size_t n = 0;
+	const enum column *d = formats[fmt].defaults;
+	size_t nd = formats[fmt].ndefaults, n = 0;
 
-	for (size_t i = 0; i < formats[fmt].ndefaults; i++)
-		if (formats[fmt].defaults[i] != COL_TID || threads)
-			cols[n++] = formats[fmt].defaults[i];
+	if (grouped && fmt != FMT_PROMETHEUS) {
+		d = fmt == FMT_TABLE ? group_table_defaults : group_machine_defaults;
+		nd = fmt == FMT_TABLE ? N(group_table_defaults) : N(group_machine_defaults);
+	}
+	for (size_t i = 0; i < nd; i++) {
+		if (d[i] == COL_TID && !threads)
+			continue;
+		if (grouped && columns[d[i]].tasks_only)
+			continue; /* Prometheus: no info labels for a group */
+		cols[n++] = d[i];
+	}
 	return n;
 }
 

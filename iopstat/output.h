@@ -26,6 +26,7 @@ struct output_options {
 	enum timestamps ts;
 	bool header;       /* false (-n): no header line, and no totals line in a table */
 	bool cmdline;      /* COMMAND is the command line ([name] without one) */
+	const char *group_header; /* the GROUP column's header: COMM, USER, ... */
 	long clock_ticks;
 	/* --label NAME=VALUE: constant labels on every Prometheus series */
 	const char *const *label_names, *const *label_values;
@@ -49,8 +50,9 @@ extern const struct format_def formats[NFORMATS];
 /* The format named name, or -1. */
 int output_format(const char *name);
 
-/* The default columns of a format into cols (NCOLS room); their number. */
-size_t output_default_columns(enum format fmt, bool threads, enum column *cols);
+/* The default columns of a format into cols (NCOLS room); their number.
+ * threads: -t; grouped: --group-by. */
+size_t output_default_columns(enum format fmt, bool threads, bool grouped, enum column *cols);
 
 /* Whether NAME may be given to --label: a Prometheus label name
  * ([a-zA-Z_][a-zA-Z0-9_]*), not reserved (__*), and none of iopstat's own. */

@@ -14,35 +14,51 @@
 #include "iopcli/cli.h"
 #include <libioprio.h>
 
-unsigned procfs_add_name(struct proc_snapshot *s, const char *name)
+/* Appends a string and its NUL to the names: 0 or -ENOMEM. */
+static int add_string(struct proc_snapshot *s, const char *str)
 {
-	size_t n = strlen(name) + 1;
+	size_t n = strlen(str) + 1;
 
-	if (s->names_len + n > s->names_cap) {
-		size_t cap = s->names_cap ? s->names_cap * 2 : 16384;
-		while (cap < s->names_len + n)
-			cap *= 2;
-		char *more = cap < PROC_NO_NAME ? realloc(s->names, cap) : NULL;
-		if (!more)
-			return PROC_NO_NAME;
-		s->names = more;
-		s->names_cap = cap;
-	}
-	memcpy(s->names + s->names_len, name, n);
+	if (s->names_len + n >= PROC_NO_NAME)
+		return -ENOMEM;
+	char *more = cli_grow(s->names, &s->names_cap, s->names_len + n, 1, 16384);
+	if (!more)
+		return -ENOMEM;
+	s->names = more;
+	memcpy(s->names + s->names_len, str, n);
 	s->names_len += n;
-	return (unsigned)(s->names_len - n);
+	return 0;
+}
+
+int procfs_add_names(struct proc_snapshot *s, struct proc_row *r, const char *name,
+		     const char *extra)
+{
+	size_t at = s->names_len;
+
+	if (add_string(s, name) < 0 || (extra && add_string(s, extra) < 0)) {
+		s->names_len = at;
+		return -ENOMEM;
+	}
+	r->name = (unsigned)at;
+	r->flags = (unsigned short)((r->flags & ~ROW_EXTRA) | (extra ? ROW_EXTRA : 0));
+	return 0;
+}
+
+const char *proc_extra(const struct proc_snapshot *s, const struct proc_row *r)
+{
+	if (!(r->flags & ROW_EXTRA))
+		return NULL;
+	const char *name = s->names + r->name;
+	return name + strlen(name) + 1;
 }
 
 static struct proc_row *new_row(struct proc_snapshot *snap)
 {
-	if (snap->n == snap->cap) {
-		size_t cap = snap->cap ? snap->cap * 2 : 1024;
-		struct proc_row *rows = realloc(snap->rows, cap * sizeof(*rows));
-		if (!rows)
-			return NULL;
-		snap->rows = rows;
-		snap->cap = cap;
-	}
+	struct proc_row *rows = cli_grow(snap->rows, &snap->cap, snap->n + 1, sizeof(*rows), 1024);
+
+	if (!rows)
+		return NULL;
+	snap->rows = rows;
 	return &snap->rows[snap->n];
 }
 
@@ -56,10 +72,12 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 	struct proc_stat st = { .policy = 0 };
 	int r;
 
-	if (need & (NEED_STAT | NEED_PRIO)) {
+	if (need & (NEED_STAT | NEED_PRIO | NEED_CGROUP)) {
 		/* stat first: the filters it serves spare the io read */
 		if (proc_read_stat(root, pid, tid, &st, want_owner) < 0)
 			return 0; /* gone (ENOENT, ESRCH) or unreadable: not a process to show */
+		if (st.state == 'X')
+			return 0; /* dead: reaped, its I/O its parent's already */
 		want_owner = NULL; /* known now */
 		if (opt->filter_uid && owner != opt->uid)
 			return 0;
@@ -81,27 +99,31 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 	row->pid = pid;
 	row->tid = tid;
 	row->uid = owner;
+	row->ppid = st.ppid;
 	row->start = st.start;
 	row->delay = st.delay;
-	row->comm = procfs_add_name(snap, st.comm);
-	if (row->comm == PROC_NO_NAME)
-		return -ENOMEM;
+	row->flags = st.state == 'Z' ? ROW_ZOMBIE : 0;
 	row->prio = -1;
 	if (root->own && (need & NEED_PRIO)) {
 		int v = iop_get(IOP_WHO_PROCESS, tid ? tid : pid);
-		if (v >= 0)
-			row->prio = iop_effective_value(v, st.nice, st.policy < 0 ? 0 : st.policy);
+		int e = v < 0 ? v : iop_effective_value(v, st.nice, st.policy < 0 ? 0 : st.policy);
+		if (e >= 0)
+			row->prio = (short)e;
 	}
-	row->cmdline = PROC_NO_NAME;
+	char *extra = NULL;
+	char cgroup[1024];
 	if (need & NEED_CMDLINE) {
-		char *line = proc_read_cmdline(root, pid, tid);
-		if (line) {
-			row->cmdline = procfs_add_name(snap, line);
-			free(line);
-			if (row->cmdline == PROC_NO_NAME)
-				return -ENOMEM;
-		}
+		extra = proc_read_cmdline(root, pid, tid);
+	} else if (need & NEED_CGROUP) {
+		if (proc_read_cgroup(root, pid, cgroup, sizeof(cgroup)) < 0)
+			strcpy(cgroup, "-"); /* no cgroup file: an old kernel, a fixture */
+		extra = cgroup;
 	}
+	r = procfs_add_names(snap, row, st.comm, extra);
+	if (extra != cgroup)
+		free(extra);
+	if (r < 0)
+		return -ENOMEM;
 	snap->n++;
 	return 1;
 }
@@ -172,18 +194,28 @@ int procfs_scan(const struct proc_root *root, const struct scan_options *opt,
 	if (opt->npids) {
 		for (size_t i = 0; i < opt->npids && r >= 0; i++)
 			r = read_pid(root, opt, opt->pids[i], snap);
-		return r;
+	} else {
+		r = proc_list_open(&procs, root, 0);
+		if (r < 0)
+			return r;
+		while (r >= 0 && (pid = proc_list_next(&procs))) {
+			if (pid < last)
+				sorted = false;
+			last = pid;
+			r = read_pid(root, opt, pid, snap);
+		}
+		proc_list_close(&procs);
 	}
-	r = proc_list_open(&procs, root, 0);
-	if (r < 0)
-		return r;
-	while (r >= 0 && (pid = proc_list_next(&procs))) {
-		if (pid < last)
-			sorted = false;
-		last = pid;
-		r = read_pid(root, opt, pid, snap);
+	/* a zombie reaped while the scan went on: its parent may have been
+	 * read with its I/O already added (the kernel adds it at the reap) */
+	for (size_t i = 0; r >= 0 && i < snap->n; i++) {
+		struct proc_row *z = &snap->rows[i];
+		struct proc_stat st;
+		if ((z->flags & ROW_ZOMBIE) &&
+		    (proc_read_stat(root, z->pid, z->tid, &st, NULL) < 0 || st.state == 'X' ||
+		     st.start != z->start))
+			z->flags |= ROW_REAPED;
 	}
-	proc_list_close(&procs);
 	if (!sorted)
 		cli_sort(snap->rows, snap->n, sizeof(*snap->rows), cmp_row);
 	return r;

@@ -9,9 +9,7 @@
 
 static int cmp_task(const struct proc_row *a, const struct proc_row *b)
 {
-	if (a->pid != b->pid)
-		return a->pid < b->pid ? -1 : 1;
-	return (a->tid > b->tid) - (a->tid < b->tid);
+	return CMP_TASK(a, b);
 }
 
 static int cmp_task_v(const void *a, const void *b)
@@ -24,46 +22,115 @@ static unsigned long long since(unsigned long long now, unsigned long long then)
 	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
 }
 
+int base_keep(struct base *b, const struct proc_snapshot *s)
+{
+	struct base_row *rows = cli_grow(b->rows, &b->cap, s->n, sizeof(*rows), 1024);
+
+	if (!rows)
+		return -ENOMEM;
+	b->rows = rows;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct proc_row *t = &s->rows[i];
+		struct base_row *r = &rows[i];
+		r->pid = t->pid;
+		r->tid = t->tid;
+		r->ppid = t->ppid;
+		r->flags = t->flags & ROW_REAPED;
+		r->start = t->start;
+		memcpy(r->io, t->io, sizeof(r->io));
+		r->delay = t->delay;
+	}
+	b->n = s->n;
+	b->uptime = s->uptime;
+	b->mono = s->mono;
+	b->when = s->when;
+	return 0;
+}
+
+void base_free(struct base *b)
+{
+	free(b->rows);
+	*b = (struct base){ 0 };
+}
+
+/* --- the values of a row ------------------------------------------------------ */
+
+cli_u128 report_group_value(const struct report *rep, const struct group *g, int field)
+{
+	const cli_u128 *acc = field < 0 ? &g->acc_delay : &g->acc[field];
+	const cli_u128 *first = field < 0 ? &g->first_delay : &g->first[field];
+	const cli_u128 *delta = field < 0 ? &g->delta_delay : &g->delta[field];
+
+	switch (rep->view) {
+	case VIEW_DELTA:
+		return *delta;
+	case VIEW_RUN:
+		return *acc - *first;
+	default:
+		return *acc;
+	}
+}
+
+double report_seconds(const struct report *rep, const struct report_row *r)
+{
+	if (rep->seconds > 0 || rep->groups)
+		return rep->seconds;
+	/* lifetime: rates over the task's age (at least one tick) */
+	const struct proc_row *t = &rep->snap->rows[r->task];
+	double tick = 1.0 / (double)rep->clock_ticks;
+	double age = rep->snap->uptime - (double)t->start * tick;
+	return age > tick ? age : tick;
+}
+
+/* --- building a report -------------------------------------------------------- */
+
 /* What cmp_rows() sorts by: qsort() passes no context. */
 static enum column sort_by;
 static const struct report *sort_rep;
 
 /* By the --sort column (its values are read as rows are compared, not
- * stored: a row fewer bytes is 5,000 rows less memory), then by task. */
+ * stored), then by task; groups by key. */
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
 	int c = column_compare(sort_by, sort_rep, x, y);
 
-	return c ? c : cmp_task(x->task, y->task);
+	if (c)
+		return c;
+	if (sort_rep->groups)
+		return strcmp(sort_rep->groups->v[x->task].key, sort_rep->groups->v[y->task].key);
+	return cmp_task(report_task(sort_rep, x), report_task(sort_rep, y));
 }
 
-static bool active(const struct report_row *r)
+static bool active(const struct report *rep, const struct report_row *r)
 {
 	for (int f = 0; f < IO_NFIELDS; f++)
-		if (r->io[f])
+		if (report_value(rep, r, f))
 			return true;
 	return false;
 }
 
-static struct report_row *add_row(struct report *rep)
+static int add_row(struct report *rep, unsigned task, unsigned old)
 {
-	if (rep->n == rep->cap) {
-		size_t cap = rep->cap ? rep->cap * 2 : 1024;
-		struct report_row *rows = realloc(rep->rows, cap * sizeof(*rows));
-		if (!rows)
-			return NULL;
-		rep->rows = rows;
-		rep->cap = cap;
-	}
-	return &rep->rows[rep->n++];
+	struct report_row *rows = cli_grow(rep->rows, &rep->cap, rep->n + 1, sizeof(*rows), 1024);
+
+	if (!rows)
+		return -ENOMEM;
+	rep->rows = rows;
+	rows[rep->n++] = (struct report_row){ task, old };
+	return 0;
 }
 
-static void start_report(struct report *rep, const struct proc_snapshot *cur, double seconds)
+static void start_report(struct report *rep, const struct proc_snapshot *cur,
+			 const struct base *base, double seconds, long clock_ticks)
 {
 	rep->n = 0;
 	rep->snap = cur;
+	rep->base = base;
+	rep->groups = NULL;
+	rep->view = VIEW_COUNTERS;
 	rep->seconds = seconds;
+	rep->clock_ticks = clock_ticks;
 	memset(rep->io, 0, sizeof(rep->io));
 	rep->delay = 0;
 }
@@ -72,22 +139,22 @@ static void start_report(struct report *rep, const struct proc_snapshot *cur, do
  * totals. */
 static void keep_row(struct report *rep, const struct report_options *opt)
 {
-	struct report_row *r = &rep->rows[rep->n - 1];
+	const struct report_row *r = &rep->rows[rep->n - 1];
 
-	if (opt->only_active && !active(r)) {
+	if (opt->only_active && !active(rep, r)) {
 		rep->n--;
 		return;
 	}
 	for (int f = 0; f < IO_NFIELDS; f++)
-		rep->io[f] += r->io[f];
-	rep->delay += r->delay;
+		rep->io[f] += report_value(rep, r, f);
+	rep->delay += report_value(rep, r, -1);
 }
 
-/* Sorts (rows are in pid order already) and cuts at --top. */
+/* Sorts (rows are in pid or key order already) and cuts at --top. */
 static void finish_report(struct report *rep, const struct report_options *opt)
 {
 	rep->total_rows = rep->n;
-	if (opt->sort != COL_PID) { /* rows are in pid order already */
+	if (opt->sort != COL_PID || rep->groups) {
 		sort_by = opt->sort;
 		sort_rep = rep;
 		cli_sort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
@@ -96,58 +163,57 @@ static void finish_report(struct report *rep, const struct report_options *opt)
 		rep->n = opt->top;
 }
 
-/* The task of 'in' (sorted by pid, tid) that is t, the same process (same
- * start time); NULL if none. */
-static const struct proc_row *find_task(const struct proc_snapshot *in, const struct proc_row *t)
+/* Whether a task of 'now' was alive but not seen when 'then' (seconds after
+ * boot) was taken (not readable, filtered): it has no period to show yet. */
+static bool unseen(const struct proc_row *t, double then, long clock_ticks)
 {
-	const struct proc_row *r = in->n ? bsearch(t, in->rows, in->n, sizeof(*t), cmp_task_v) : NULL;
-
-	return r && r->start == t->start ? r : NULL;
+	return (double)t->start / (double)clock_ticks < then;
 }
 
-/* Whether t was alive but not seen when 'then' was taken (not readable,
- * filtered): it has no period to show yet. */
-static bool unseen(const struct proc_row *t, const struct proc_snapshot *then, long clock_ticks)
-{
-	return (double)t->start / (double)clock_ticks < then->uptime;
-}
-
-int report_build(struct report *rep, const struct proc_snapshot *prev,
-		 const struct proc_snapshot *cur, const struct report_options *opt,
-		 long clock_ticks)
+int report_build(struct report *rep, const struct base *prev, const struct proc_snapshot *cur,
+		 const struct report_options *opt, long clock_ticks)
 {
 	size_t j = 0;
 
-	start_report(rep, cur, prev ? cur->mono - prev->mono : 0);
+	start_report(rep, cur, prev, prev ? cur->mono - prev->mono : 0, clock_ticks);
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct proc_row *t = &cur->rows[i];
-		const struct proc_row *old = NULL;
+		unsigned old = ROW_NO_OLD;
 
 		if (prev) {
 			/* both are sorted by (pid, tid): a merge */
-			while (j < prev->n && cmp_task(&prev->rows[j], t) < 0)
+			while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
 				j++;
-			if (j < prev->n && cmp_task(&prev->rows[j], t) == 0 &&
+			if (j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&
 			    prev->rows[j].start == t->start)
-				old = &prev->rows[j];
-			if (!old && unseen(t, prev, clock_ticks))
+				old = (unsigned)j;
+			if (old == ROW_NO_OLD && unseen(t, prev->uptime, clock_ticks))
 				continue;
 		}
-
-		struct report_row *r = add_row(rep);
-		if (!r)
+		if (add_row(rep, (unsigned)i, old) < 0)
 			return -ENOMEM;
-		r->task = t;
-		for (int f = 0; f < IO_NFIELDS; f++)
-			r->io[f] = old ? since(t->io[f], old->io[f]) : t->io[f];
-		r->delay = old ? since(t->delay, old->delay) : t->delay;
-		if (prev) {
-			r->seconds = rep->seconds;
-		} else {
-			/* lifetime: rates over the task's age (at least one tick) */
-			double age = cur->uptime - (double)t->start / (double)clock_ticks;
-			double tick = 1.0 / (double)clock_ticks;
-			r->seconds = age > tick ? age : tick;
+		keep_row(rep, opt);
+	}
+	finish_report(rep, opt);
+	return 0;
+}
+
+int report_build_groups(struct report *rep, const struct groups *g,
+			const struct proc_snapshot *cur, enum group_view view, bool all_groups,
+			double seconds, const struct report_options *opt)
+{
+	start_report(rep, cur, NULL, seconds, 0); /* groups have no lifetime rates */
+	rep->groups = g;
+	rep->view = view;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct group *grp = &g->v[i];
+		if (add_row(rep, (unsigned)i, ROW_NO_OLD) < 0)
+			return -ENOMEM;
+		/* a group without members shows only when it did something, or
+		 * when every counter is to be kept (Prometheus) */
+		if (!grp->members && !all_groups && !active(rep, &rep->rows[rep->n - 1])) {
+			rep->n--;
+			continue;
 		}
 		keep_row(rep, opt);
 	}
@@ -162,34 +228,36 @@ void report_free(struct report *rep)
 	rep->n = rep->cap = 0;
 }
 
+/* --- the summary of a run (pid rows) ------------------------------------------- */
+
 /* Appends a copy of t, names included, to s, with what it did since 'base'
  * (NULL: all of it).  0 or -ENOMEM. */
 static int copy_task(struct proc_snapshot *s, const struct proc_snapshot *from,
 		     const struct proc_row *t, const struct proc_row *base)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct proc_row *rows = realloc(s->rows, cap * sizeof(*rows));
-		if (!rows)
-			return -ENOMEM;
-		s->rows = rows;
-		s->cap = cap;
-	}
+	struct proc_row *rows = cli_grow(s->rows, &s->cap, s->n + 1, sizeof(*rows), 256);
+
+	if (!rows)
+		return -ENOMEM;
+	s->rows = rows;
 	struct proc_row *r = &s->rows[s->n];
 	*r = *t;
 	for (int f = 0; f < IO_NFIELDS; f++)
 		r->io[f] = base ? since(t->io[f], base->io[f]) : t->io[f];
 	r->delay = base ? since(t->delay, base->delay) : t->delay;
-	r->comm = procfs_add_name(s, proc_comm(from, t));
-	if (r->comm == PROC_NO_NAME)
+	if (procfs_add_names(s, r, proc_comm(from, t), proc_extra(from, t)) < 0)
 		return -ENOMEM;
-	if (proc_cmdline(from, t)) {
-		r->cmdline = procfs_add_name(s, proc_cmdline(from, t));
-		if (r->cmdline == PROC_NO_NAME)
-			return -ENOMEM;
-	}
 	s->n++;
 	return 0;
+}
+
+/* The task of 'in' (sorted by pid, tid) that is t, the same process (same
+ * start time); NULL if none. */
+static const struct proc_row *find_task(const struct proc_snapshot *in, const struct proc_row *t)
+{
+	const struct proc_row *r = in->n ? bsearch(t, in->rows, in->n, sizeof(*t), cmp_task_v) : NULL;
+
+	return r && r->start == t->start ? r : NULL;
 }
 
 static bool did_io(const struct proc_row *r)
@@ -213,8 +281,9 @@ int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
 		if (j < cur->n && cmp_task(&cur->rows[j], t) == 0 && cur->rows[j].start == t->start)
 			continue; /* still there */
 		const struct proc_row *base = find_task(first, t);
-		if (!base && unseen(t, first, clock_ticks))
+		if (!base && unseen(t, first->uptime, clock_ticks))
 			continue; /* no start to count from */
+		size_t names = x->gone.names_len;
 		if (copy_task(&x->gone, prev, t, base) < 0)
 			return -ENOMEM;
 		struct proc_row *r = &x->gone.rows[x->gone.n - 1];
@@ -227,7 +296,7 @@ int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
 				x->dropped_delay += r->delay;
 			}
 			x->gone.n--;
-			x->gone.names_len = r->comm; /* its names were the last added */
+			x->gone.names_len = names; /* its names were the last added */
 		}
 	}
 	return 0;
@@ -252,7 +321,7 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 			j++;
 		if (j < first->n && cmp_task(&first->rows[j], t) == 0 && first->rows[j].start == t->start)
 			base = &first->rows[j];
-		if (!base && unseen(t, first, clock_ticks))
+		if (!base && unseen(t, first->uptime, clock_ticks))
 			continue;
 		if (copy_task(work, last, t, base) < 0)
 			return -ENOMEM;
@@ -263,15 +332,11 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 	/* a pid that ended and was reused is two rows: (pid, tid) then start */
 	cli_sort(work->rows, work->n, sizeof(*work->rows), cmp_task_v);
 
-	start_report(rep, work, last->mono - first->mono);
+	/* the rows hold what each task did in the run: no base */
+	start_report(rep, work, NULL, last->mono - first->mono, clock_ticks);
 	for (size_t i = 0; i < work->n; i++) {
-		struct report_row *r = add_row(rep);
-		if (!r)
+		if (add_row(rep, (unsigned)i, ROW_NO_OLD) < 0)
 			return -ENOMEM;
-		r->task = &work->rows[i];
-		memcpy(r->io, work->rows[i].io, sizeof(r->io));
-		r->delay = work->rows[i].delay;
-		r->seconds = rep->seconds;
 		keep_row(rep, opt);
 	}
 	finish_report(rep, opt);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * iopstat's sampler: turns snapshots into the rows of one report, either
- * lifetime totals (one snapshot) or the change between two snapshots.
+ * lifetime totals (one snapshot), the change between two scans, or the
+ * groups of --group-by.  A report row is two indices (8 bytes): the values
+ * are read from the snapshot and the base when shown or compared, never
+ * copied, so a report of 5,000 processes costs 40 KiB.
  */
 #ifndef IOPSTAT_SAMPLE_H
 #define IOPSTAT_SAMPLE_H
@@ -9,13 +12,47 @@
 #include <stdbool.h>
 #include "iopcli/buf.h"
 #include "columns.h"
+#include "groups.h"
 #include "procfs.h"
 
+/* What is kept of a scan for the next one: enough to pair its tasks and
+ * take differences (88 bytes a task; no names). */
+struct base_row {
+	int pid, tid, ppid;
+	unsigned flags; /* ROW_REAPED */
+	unsigned long long start;
+	unsigned long long io[IO_NFIELDS];
+	unsigned long long delay;
+};
+
+struct base {
+	struct base_row *rows; /* sorted by (pid, tid), as the scan */
+	size_t n, cap;
+	double uptime, mono, when;
+};
+
+/* Orders two tasks (rows of a snapshot or a base) by (pid, tid). */
+#define CMP_TASK(a, b)                                              \
+	((a)->pid != (b)->pid ? ((a)->pid < (b)->pid ? -1 : 1)      \
+			      : ((a)->tid > (b)->tid) - ((a)->tid < (b)->tid))
+
+/* Keeps snapshot s in b (its buffer reused).  0 or -ENOMEM. */
+int base_keep(struct base *b, const struct proc_snapshot *s);
+void base_free(struct base *b);
+
+/* What a group row shows. */
+enum group_view {
+	VIEW_DELTA,    /* what the last step added: an interval's report */
+	VIEW_COUNTERS, /* the counters themselves: a lifetime report, Prometheus */
+	VIEW_RUN,      /* since the first scan: the summary of a run */
+};
+
+#define ROW_NO_OLD 0xffffffffu
+
 struct report_row {
-	const struct proc_row *task;
-	unsigned long long io[IO_NFIELDS]; /* bytes and calls in the period */
-	unsigned long long delay;          /* block I/O delay in the period, ticks */
-	double seconds;                    /* the period's length, for rates */
+	unsigned task; /* index into the snapshot's rows (a group: into the groups) */
+	unsigned old;  /* index into the base: the values are task - old; ROW_NO_OLD:
+	                  the task's own (a lifetime, or a task born in between) */
 };
 
 struct report {
@@ -26,7 +63,47 @@ struct report {
 	cli_u128 delay;
 	double seconds;                    /* the interval; 0 for lifetime totals */
 	const struct proc_snapshot *snap;  /* the newer snapshot */
+	const struct base *base;           /* the older one, or NULL */
+	const struct groups *groups;       /* not NULL: the rows are groups */
+	enum group_view view;              /* what a group row shows */
+	long clock_ticks;
 };
+
+/* A row's task, or NULL for a group row. */
+static inline const struct proc_row *report_task(const struct report *rep,
+						 const struct report_row *r)
+{
+	return rep->groups ? NULL : &rep->snap->rows[r->task];
+}
+
+static inline const struct group *report_group(const struct report *rep,
+					       const struct report_row *r)
+{
+	return rep->groups ? &rep->groups->v[r->task] : NULL;
+}
+
+cli_u128 report_group_value(const struct report *rep, const struct group *g, int field);
+
+/* A row's io field (IO_*) in the report's period, or its delay in ticks
+ * (field -1): a counter that went down was reset and counts from 0.
+ * Inline: every cell, total and comparison reads through it. */
+static inline cli_u128 report_value(const struct report *rep, const struct report_row *r,
+				    int field)
+{
+	if (rep->groups)
+		return report_group_value(rep, &rep->groups->v[r->task], field);
+	const struct proc_row *t = &rep->snap->rows[r->task];
+	unsigned long long now = field < 0 ? t->delay : t->io[field];
+	if (r->old == ROW_NO_OLD)
+		return now;
+	const struct base_row *o = &rep->base->rows[r->old];
+	unsigned long long then = field < 0 ? o->delay : o->io[field];
+	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
+}
+
+/* The seconds a row's rates are over: the interval, or for a lifetime row
+ * the task's age (at least one tick); 0: no rate (a group's lifetime). */
+double report_seconds(const struct report *rep, const struct report_row *r);
 
 struct report_options {
 	enum column sort; /* a column that sorts (column_sorts()) */
@@ -40,9 +117,17 @@ struct report_options {
  * counts from 0; a task started after 'prev' was taken counts all its I/O; a
  * task that existed then but was not seen (not readable, filtered) has no
  * period to show yet and is left out.  0 or -ENOMEM. */
-int report_build(struct report *rep, const struct proc_snapshot *prev,
-		 const struct proc_snapshot *cur, const struct report_options *opt,
-		 long clock_ticks);
+int report_build(struct report *rep, const struct base *prev, const struct proc_snapshot *cur,
+		 const struct report_options *opt, long clock_ticks);
+
+/* A report of the groups of g, as of the scan cur: one row for each group
+ * with members, or (VIEW_DELTA, VIEW_RUN) that did I/O; every group kept,
+ * with VIEW_COUNTERS and all_groups (Prometheus: a counter stays until its
+ * group expires).  seconds: the period (0: a lifetime, no rates).  0 or
+ * -ENOMEM. */
+int report_build_groups(struct report *rep, const struct groups *g,
+			const struct proc_snapshot *cur, enum group_view view, bool all_groups,
+			double seconds, const struct report_options *opt);
 
 void report_free(struct report *rep);
 

@@ -119,6 +119,41 @@ unused_uid() {
   done
 }
 
+# The writer helper (tests/helpers/writer.c), for scripts that set WRITER:
+# start_writer NAME [thread]: a writer in its own session, doing O_DIRECT
+# I/O in a directory of its own; its pid in $W once its first MiB is
+# written and half of it read back, its output (ready, again, reaped) on
+# descriptor $W_FD.
+MiB=1048576
+start_writer() {
+  local d="$tmp/w$((${#children[@]} + 1))"
+  mkdir -p "$d"
+  # the file exists at its full size first, so the writer is charged for
+  # exactly its own I/O (creating or growing it costs metadata blocks)
+  dd if=/dev/zero of="$d/data" bs=$MiB count=1 conv=fsync status=none
+  mkfifo "$d/out"
+  setsid "$WRITER" "$d" $MiB "$@" >"$d/out" 2>&1 &
+  W=$!
+  children+=("$W")
+  exec {fd}<"$d/out"
+  local line
+  read -r -t 20 line <&$fd || { echo "writer did not start" >&2; exit 1; }
+  [ "$line" = ready ] || { echo "writer: $line" >&2; exit 1; }
+  eval "W_FD=$fd"
+}
+
+# kernel_io PID FIELD: the kernel's own number, the oracle for every format
+kernel_io() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/io"; }
+
+# need_block_device: O_DIRECT byte counts need $tmp on a real disk (the
+# caller sets TEST_TMP_BASE=/var/tmp before sourcing); else the test skips
+need_block_device() {
+  if ! findmnt -n -o FSTYPE -T "$tmp" | grep -qvE '^(tmpfs|overlay|ramfs)$'; then
+    echo "SKIP: $tmp is not on a block device: O_DIRECT byte counts need one"
+    exit 77
+  fi
+}
+
 # load_completion NAME: sources completions/NAME (its `complete` and
 # `compopt` calls made harmless); then complete_words WORD... runs its
 # function for WORDs, the last being the one completed, and sets $out to the

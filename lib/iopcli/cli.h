@@ -16,8 +16,16 @@
  * range when min is 0).  Returns 0, -EINVAL (not a number) or -ERANGE. */
 int cli_parse_ll(const char *s, long long min, long long max, long long *out);
 
-/* qsort() that accepts an empty array whose pointer is NULL (qsort itself
- * must never be given NULL, even with n == 0); nothing to do for n < 2. */
+/* An array p of *cap elements of size bytes with room for need of them:
+ * p itself when it has, else p grown (doubling, from first elements at
+ * least) with *cap updated.  NULL when memory runs out (p is then still
+ * valid and *cap unchanged). */
+void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first);
+
+/* Sorts an array; accepts an empty one whose pointer is NULL (qsort()
+ * itself must never be given NULL).  Arrays up to 256 KiB go to qsort(),
+ * which copies them; larger ones are heap-sorted in place (no copy, n log
+ * n at worst).  Not stable: the comparison decides ties. */
 void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
 /* Parses -o's comma-separated column list into out[], which holds n

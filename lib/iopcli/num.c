@@ -54,3 +54,26 @@ int num_parse_ll(const char *p, const char *end, long long min, long long max, l
 	*out = s;
 	return 0;
 }
+
+int num_parse_u128(const char *p, const char *end, unsigned __int128 *out)
+{
+	const unsigned __int128 max = ~(unsigned __int128)0;
+	unsigned __int128 v = 0;
+	int range = 0;
+
+	if (!p || !end || p >= end)
+		return -EINVAL;
+	for (; p < end; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (d > 9)
+			return -EINVAL;
+		if (v > (max - d) / 10)
+			range = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (range)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}

@@ -18,4 +18,8 @@ int num_parse_u64(const char *p, const char *end, unsigned long long max,
  * or -ERANGE ("-1" with min 0 is out of range, never 2^64 - 1). */
 int num_parse_ll(const char *p, const char *end, long long min, long long max, long long *out);
 
+/* The digits [p, end) as a 128-bit number (sums of 64-bit counters):
+ * 0, -EINVAL or -ERANGE (above 2^128 - 1). */
+int num_parse_u128(const char *p, const char *end, unsigned __int128 *out);
+
 #endif

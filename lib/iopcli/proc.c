@@ -251,3 +251,49 @@ void proc_list_close(struct proc_list *l)
 		closedir(l->dir);
 	l->dir = NULL;
 }
+
+int proc_ignores_sigchld(const struct proc_root *root, int pid)
+{
+	char buf[4096];
+	ssize_t n = proc_read(root, pid, 0, "status", buf, sizeof(buf), NULL);
+
+	if (n < 0)
+		return (int)n;
+	/* "SigIgn:\t<16 hex digits>": SIGCHLD is signal 17, bit 16 */
+	const char *line = strstr(buf, "\nSigIgn:\t");
+	if (!line)
+		return -EINVAL;
+	line += 9;
+	size_t len = strspn(line, "0123456789abcdef");
+	if (len < 5)
+		return -EINVAL;
+	/* bit 16 is the fifth hex digit from the right */
+	char d = line[len - 5];
+	unsigned v = (unsigned)(d <= '9' ? d - '0' : d - 'a' + 10);
+	return (v & 1) != 0;
+}
+
+int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t size)
+{
+	char text[4096];
+	ssize_t n = proc_read(root, pid, 0, "cgroup", text, sizeof(text), NULL);
+
+	if (n < 0)
+		return (int)n;
+	return proc_parse_cgroup(text, (size_t)n, buf, size);
+}
+
+int proc_boot_id(const struct proc_root *root, char *buf, size_t size)
+{
+	char text[64];
+	ssize_t n = read_at(root, "sys/kernel/random/boot_id", text, sizeof(text), NULL);
+
+	if (n < 0)
+		return (int)n;
+	size_t len = strspn(text, "0123456789abcdef-");
+	if (len < 8 || len + 1 > size)
+		return -EINVAL;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return 0;
+}

@@ -34,6 +34,7 @@ enum io_field {
 /* What the tools need from /proc/<pid>/stat. */
 struct proc_stat {
 	char comm[64];                 /* between the first '(' and the last ')' */
+	char state;                    /* field 3: R, S, D, Z, X (dead, reaped), ... */
 	int ppid;                      /* field 4: the parent */
 	int pgrp;                      /* field 5: the process group */
 	int nice;                      /* field 19 */
@@ -104,6 +105,32 @@ char *proc_read_cmdline(const struct proc_root *root, int pid, int tid);
 /* The process (thread group) a pid or thread id belongs to, from its
  * status; -errno when it cannot be read. */
 int proc_tgid(const struct proc_root *root, int id);
+
+/* Whether a process ignores SIGCHLD (its status's SigIgn): then the kernel
+ * reaps its children itself, and their I/O is added to nobody.  1, 0, or
+ * -errno. */
+int proc_ignores_sigchld(const struct proc_root *root, int pid);
+
+/* The cgroup path of a task from the text of /proc/PID/cgroup: the cgroup
+ * v2 line "0::/path", else (a v1-only system) systemd's "name=systemd"
+ * hierarchy.  Copies it to buf (NUL-terminated, cut to size - 1); 0, or
+ * -EINVAL when the text has neither. */
+int proc_parse_cgroup(const char *text, size_t len, char *buf, size_t size);
+
+/* The systemd unit of a cgroup path: its last component that ends in
+ * ".service" or ".scope" ("/system.slice/cron.service" -> "cron.service",
+ * "/user.slice/user-1000.slice/session-2.scope" -> "session-2.scope"), or
+ * NULL when there is none ("/", "/user.slice").  Points into path; *len
+ * gets its length. */
+const char *proc_cgroup_unit(const char *path, size_t *len);
+
+/* A task's cgroup path into buf, read from <pid>/cgroup: 0 or -errno. */
+int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t size);
+
+/* The kernel's boot id (<root>/sys/kernel/random/boot_id, 36 characters)
+ * into buf (37 bytes at least): 0 or -errno.  It tells a state saved before
+ * a reboot from one saved since. */
+int proc_boot_id(const struct proc_root *root, char *buf, size_t size);
 
 /* Seconds since boot, from <root>/uptime; 0 when unknown. */
 double proc_uptime(const struct proc_root *root);

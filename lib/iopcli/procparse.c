@@ -127,7 +127,11 @@ int proc_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 		return -EINVAL;
 	if (end[-1] == '\n')
 		end--;
-	/* fields are separated by single blanks; field 3 follows the name */
+	/* fields are separated by single blanks; field 3, the state, follows
+	 * the name */
+	if (end - close < 4 || close[3] != ' ')
+		return -EINVAL;
+	f.state = close[2];
 	const char *p = skip_fields(close + 2, end, 4 - 3), *e;
 	if (p == end)
 		return -EINVAL; /* too short to hold the start time */
@@ -184,4 +188,72 @@ int proc_parse_status(const char *buf, size_t len, const char *key, long long mi
 		p = eol + 1;
 	}
 	return -EINVAL;
+}
+
+int proc_parse_cgroup(const char *text, size_t len, char *buf, size_t size)
+{
+	const char *end = text + len, *v1 = NULL, *v1_end = NULL;
+
+	if (size == 0)
+		return -EINVAL;
+	/* lines "hierarchy-ID:controllers:path"; v2 is "0::path" */
+	for (const char *p = text; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *path = NULL;
+		if (eol - p >= 3 && !memcmp(p, "0::", 3)) {
+			path = p + 3;
+		} else {
+			const char *c1 = memchr(p, ':', (size_t)(eol - p));
+			if (c1 && (size_t)(eol - c1) > 14 && !memcmp(c1 + 1, "name=systemd:", 13)) {
+				v1 = c1 + 14;
+				v1_end = eol;
+			}
+		}
+		if (path && path < eol && *path == '/') {
+			size_t n = (size_t)(eol - path);
+			if (n >= size)
+				n = size - 1;
+			memcpy(buf, path, n);
+			buf[n] = '\0';
+			return 0;
+		}
+		p = eol + 1;
+	}
+	if (v1 && v1 < v1_end && *v1 == '/') {
+		size_t n = (size_t)(v1_end - v1);
+		if (n >= size)
+			n = size - 1;
+		memcpy(buf, v1, n);
+		buf[n] = '\0';
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static bool ends_with(const char *s, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+	return n > t && !memcmp(s + n - t, tail, t);
+}
+
+const char *proc_cgroup_unit(const char *path, size_t *len)
+{
+	const char *end = path + strlen(path);
+
+	/* from the end: the innermost unit (a scope inside a service's cgroup
+	 * belongs to that scope) */
+	while (end > path) {
+		const char *start = end;
+		while (start > path && start[-1] != '/')
+			start--;
+		size_t n = (size_t)(end - start);
+		if (ends_with(start, n, ".service") || ends_with(start, n, ".scope")) {
+			*len = n;
+			return start;
+		}
+		end = start > path ? start - 1 : path;
+	}
+	return NULL;
 }

@@ -6,8 +6,11 @@
  * creates: creating it would dirty a directory block and charge the writer
  * for it) with O_DIRECT and fsync, reads half back with O_DIRECT, prints
  * "ready", and waits.  Each
- * SIGUSR1 writes BYTES more and prints "again".  With "thread", a second
- * thread does the I/O, so per-thread counters can be told apart.
+ * SIGUSR1 writes BYTES more and prints "again".  Each SIGUSR2 forks a
+ * child (of the same name) that writes BYTES, lives 0.6 s more and exits,
+ * and waits for it: the kernel then adds the child's I/O to this process's
+ * counters; it prints "reaped".  With "thread", a second thread does the
+ * I/O, so per-thread counters can be told apart.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char path[4096];
@@ -91,6 +95,7 @@ int main(int argc, char **argv)
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &set, NULL); /* taken with sigwait below */
 
 	run(threaded, first_io);
@@ -98,9 +103,24 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	for (;;) {
 		int sig;
-		if (sigwait(&set, &sig) == 0 && sig == SIGUSR1) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1) {
 			run(threaded, again);
 			printf("again\n");
+			fflush(stdout);
+		} else if (sig == SIGUSR2) {
+			pid_t child = fork();
+			if (child < 0)
+				die("fork");
+			if (child == 0) {
+				write_all();
+				usleep(600000); /* long enough to be seen by a scan */
+				_exit(0);
+			}
+			if (waitpid(child, NULL, 0) != child)
+				die("waitpid");
+			printf("reaped\n");
 			fflush(stdout);
 		}
 	}

@@ -10,32 +10,7 @@ MiB=1048576
 TEST_TMP_BASE=${TMPDIR:-/var/tmp}
 . "$(dirname "$0")/../lib.sh"
 
-# start_writer NAME [thread]: a writer in its own session; pid in $W once
-# its first megabyte is written and half of it read back.
-start_writer() {
-  local d="$tmp/w$((${#children[@]} + 1))"
-  mkdir -p "$d"
-  # the file exists at its full size first, so the writer is charged for
-  # exactly its own I/O (creating or growing it costs metadata blocks)
-  dd if=/dev/zero of="$d/data" bs=$MiB count=1 conv=fsync status=none
-  mkfifo "$d/out"
-  setsid "$WRITER" "$d" $MiB "$@" >"$d/out" 2>&1 &
-  W=$!
-  children+=("$W")
-  exec {fd}<"$d/out"
-  local line
-  read -r -t 20 line <&$fd || { echo "writer did not start" >&2; exit 1; }
-  [ "$line" = ready ] || { echo "writer: $line" >&2; exit 1; }
-  eval "W_FD=$fd"
-}
-
-# the kernel's own number, the oracle for every format
-kernel_io() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/io"; }
-
-if ! findmnt -n -o FSTYPE -T "$tmp" | grep -qvE '^(tmpfs|overlay|ramfs)$'; then
-  echo "SKIP: $tmp is not on a block device: O_DIRECT byte counts need one"
-  exit 77
-fi
+need_block_device
 
 # names unique to this run (comm holds 15 bytes): two copies of this script
 # at once never see each other's writers, not even through -C
@@ -310,6 +285,7 @@ complete_words iopstat -o pid,wr; check "complete columns after a comma" [ "$out
 complete_words iopstat --format p; check "complete formats" [ "$out" = "prometheus " ]
 complete_words iopstat -s read_; check "complete sort keys" [ "$out" = "read_rate " ]
 complete_words iopstat -s u; check "complete sort keys: no text column" [ "$out" = "uid " ]
+complete_words iopstat --group-by c; check "complete group keys" [ "$out" = "cgroup comm " ]
 complete_words iopstat -o +io; check "complete +LIST" [ "$out" = "+io +iodelay " ]
 complete_words iopstat --output=pid,RC; check "complete --output=LIST, upper case" [ "$out" = "--output=pid,RCHAR " ]
 complete_words iopstat -p "$w"; check "complete pids" has " $out" " $w "
@@ -321,7 +297,7 @@ check "completion knows every long option" [ "$helpopts" = "$compopts" ]
 
 ##### help, version, columns
 run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"
-run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 17 ]
+run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 19 ]
 run "$IOPSTAT" -V; check "--version" has "$out" "iopstat from ioprio-utils"
 
 finish iopstat

@@ -73,4 +73,25 @@ check "the info gauge scraped" grep -q "^iopstat_process_info{.*pid=\"$a\".*writ
 check "no textfile scrape error" grep -qx 'node_textfile_scrape_error 0' <<<"$out"
 check "no collision logged" bash -c "! grep -q 'collected before' '$tmp/ne.log'"
 
+# the fleet: two grouped writers with their states, as from cron, beside the
+# per-process ones: series by group key, stable from one run to the next
+for run_no in 1 2; do
+  run "$IOPSTAT" -g comm -p "$a,$b" --format prometheus --state "$tmp/comm.state" \
+    --write "$textfiles/comm.prom" --label writer=comm -q
+  check "grouped writer (comm), run $run_no: exit 0" [ "$rc" = 0 ]
+  run "$IOPSTAT" -g unit -p "$a,$b" --format prometheus --state "$tmp/unit.state" \
+    --write "$textfiles/unit.prom" --label writer=unit -q
+  check "grouped writer (unit), run $run_no: exit 0" [ "$rc" = 0 ]
+done
+start_exporter
+out=$(scrape)
+stop_exporter
+check "grouped series scraped, by key" grep -q '^iopstat_group_read_bytes_total{comm="sleep",writer="comm"} ' <<<"$out"
+check "grouped members scraped" grep -qx 'iopstat_group_processes{comm="sleep",writer="comm"} 2' <<<"$out"
+check "grouped by unit scraped" grep -q '^iopstat_group_write_bytes_total{unit="[^"]*",writer="unit"} ' <<<"$out"
+check "four writers' gauges scraped" [ "$(grep -c '^iopstat_processes{writer="\(a\|b\|comm\|unit\)"} ' <<<"$out")" = 4 ]
+check "no textfile scrape error, four files" grep -qx 'node_textfile_scrape_error 0' <<<"$out"
+check "no collision logged, four files" bash -c "! grep -q 'collected before' '$tmp/ne.log'"
+
+
 finish node-exporter

@@ -20,10 +20,19 @@ check "the timer starts the service" grep -qx 'OnUnitActiveSec=1min' "$tmp/iopst
 # the service's own command line, into a directory of ours
 cmd=$(sed -n 's/^ExecStart=//p' "$tmp/iopstat-textfile.service")
 mkdir -p "$tmp/textfile"
+mkdir -p "$tmp/state"
+cmd=${cmd//\/var\/lib\/prometheus\/node-exporter/$tmp/textfile}
+cmd=${cmd//\/var\/lib\/iopstat/$tmp/state} # its StateDirectory=
+check "the service keeps its state in its StateDirectory" grep -qx 'StateDirectory=iopstat' "$tmp/iopstat-textfile.service"
 # shellcheck disable=SC2086 # the unit's words, as systemd splits them
-run ${cmd//\/var\/lib\/prometheus\/node-exporter/$tmp/textfile}
+run $cmd
 check "the service's command runs" [ "$rc" = 0 -a -f "$tmp/textfile/iopstat.prom" ]
+check "its state is kept" [ -f "$tmp/state/textfile.state" ]
 check "its file carries the collector label" grep -q '^iopstat_processes{collector="iopstat"} ' "$tmp/textfile/iopstat.prom"
+check "its series are by unit" grep -q '^iopstat_group_write_bytes_total{unit="[^"]*",collector="iopstat"} ' "$tmp/textfile/iopstat.prom"
+# shellcheck disable=SC2086
+run $cmd
+check "a second run takes the state, quietly" [ "$rc" = 0 -a -z "$err" ]
 if command -v promtool >/dev/null; then
   run promtool check metrics <"$tmp/textfile/iopstat.prom"
   check "promtool accepts the service's file" [ "$rc" = 0 -a -z "$out$err" ]

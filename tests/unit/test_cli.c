@@ -77,6 +77,38 @@ static void sorts_empty_arrays(void **state)
 	cli_sort(v, 3, sizeof(int), cmp_int);
 	assert_int_equal(v[0], 1);
 	assert_int_equal(v[2], 3);
+	/* in place, any order, duplicates, against qsort */
+	enum { N = 1000 };
+	static int a[N], b[N];
+	unsigned x = 12345;
+	for (int round = 0; round < 20; round++) {
+		int len = round * 50 + round % 7;
+		for (int i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			a[i] = b[i] = (int)(x >> 16) % (round + 2);
+		}
+		cli_sort(a, (size_t)len, sizeof(int), cmp_int);
+		qsort(b, (size_t)len, sizeof(int), cmp_int);
+		assert_memory_equal(a, b, (size_t)len * sizeof(int));
+	}
+}
+
+static void grows_arrays(void **state)
+{
+	size_t cap = 0;
+	(void)state;
+	int *p = cli_grow(NULL, &cap, 1, sizeof(int), 16);
+	assert_non_null(p);
+	assert_int_equal(cap, 16);
+	assert_ptr_equal(cli_grow(p, &cap, 16, sizeof(int), 16), p); /* room already */
+	int *q = cli_grow(p, &cap, 17, sizeof(int), 16);
+	assert_non_null(q);
+	assert_int_equal(cap, 32);
+	q[31] = 1;
+	size_t huge = cap;
+	assert_null(cli_grow(q, &huge, SIZE_MAX / 2, sizeof(int), 16)); /* overflow: refused */
+	assert_int_equal(huge, 32);
+	free(q);
 }
 
 static const char *name_of(int c)
@@ -135,6 +167,7 @@ int main(void)
 		cmocka_unit_test(sorts_empty_arrays),
 		cmocka_unit_test(parses_column_lists),
 		cmocka_unit_test(parses_id_lists),
+		cmocka_unit_test(grows_arrays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

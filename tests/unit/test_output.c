@@ -104,26 +104,29 @@ static int build_report(void **state)
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
+	free(snap.names);
 	memset(tasks, 0, sizeof(tasks));
-	procfs_snapshot_free(&snap);
-	snap = (struct proc_snapshot){ .when = 1700000000.5, .denied = 3 };
-	tasks[0] = (struct proc_row){ .pid = 7, .uid = 0, .prio = 0x4004, .cmdline = PROC_NO_NAME };
-	tasks[0].comm = procfs_add_name(&snap, "a\tb\"c");
-	tasks[1] = (struct proc_row){ .pid = 12, .uid = 0, .prio = -1, .cmdline = PROC_NO_NAME };
-	tasks[1].comm = procfs_add_name(&snap, "x,y\nz\x01\xff");
-	rows[0] = (struct report_row){ .task = &tasks[0], .delay = 150, .seconds = 2.0 };
-	rows[0].io[IO_RCHAR] = 1;
-	rows[0].io[IO_WCHAR] = 2;
-	rows[0].io[IO_SYSCR] = 3;
-	rows[0].io[IO_SYSCW] = 4;
-	rows[0].io[IO_READ_BYTES] = 5000;
-	rows[0].io[IO_WRITE_BYTES] = 2048;
-	rows[1] = (struct report_row){ .task = &tasks[1], .seconds = 2.0 };
-	rows[1].io[IO_READ_BYTES] = 1;
+	/* the rows hold what each task did in the period (no base) */
+	/* up 2 s, the tasks started at boot: a lifetime rate is over 2 s too */
+	snap = (struct proc_snapshot){ .when = 1700000000.5, .uptime = 2.0, .denied = 3,
+				       .rows = tasks, .n = 2 };
+	tasks[0] = (struct proc_row){ .pid = 7, .uid = 0, .prio = 0x4004, .delay = 150 };
+	assert_int_equal(procfs_add_names(&snap, &tasks[0], "a\tb\"c", NULL), 0);
+	tasks[1] = (struct proc_row){ .pid = 12, .uid = 0, .prio = -1 };
+	assert_int_equal(procfs_add_names(&snap, &tasks[1], "x,y\nz\x01\xff", NULL), 0);
+	tasks[0].io[IO_RCHAR] = 1;
+	tasks[0].io[IO_WCHAR] = 2;
+	tasks[0].io[IO_SYSCR] = 3;
+	tasks[0].io[IO_SYSCW] = 4;
+	tasks[0].io[IO_READ_BYTES] = 5000;
+	tasks[0].io[IO_WRITE_BYTES] = 2048;
+	tasks[1].io[IO_READ_BYTES] = 1;
+	rows[0] = (struct report_row){ 0, ROW_NO_OLD };
+	rows[1] = (struct report_row){ 1, ROW_NO_OLD };
 	rep = (struct report){ .rows = rows, .n = 2, .total_rows = 2, .delay = 150, .seconds = 2.0,
-			       .snap = &snap };
+			       .snap = &snap, .clock_ticks = 100 };
 	for (int f = 0; f < IO_NFIELDS; f++) /* the totals are 128-bit */
-		rep.io[f] = rows[0].io[f];
+		rep.io[f] = tasks[0].io[f];
 	rep.io[IO_READ_BYTES] += 1;
 	return 0;
 }
@@ -189,8 +192,8 @@ static void exact_counts(void **state)
 {
 	(void)state;
 	const unsigned long long big = (1ULL << 53) + 1; /* 9007199254740993 */
-	rows[0].io[IO_READ_BYTES] = big;
-	rows[1].io[IO_READ_BYTES] = UINT64_MAX;
+	tasks[0].io[IO_READ_BYTES] = big;
+	tasks[1].io[IO_READ_BYTES] = UINT64_MAX;
 	rep.io[IO_READ_BYTES] = (cli_u128)big + UINT64_MAX; /* 18455751272964292608 */
 	static const enum column some[] = { COL_PID, COL_READ };
 	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
@@ -314,7 +317,7 @@ static void prometheus_labels(void **state)
 	static const char *const names[] = { "env", "site" }, *const values[] = { "prod", "a\"b" };
 	struct output_options o = { .format = FMT_PROMETHEUS, .clock_ticks = 100,
 				    .label_names = names, .label_values = values, .nlabels = 2 };
-	o.ncols = output_default_columns(FMT_PROMETHEUS, false, o.cols);
+	o.ncols = output_default_columns(FMT_PROMETHEUS, false, false, o.cols);
 	struct cli_buf b = { 0 };
 	char *text = NULL;
 	size_t len;
@@ -354,7 +357,7 @@ static void columns_by_name(void **state)
 		/* every column but the text ones sorts */
 		assert_true(column_sorts((enum column)c) == (d->kind != KIND_TEXT));
 		/* a Prometheus counter has its help; a label is text or a priority */
-		assert_true(!d->prom || (d->prom_help && strstr(d->prom, "_total")));
+		assert_true(!d->prom || (d->prom_help && d->prom_group_help && strstr(d->prom, "_total")));
 		assert_true(!d->prom_label || d->kind == KIND_TEXT || d->kind == KIND_PRIO);
 	}
 }
@@ -364,17 +367,27 @@ static void format_table(void **state)
 {
 	enum column cols[NCOLS];
 	(void)state;
-	assert_int_equal(output_default_columns(FMT_TABLE, false, cols), 8);
+	assert_int_equal(output_default_columns(FMT_TABLE, false, false, cols), 8);
 	assert_int_equal(cols[0], COL_PID);
 	assert_int_equal(cols[1], COL_USER);
-	assert_int_equal(output_default_columns(FMT_TABLE, true, cols), 9);
+	assert_int_equal(output_default_columns(FMT_TABLE, true, false, cols), 9);
 	assert_int_equal(cols[1], COL_TID);
-	size_t n = output_default_columns(FMT_CSV, false, cols);
-	assert_int_equal(n, NCOLS - 2); /* every column but tid and io */
+	size_t n = output_default_columns(FMT_CSV, false, false, cols);
+	assert_int_equal(n, 15); /* every column but tid, io and the groups' */
 	for (size_t i = 0; i < n; i++)
-		assert_true(cols[i] != COL_IO && cols[i] != COL_TID);
-	assert_int_equal(output_default_columns(FMT_JSON, true, cols), NCOLS - 1);
-	n = output_default_columns(FMT_PROMETHEUS, false, cols);
+		assert_true(cols[i] != COL_IO && cols[i] != COL_TID && cols[i] != COL_GROUP &&
+			    cols[i] != COL_PROCS);
+	assert_int_equal(output_default_columns(FMT_JSON, true, false, cols), 16);
+	/* groups: the key and the members first, nothing of one process */
+	n = output_default_columns(FMT_CSV, false, true, cols);
+	assert_int_equal(cols[0], COL_GROUP);
+	assert_int_equal(cols[1], COL_PROCS);
+	for (size_t i = 0; i < n; i++)
+		assert_false(columns[cols[i]].tasks_only);
+	n = output_default_columns(FMT_PROMETHEUS, false, true, cols);
+	for (size_t i = 0; i < n; i++)
+		assert_false(columns[cols[i]].tasks_only);
+	n = output_default_columns(FMT_PROMETHEUS, false, false, cols);
 	for (size_t i = 0; i < n; i++)
 		assert_true(formats[FMT_PROMETHEUS].shows(cols[i]));
 	assert_false(formats[FMT_PROMETHEUS].shows(COL_READ_RATE));
@@ -407,6 +420,6 @@ int main(void)
 		cmocka_unit_test_setup(table_without_headings, build_report),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-	procfs_snapshot_free(&snap);
+	free(snap.names);
 	return failed;
 }

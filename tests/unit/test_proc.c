@@ -67,6 +67,7 @@ static void parse_stat(void **state)
 	const char *s = fixture_stat(42, "cron", -5, 123456, 5, 77);
 	assert_int_equal(proc_parse_stat(s, strlen(s), &f), 0);
 	assert_string_equal(f.comm, "cron");
+	assert_int_equal(f.state, 'S'); /* field 3 */
 	assert_int_equal(f.ppid, 41);   /* field 4 */
 	assert_int_equal(f.pgrp, 1042); /* field 5 */
 	assert_int_equal(f.nice, -5);
@@ -111,6 +112,8 @@ static void parse_stat(void **state)
 		"5 (x) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 -7\n",   /* negative start */
 		"5 (x) S x 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 7\n",    /* junk ppid */
 		"5 (x) S 1\n",                                          /* ends after ppid */
+		"5 (x) SS 1 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 7\n",   /* a state of two */
+		"5 (x)  1 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 7\n",     /* no state */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		if (proc_parse_stat(bad[i], strlen(bad[i]), &f) != -EINVAL)
@@ -136,6 +139,56 @@ static void parse_status(void **state)
 	assert_int_equal(proc_parse_status("", 0, "Tgid:", 1, 9, &v), -EINVAL);
 	assert_int_equal(proc_parse_status("Tgid:\t7", 7, "Tgid:", 1, 9, &v), 0); /* no newline */
 	assert_int_equal(v, 7);
+}
+
+static void parse_cgroup_and_unit(void **state)
+{
+	char buf[64];
+	size_t len;
+	(void)state;
+	const char *v2 = "0::/system.slice/cron.service\n";
+	assert_int_equal(proc_parse_cgroup(v2, strlen(v2), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/system.slice/cron.service");
+	/* hybrid: the v2 line wins, wherever it is */
+	const char *hybrid = "12:name=systemd:/system.slice/a.service\n4:memory:/x\n"
+			     "0::/system.slice/b.service\n";
+	assert_int_equal(proc_parse_cgroup(hybrid, strlen(hybrid), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/system.slice/b.service");
+	/* v1 only: systemd's named hierarchy */
+	const char *v1 = "3:cpu,cpuacct:/\n1:name=systemd:/user.slice/user-1000.slice/session-4.scope";
+	assert_int_equal(proc_parse_cgroup(v1, strlen(v1), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/user.slice/user-1000.slice/session-4.scope");
+	/* a long path is cut, never overflowed */
+	char longer[200] = "0::/";
+	memset(longer + 4, 'a', 150);
+	assert_int_equal(proc_parse_cgroup(longer, strlen(longer), buf, 16), 0);
+	assert_int_equal(strlen(buf), 15);
+	const char *none = "4:memory:/x\n";
+	assert_int_equal(proc_parse_cgroup(none, strlen(none), buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(proc_parse_cgroup("0::\n", 4, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(proc_parse_cgroup("", 0, buf, sizeof(buf)), -EINVAL);
+
+	static const struct {
+		const char *path, *unit;
+	} units[] = {
+		{ "/system.slice/cron.service", "cron.service" },
+		{ "/user.slice/user-1000.slice/session-2.scope", "session-2.scope" },
+		{ "/system.slice/docker-ab12.scope/init", "docker-ab12.scope" },
+		{ "/system.slice/a.service/b.scope", "b.scope" },
+		{ "/init.scope", "init.scope" },
+		{ "/user.slice", NULL }, { "/", NULL }, { "", NULL }, { "/.service", NULL },
+		{ "/system.slice/x.servicex", NULL },
+	};
+	for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++) {
+		const char *u = proc_cgroup_unit(units[i].path, &len);
+		if (!units[i].unit) {
+			assert_null(u);
+			continue;
+		}
+		assert_non_null(u);
+		assert_int_equal(len, strlen(units[i].unit));
+		assert_memory_equal(u, units[i].unit, len);
+	}
 }
 
 /* --- reading and listing ------------------------------------------------------ */
@@ -228,6 +281,27 @@ static void cmdline_tgid_uptime(void **state)
 	assert_int_equal(proc_tgid(&root, 24), -EINVAL);
 	assert_int_equal(proc_tgid(&root, 25), -ENOENT);
 	assert_true(proc_uptime(&root) > 12345.66 && proc_uptime(&root) < 12345.68);
+	/* SIGCHLD ignored: bit 16 of SigIgn */
+	fixture_file("30/status", "Name:\ta\nSigQ:\t0/1\nSigPnd:\t0000000000000000\n"
+				  "SigIgn:\t0000000000010000\nSigCgt:\t0\n");
+	fixture_file("31/status", "Name:\tb\nSigIgn:\t00000000fffeffff\n");
+	fixture_file("32/status", "Name:\tc\nSigIgn:\t0000000000000001\n");
+	fixture_file("33/status", "Name:\td\n");
+	assert_int_equal(proc_ignores_sigchld(&root, 30), 1);
+	assert_int_equal(proc_ignores_sigchld(&root, 31), 0);
+	assert_int_equal(proc_ignores_sigchld(&root, 32), 0);
+	assert_int_equal(proc_ignores_sigchld(&root, 33), -EINVAL);
+	assert_int_equal(proc_ignores_sigchld(&root, 34), -ENOENT);
+	char id[64], cg[64];
+	assert_int_equal(proc_boot_id(&root, id, sizeof(id)), -ENOENT);
+	fixture_file("sys/kernel/random/boot_id", "c730003c-bfd3-4cf3-b212-9530dd688381\n");
+	assert_int_equal(proc_boot_id(&root, id, sizeof(id)), 0);
+	assert_string_equal(id, "c730003c-bfd3-4cf3-b212-9530dd688381");
+	assert_int_equal(proc_boot_id(&root, id, 10), -EINVAL);
+	fixture_file("20/cgroup", "0::/system.slice/x.service\n");
+	assert_int_equal(proc_read_cgroup(&root, 20, cg, sizeof(cg)), 0);
+	assert_string_equal(cg, "/system.slice/x.service");
+	assert_int_equal(proc_read_cgroup(&root, 21, cg, sizeof(cg)), -ENOENT);
 	assert_int_equal(proc_delayacct_enabled(&root), -1);
 	fixture_file("sys/kernel/task_delayacct", "1\n");
 	assert_int_equal(proc_delayacct_enabled(&root), 1);
@@ -299,6 +373,13 @@ static void real_proc(void **state)
 	assert_int_equal(st.pgrp, getpgrp());
 	assert_int_equal(owner, geteuid()); /* the effective user, as ps shows it */
 	assert_int_equal(proc_tgid(&root, getpid()), getpid());
+	assert_int_equal(proc_ignores_sigchld(&root, getpid()), 0);
+	char boot[64], cg[256];
+	assert_int_equal(proc_boot_id(&root, boot, sizeof(boot)), 0);
+	assert_int_equal(strlen(boot), 36);
+	assert_int_equal(proc_read_cgroup(&root, getpid(), cg, sizeof(cg)), 0);
+	assert_int_equal(cg[0], '/');
+	assert_true(st.state == 'R' || st.state == 'S');
 	assert_int_equal(proc_list_open(&l, &root, 0), 0);
 	while ((id = proc_list_next(&l)))
 		seen |= id == getpid();
@@ -314,6 +395,7 @@ int main(void)
 		cmocka_unit_test(parse_stat),
 		cmocka_unit_test(parse_status),
 		cmocka_unit_test(paths),
+		cmocka_unit_test(parse_cgroup_and_unit),
 		cmocka_unit_test_setup_teardown(read_files, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(cmdline_tgid_uptime, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(listing, fixture_setup, fixture_teardown),

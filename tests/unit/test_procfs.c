@@ -49,7 +49,7 @@ static void scan_processes(void **state)
 	assert_int_equal(snap.rows[1].uid, getuid());
 	assert_int_equal(snap.rows[1].prio, -1);
 	assert_int_equal(snap.rows[1].tid, 0);
-	assert_null(proc_cmdline(&snap, &snap.rows[1]));
+	assert_null(proc_extra(&snap, &snap.rows[1]));
 	assert_true(snap.uptime > 12345.66 && snap.uptime < 12345.68);
 	assert_int_equal(snap.denied, 0);
 	assert_int_equal(proc_delayacct_enabled(&root), 1);
@@ -156,12 +156,12 @@ static void scan_cmdline(void **state)
 	assert_int_equal(proc_root_open(&root, fixture_root), 0);
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
-	assert_string_equal(proc_cmdline(&snap, &snap.rows[0]), "sh -c echo hi");
-	assert_null(proc_cmdline(&snap, &snap.rows[1]));
+	assert_string_equal(proc_extra(&snap, &snap.rows[0]), "sh -c echo hi");
+	assert_null(proc_extra(&snap, &snap.rows[1]));
 	/* a rescan reuses the snapshot and its names */
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
-	assert_string_equal(proc_cmdline(&snap, &snap.rows[0]), "sh -c echo hi");
+	assert_string_equal(proc_extra(&snap, &snap.rows[0]), "sh -c echo hi");
 	assert_string_equal(proc_comm(&snap, &snap.rows[1]), "kthread");
 	procfs_snapshot_free(&snap);
 	proc_root_close(&root);

@@ -23,6 +23,15 @@ static struct proc_row row(int pid, unsigned long long start, unsigned long long
 	return r;
 }
 
+/* A row's value in the report, and the base kept of a snapshot. */
+#define IO(r, f) ((unsigned long long)report_value(&rep, (r), (f)))
+static struct base kept;
+static const struct base *keep(const struct proc_snapshot *s)
+{
+	assert_int_equal(base_keep(&kept, s), 0);
+	return &kept;
+}
+
 static struct proc_snapshot snap_of(struct proc_row *rows, size_t n, double uptime, double mono)
 {
 	struct proc_snapshot s = { .rows = rows, .n = n, .cap = n, .uptime = uptime, .mono = mono };
@@ -32,7 +41,7 @@ static struct proc_snapshot snap_of(struct proc_row *rows, size_t n, double upti
 static const struct report_row *find(const struct report *rep, int pid)
 {
 	for (size_t i = 0; i < rep->n; i++)
-		if (rep->rows[i].task->pid == pid)
+		if (report_task(rep, &rep->rows[i])->pid == pid)
 			return &rep->rows[i];
 	return NULL;
 }
@@ -48,10 +57,10 @@ static void lifetime_rates_over_age(void **state)
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 2);
 	const struct report_row *r = find(&rep, 1);
-	assert_int_equal(r->io[IO_READ_BYTES], 5000);
-	assert_true(r->seconds > 99.99 && r->seconds < 100.01);
+	assert_int_equal(IO(r, IO_READ_BYTES), 5000);
+	assert_true(report_seconds(&rep, r) > 99.99 && report_seconds(&rep, r) < 100.01);
 	r = find(&rep, 2);
-	assert_true(r->seconds > 0.0099 && r->seconds < 0.0101); /* at least one tick */
+	assert_true(report_seconds(&rep, r) > 0.0099 && report_seconds(&rep, r) < 0.0101); /* at least one tick */
 	assert_int_equal(rep.io[IO_READ_BYTES], 5010);
 	assert_true(rep.seconds == 0);
 	report_free(&rep);
@@ -77,16 +86,16 @@ static void pairs_by_pid_tid_and_start(void **state)
 	};
 	struct proc_snapshot s0 = snap_of(before, 4, 2000.0, 10.0);
 	struct proc_snapshot s1 = snap_of(after, 5, 2002.0, 12.0);
-	assert_int_equal(report_build(&rep, &s0, &s1, &opt, TICKS), 0);
+	assert_int_equal(report_build(&rep, keep(&s0), &s1, &opt, TICKS), 0);
 	assert_true(rep.seconds > 1.99 && rep.seconds < 2.01);
 	assert_int_equal(rep.n, 4);
-	assert_int_equal(find(&rep, 10)->io[IO_READ_BYTES], 500);
-	assert_int_equal(find(&rep, 10)->io[IO_WRITE_BYTES], 200);
-	assert_true(find(&rep, 10)->seconds == rep.seconds);
-	assert_int_equal(find(&rep, 11)->io[IO_READ_BYTES], 200); /* from 0, never a wrap */
+	assert_int_equal(IO(find(&rep, 10), IO_READ_BYTES), 500);
+	assert_int_equal(IO(find(&rep, 10), IO_WRITE_BYTES), 200);
+	assert_true(report_seconds(&rep, find(&rep, 10)) == rep.seconds);
+	assert_int_equal(IO(find(&rep, 11), IO_READ_BYTES), 200); /* from 0, never a wrap */
 	assert_null(find(&rep, 12));
-	assert_int_equal(find(&rep, 13)->io[IO_READ_BYTES], 40);  /* a new process: all of it */
-	assert_int_equal(find(&rep, 14)->io[IO_READ_BYTES], 77);
+	assert_int_equal(IO(find(&rep, 13), IO_READ_BYTES), 40);  /* a new process: all of it */
+	assert_int_equal(IO(find(&rep, 14), IO_READ_BYTES), 77);
 	assert_null(find(&rep, 15));                              /* no period to show yet */
 	assert_int_equal(rep.total_rows, 4);
 	assert_int_equal(rep.io[IO_READ_BYTES], 500 + 200 + 40 + 77);
@@ -98,10 +107,10 @@ static void pairs_by_pid_tid_and_start(void **state)
 	tb[1].tid = ta[1].tid = 21;
 	s0 = snap_of(tb, 2, 10, 1);
 	s1 = snap_of(ta, 2, 11, 2);
-	assert_int_equal(report_build(&rep, &s0, &s1, &opt, TICKS), 0);
+	assert_int_equal(report_build(&rep, keep(&s0), &s1, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 2);
-	assert_int_equal(rep.rows[0].io[IO_READ_BYTES], 5);
-	assert_int_equal(rep.rows[1].io[IO_READ_BYTES], 30);
+	assert_int_equal(IO(&rep.rows[0], IO_READ_BYTES), 5);
+	assert_int_equal(IO(&rep.rows[1], IO_READ_BYTES), 30);
 	report_free(&rep);
 }
 
@@ -126,7 +135,7 @@ static void order_top_active_and_totals(void **state)
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	int want[] = { 3, 5, 1, 4, 2 };
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(rep.rows[i].task->pid, want[i]);
+		assert_int_equal(report_task(&rep, &rep.rows[i])->pid, want[i]);
 
 	opt.top = 2;
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
@@ -141,18 +150,18 @@ static void order_top_active_and_totals(void **state)
 
 	opt = (struct report_options){ .sort = COL_WRITE };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
-	assert_int_equal(rep.rows[0].task->pid, 5);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 5);
 
 	opt = (struct report_options){ .sort = COL_PRIO }; /* rt, be/0, be/7, idle, unknown */
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	int want_prio[] = { 4, 5, 3, 1, 2 };
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(rep.rows[i].task->pid, want_prio[i]);
+		assert_int_equal(report_task(&rep, &rep.rows[i])->pid, want_prio[i]);
 
 	opt = (struct report_options){ .sort = COL_PID };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(rep.rows[i].task->pid, i + 1);
+		assert_int_equal(report_task(&rep, &rep.rows[i])->pid, i + 1);
 	report_free(&rep);
 }
 
@@ -183,8 +192,8 @@ static void sorts_by_every_numeric_column(void **state)
 		assert_true(column_sorts(cases[i].col));
 		opt.sort = cases[i].col;
 		assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
-		assert_int_equal(rep.rows[0].task->pid, cases[i].first);
-		assert_int_equal(rep.rows[2].task->pid, cases[i].last);
+		assert_int_equal(report_task(&rep, &rep.rows[0])->pid, cases[i].first);
+		assert_int_equal(report_task(&rep, &rep.rows[2])->pid, cases[i].last);
 	}
 	assert_false(column_sorts(COL_COMMAND));
 	assert_false(column_sorts(COL_USER));
@@ -200,10 +209,10 @@ static void rates_sort_by_rate_not_total(void **state)
 	struct proc_row rows[] = { row(1, 0, 1000, 0), row(2, 999 * TICKS, 100, 0) };
 	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
-	assert_int_equal(rep.rows[0].task->pid, 2);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 2);
 	opt.sort = COL_READ;
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
-	assert_int_equal(rep.rows[0].task->pid, 1);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 1);
 	report_free(&rep);
 }
 
@@ -217,7 +226,7 @@ static void empty_snapshot(void **state)
 	assert_int_equal(report_build(&rep, NULL, &empty, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 0);
 	assert_int_equal(rep.total_rows, 0);
-	assert_int_equal(report_build(&rep, &empty, &empty, &opt, TICKS), 0);
+	assert_int_equal(report_build(&rep, keep(&empty), &empty, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 0);
 	report_free(&rep);
 }
@@ -234,7 +243,7 @@ static void totals_do_not_wrap(void **state)
 	assert_true(rep.io[IO_READ_BYTES] == (cli_u128)UINT64_MAX * 2);
 	assert_true(rep.io[IO_WRITE_BYTES] == (cli_u128)UINT64_MAX + 2);
 	/* read + write of pid 1 is more than 2^64: it still sorts first */
-	assert_int_equal(rep.rows[0].task->pid, 1);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 1);
 	report_free(&rep);
 }
 
@@ -250,7 +259,7 @@ static void huge_rates_sort(void **state)
 				   row(2, 0, 18000000000000000000ULL, 0) };
 	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
-	assert_int_equal(rep.rows[0].task->pid, 1);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 1);
 	opt.sort = COL_WRITE_RATE;
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 2);
@@ -285,15 +294,15 @@ static void summary_keeps_tasks_that_ended(void **state)
 	assert_int_equal(report_build_summary(&rep, &s0, &s2, &x, &work, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 3);
 	assert_int_equal(rep.total_rows, 3);
-	assert_int_equal(rep.rows[0].task->pid, 1);
-	assert_int_equal(rep.rows[0].io[IO_WRITE_BYTES], 15);
-	assert_int_equal(rep.rows[1].task->pid, 2);
-	assert_int_equal(rep.rows[1].io[IO_WRITE_BYTES], 40);
-	assert_int_equal(rep.rows[2].task->pid, 3);
-	assert_int_equal(rep.rows[2].io[IO_WRITE_BYTES], 7);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 1);
+	assert_int_equal(IO(&rep.rows[0], IO_WRITE_BYTES), 15);
+	assert_int_equal(report_task(&rep, &rep.rows[1])->pid, 2);
+	assert_int_equal(IO(&rep.rows[1], IO_WRITE_BYTES), 40);
+	assert_int_equal(report_task(&rep, &rep.rows[2])->pid, 3);
+	assert_int_equal(IO(&rep.rows[2], IO_WRITE_BYTES), 7);
 	assert_true(rep.io[IO_WRITE_BYTES] == 62);
 	assert_true(rep.seconds == 2);
-	assert_string_equal(proc_comm(rep.snap, rep.rows[1].task), "x");
+	assert_string_equal(proc_comm(rep.snap, report_task(&rep, &rep.rows[1])), "x");
 	report_free(&rep);
 	report_exits_free(&x);
 	procfs_snapshot_free(&work);
@@ -312,5 +321,7 @@ int main(void)
 		cmocka_unit_test(huge_rates_sort),
 		cmocka_unit_test(summary_keeps_tasks_that_ended),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	base_free(&kept);
+	return failed;
 }

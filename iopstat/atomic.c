@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* Replacing a file atomically, and only a regular one.  See atomic.h. */
+#define _GNU_SOURCE
+#include "atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* The signals that end a run.  While a report is written to the file beside
+ * --write they wait (blocked), so that the file is renamed into place or
+ * removed before they act: no temporary file is ever left behind. */
+static void block_stop_signals(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(how, &set, NULL);
+}
+
+/* --write replaces a regular file, or makes one: never a device, FIFO,
+ * symlink or directory (as root, renaming over /dev/null would replace the
+ * device).  Checked before each report; 0 or -1 with errno. */
+static int replaceable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+	return -1;
+}
+
+/* renameat2(), through the system call: older C libraries lack it */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+static int rename2(const char *from, const char *to, unsigned flags)
+{
+	return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
+}
+
+/* Puts tmp in place of target, only over a regular file or nothing, judged
+ * on what is really replaced, so a swap after the check in replaceable()
+ * cannot slip through: the two are exchanged, what tmp then names is
+ * checked, and exchanged back if it is not a regular file.  A missing target
+ * is created, never replaced.  Where the file system cannot exchange, a
+ * check and a plain rename (racy) remain.  0, or -1 with errno (EEXIST:
+ * not a regular file). */
+static int replace_regular(const char *tmp, const char *target)
+{
+	struct stat st;
+
+	for (int tries = 0; tries < 16; tries++) {
+		if (rename2(tmp, target, RENAME_EXCHANGE) == 0) {
+			if (lstat(tmp, &st) == 0 && S_ISREG(st.st_mode))
+				return unlink(tmp) < 0 && errno != ENOENT ? -1 : 0;
+			int e = errno == ENOENT ? ENOENT : EEXIST;
+			if (rename2(tmp, target, RENAME_EXCHANGE) < 0)
+				return -1; /* only if someone moves our files meanwhile */
+			errno = e;
+			return -1;
+		}
+		if (errno == ENOENT) { /* nothing there: create, never replace */
+			if (rename2(tmp, target, RENAME_NOREPLACE) == 0)
+				return 0;
+			if (errno == EEXIST)
+				continue; /* it appeared meanwhile: again */
+		}
+		if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+			return -1;
+		if (replaceable(target) < 0)
+			return -1;
+		return rename(tmp, target);
+	}
+	errno = EBUSY;
+	return -1;
+}
+
+int atomic_replace(const char *path, mode_t mode, int (*fill)(FILE *f, void *ctx), void *ctx)
+{
+	if (replaceable(path) < 0)
+		return -1;
+	block_stop_signals(SIG_BLOCK);
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 8);
+	int r = -1, e = ENOMEM, fd = -1;
+	if (!tmp)
+		goto out;
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".XXXXXX", 8);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		e = errno;
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	/* mkstemp makes 0600: the mode asked for, less the umask */
+	mode_t mask = umask(0);
+	umask(mask);
+	FILE *f = fdopen(fd, "w");
+	r = f ? 0 : -1;
+	if (!r && fchmod(fd, mode & ~mask) < 0)
+		r = -1;
+	if (!r)
+		r = fill(f, ctx);
+	if (!r && fflush(f) != 0)
+		r = -1;
+	if (!r && fsync(fd) < 0)
+		r = -1;
+	e = errno;
+	if (f ? fclose(f) != 0 : close(fd) != 0)
+		r = r ? r : (e = errno, -1);
+	/* the path may have changed since it was checked: the rename itself
+	 * makes sure it replaces only a regular file */
+	if (!r && replace_regular(tmp, path) < 0) {
+		e = errno;
+		r = -1;
+	}
+	if (r)
+		unlink(tmp);
+out:
+	free(tmp);
+	block_stop_signals(SIG_UNBLOCK); /* a signal that came meanwhile acts now */
+	errno = e;
+	return r;
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/* iopstat's groups.  See groups.h for how the counters are kept. */
+#define _GNU_SOURCE
+#include "groups.h"
+#include "sample.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iopcli/cli.h"
+
+const char *const group_by_names[NGROUP_BY] = {
+	[GROUP_PID] = "pid", [GROUP_COMM] = "comm", [GROUP_USER] = "user",
+	[GROUP_CGROUP] = "cgroup", [GROUP_UNIT] = "unit",
+};
+
+unsigned group_by_need(enum group_by by)
+{
+	/* the parent, from stat, for every key: a reaped child's I/O is taken
+	 * back from it */
+	switch (by) {
+	case GROUP_USER:
+		return NEED_STAT | NEED_OWNER;
+	case GROUP_CGROUP:
+	case GROUP_UNIT:
+		return NEED_STAT | NEED_CGROUP;
+	default:
+		return NEED_STAT;
+	}
+}
+
+/* --- the key index: open addressing over the groups ------------------------------ */
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void fill_index(unsigned *slots, size_t nslots, const struct groups *g)
+{
+	memset(slots, 0, nslots * sizeof(*slots));
+	for (size_t i = 0; i < g->n; i++) {
+		size_t s = hash(g->v[i].key) & (nslots - 1);
+		while (slots[s])
+			s = (s + 1) & (nslots - 1);
+		slots[s] = (unsigned)i + 1;
+	}
+}
+
+static int reindex(struct groups *g, size_t nslots)
+{
+	unsigned *slots = malloc(nslots * sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	fill_index(slots, nslots, g);
+	free(g->slots);
+	g->slots = slots;
+	g->nslots = nslots;
+	return 0;
+}
+
+static struct group *find(const struct groups *g, const char *key)
+{
+	if (!g->nslots)
+		return NULL;
+	for (size_t s = hash(key) & (g->nslots - 1); g->slots[s]; s = (s + 1) & (g->nslots - 1))
+		if (!strcmp(g->v[g->slots[s] - 1].key, key))
+			return &g->v[g->slots[s] - 1];
+	return NULL;
+}
+
+struct group *groups_get(struct groups *g, const char *key)
+{
+	struct group *found = find(g, key);
+
+	if (found)
+		return found;
+	/* at most half full */
+	if ((g->n + 1) * 2 > g->nslots && reindex(g, g->nslots ? g->nslots * 2 : 64) < 0)
+		return NULL;
+	struct group *v = cli_grow(g->v, &g->cap, g->n + 1, sizeof(*v), 16);
+	if (!v)
+		return NULL;
+	g->v = v;
+	struct group *n = &g->v[g->n];
+	*n = (struct group){ .key = strdup(key) };
+	if (!n->key)
+		return NULL;
+	size_t s = hash(key) & (g->nslots - 1);
+	while (g->slots[s])
+		s = (s + 1) & (g->nslots - 1);
+	g->slots[s] = (unsigned)++g->n;
+	return n;
+}
+
+const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
+			  const struct proc_row *r, char *buf, size_t size)
+{
+	const char *path, *unit;
+	size_t len;
+
+	switch (g->by) {
+	case GROUP_USER:
+		return cli_user_name(r->uid);
+	case GROUP_CGROUP:
+		path = proc_extra(s, r);
+		return path ? path : "-";
+	case GROUP_UNIT:
+		path = proc_extra(s, r);
+		unit = path ? proc_cgroup_unit(path, &len) : NULL;
+		if (!unit)
+			return "-"; /* in no unit: the root cgroup, a slice, a kernel thread */
+		if (len >= size)
+			len = size - 1;
+		memcpy(buf, unit, len);
+		buf[len] = '\0';
+		return buf;
+	default:
+		return proc_comm(s, r);
+	}
+}
+
+static struct group *group_of(struct groups *g, const struct proc_snapshot *s,
+			      const struct proc_row *r)
+{
+	char buf[256];
+
+	return groups_get(g, groups_key_of(g, s, r, buf, sizeof(buf)));
+}
+
+/* --- the counters ------------------------------------------------------------- */
+
+static void add(struct group *grp, const unsigned long long io[IO_NFIELDS],
+		unsigned long long delay)
+{
+	for (int f = 0; f < IO_NFIELDS; f++) {
+		grp->acc[f] += io[f];
+		grp->delta[f] += io[f];
+	}
+	grp->acc_delay += delay;
+	grp->delta_delay += delay;
+}
+
+void groups_mark_first(struct groups *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		memcpy(g->v[i].first, g->v[i].acc, sizeof(g->v[i].first));
+		g->v[i].first_delay = g->v[i].acc_delay;
+	}
+}
+
+int groups_start(struct groups *g, const struct proc_snapshot *cur)
+{
+	for (size_t i = 0; i < g->n; i++)
+		g->v[i].members = 0;
+	for (size_t i = 0; i < cur->n; i++) {
+		struct group *grp = group_of(g, cur, &cur->rows[i]);
+		if (!grp)
+			return -ENOMEM;
+		add(grp, cur->rows[i].io, cur->rows[i].delay);
+		grp->members++;
+	}
+	groups_mark_first(g);
+	for (size_t i = 0; i < g->n; i++) {
+		struct group *grp = &g->v[i];
+		memset(grp->delta, 0, sizeof(grp->delta));
+		grp->delta_delay = 0;
+		grp->empty_since = grp->members ? 0 : cur->when;
+	}
+	g->started = true;
+	return 0;
+}
+
+static int cmp_row_key(const void *key, const void *elem)
+{
+	const int *pid = key;
+	const struct proc_row *r = elem;
+
+	if (*pid != r->pid)
+		return *pid < r->pid ? -1 : 1;
+	return r->tid ? -1 : 0; /* the process row (tid 0) sorts first */
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* A reaped child's last-seen totals, to take back from its parent: the
+ * parent must be in cur (the process row), must have started no later than
+ * the child (else its pid was reused), and must not ignore SIGCHLD. */
+static int offer(struct groups *g, const struct proc_snapshot *cur, const struct proc_root *root,
+		 int ppid, unsigned long long child_start, const unsigned long long io[IO_NFIELDS])
+{
+	if (ppid <= 0)
+		return 0;
+	const struct proc_row *parent = cur->n ? bsearch(&ppid, cur->rows, cur->n,
+							  sizeof(*cur->rows), cmp_row_key) : NULL;
+	if (!parent || parent->tid || parent->start > child_start)
+		return 0;
+	if (root && proc_ignores_sigchld(root, ppid) == 1)
+		return 0; /* the kernel reaps for it and adds the I/O to nobody */
+	struct pending *p = cli_grow(g->pend, &g->pend_cap, g->npend + 1, sizeof(*p), 16);
+	if (!p)
+		return -ENOMEM;
+	g->pend = p;
+	p = &g->pend[g->npend++];
+	*p = (struct pending){ .pid = ppid, .start = parent->start };
+	memcpy(p->io, io, sizeof(p->io));
+	return 0;
+}
+
+/* Takes what is pending for the task t from its growth d. */
+static void take_back(struct groups *g, size_t *k, const struct proc_row *t,
+		      unsigned long long d[IO_NFIELDS])
+{
+	while (*k < g->npend && g->pend[*k].pid < t->pid)
+		(*k)++;
+	for (size_t i = *k; i < g->npend && g->pend[i].pid == t->pid; i++) {
+		struct pending *p = &g->pend[i];
+		if (p->start != t->start || t->tid)
+			continue;
+		for (int f = 0; f < IO_NFIELDS; f++) {
+			unsigned long long take = p->io[f] < d[f] ? p->io[f] : d[f];
+			d[f] -= take;
+			p->io[f] -= take;
+		}
+	}
+}
+
+static void expire(struct groups *g, double now)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct group *grp = &g->v[i];
+		if (grp->members)
+			grp->empty_since = 0;
+		else if (!grp->empty_since)
+			grp->empty_since = now;
+		if (g->expire > 0 && grp->empty_since && now - grp->empty_since > g->expire) {
+			free(grp->key);
+			continue;
+		}
+		g->v[n++] = *grp;
+	}
+	if (n != g->n) {
+		g->n = n;
+		fill_index(g->slots, g->nslots, g); /* fewer: they fit where they were */
+	}
+}
+
+int groups_step(struct groups *g, const struct base *prev, const struct proc_snapshot *cur,
+		const struct proc_root *root, long clock_ticks)
+{
+	size_t j = 0, k = 0, kept = 0;
+
+	for (size_t i = 0; i < g->n; i++) {
+		g->v[i].members = 0;
+		memset(g->v[i].delta, 0, sizeof(g->v[i].delta));
+		g->v[i].delta_delay = 0;
+	}
+	/* reaped children: those of prev gone from cur, and the zombies of cur
+	 * reaped while it was read */
+	for (size_t i = 0; i < prev->n; i++) {
+		const struct base_row *o = &prev->rows[i];
+		while (j < cur->n && CMP_TASK(&cur->rows[j], o) < 0)
+			j++;
+		bool there = j < cur->n && CMP_TASK(&cur->rows[j], o) == 0 &&
+			     cur->rows[j].start == o->start;
+		if (!there && !(o->flags & ROW_REAPED) && !o->tid &&
+		    offer(g, cur, root, o->ppid, o->start, o->io) < 0)
+			return -ENOMEM;
+	}
+	j = 0;
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct proc_row *t = &cur->rows[i];
+		while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
+			j++;
+		const struct base_row *o = j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&
+						   prev->rows[j].start == t->start
+					   ? &prev->rows[j] : NULL;
+		if ((t->flags & ROW_REAPED) && !(o && (o->flags & ROW_REAPED)) && !t->tid &&
+		    offer(g, cur, root, t->ppid, t->start, t->io) < 0)
+			return -ENOMEM;
+	}
+	cli_sort(g->pend, g->npend, sizeof(*g->pend), cmp_pending);
+
+	j = 0;
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct proc_row *t = &cur->rows[i];
+		struct group *grp = group_of(g, cur, t);
+		if (!grp)
+			return -ENOMEM;
+		grp->members++;
+		while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
+			j++;
+		const struct base_row *o = j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&
+						   prev->rows[j].start == t->start
+					   ? &prev->rows[j] : NULL;
+		unsigned long long d[IO_NFIELDS], delay;
+		if (o) {
+			for (int f = 0; f < IO_NFIELDS; f++)
+				d[f] = t->io[f] >= o->io[f] ? t->io[f] - o->io[f] : t->io[f];
+			delay = t->delay >= o->delay ? t->delay - o->delay : t->delay;
+		} else if ((double)t->start / (double)clock_ticks < prev->uptime) {
+			continue; /* alive before but not seen: from the next step on */
+		} else {
+			memcpy(d, t->io, sizeof(d)); /* born in between: all of it */
+			delay = t->delay;
+		}
+		take_back(g, &k, t, d);
+		add(grp, d, delay);
+	}
+	/* what was offered twice is dropped, and what was all taken */
+	for (size_t i = 0; i < g->npend; i++) {
+		struct pending *p = &g->pend[i];
+		bool left = false;
+		for (int f = 0; f < IO_NFIELDS; f++)
+			left |= p->io[f] != 0;
+		if (left && p->age++ < 1)
+			g->pend[kept++] = *p;
+	}
+	g->npend = kept;
+	expire(g, cur->when);
+	return 0;
+}
+
+void groups_free(struct groups *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->v[i].key);
+	free(g->v);
+	free(g->slots);
+	free(g->pend);
+	*g = (struct groups){ .by = g->by };
+}
