@@ -263,14 +263,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->filter_uid = true;
 			break;
 		case 'C':
-			if (c->have_re)
-				regfree(&c->comm_re);
-			r = regcomp(&c->comm_re, optarg, REG_EXTENDED | REG_NOSUB);
-			if (r != 0) {
-				char msg[128];
-				regerror(r, &c->comm_re, msg, sizeof(msg));
-				errx(EXIT_FAILURE, "invalid regular expression: '%s': %s", optarg, msg);
-			}
+			cli_compile_regex(&c->comm_re, optarg, c->have_re);
 			c->have_re = true;
 			c->command_re = optarg;
 			break;

@@ -8,7 +8,8 @@
 # package, unpacked with xz-utils), prometheus (promtool checks every
 # Prometheus output the tests make) and prometheus-node-exporter (started by
 # a test on loopback, as the real reader of iopstat's textfiles), sysstat and
-# iotop (what the benchmark measures iopstat against), and the
+# iotop (what the benchmark measures iopstat against), jq (the examples pipe
+# JSON into it), and the
 # i686/powerpc/aarch64/armhf cross
 # compilers with qemu-user (cross-architecture round trips).  Needs root and
 # apt-get; otherwise it says what is missing, and the tests that need it skip
@@ -19,7 +20,7 @@ need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in libcmocka-dev pkg-config valgrind strace libnss-wrapper clang libclang-rt-14-dev \
          gcc-i686-linux-gnu gcc-powerpc-linux-gnu gcc-aarch64-linux-gnu \
-         gcc-arm-linux-gnueabihf musl-tools xz-utils prometheus prometheus-node-exporter sysstat iotop libc6-dev-i386-cross libc6-dev-powerpc-cross \
+         gcc-arm-linux-gnueabihf musl-tools xz-utils prometheus prometheus-node-exporter sysstat iotop jq libc6-dev-i386-cross libc6-dev-powerpc-cross \
          libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user; do
   have_pkg "$p" || need+=("$p")
 done

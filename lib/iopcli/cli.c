@@ -344,20 +344,3 @@ const char *cli_user_name(unsigned uid)
 		err(EXIT_FAILURE, "cannot allocate memory");
 	return cache[n++].name;
 }
-
-const char *cli_prio_short(int value, char *buf)
-{
-	struct iop_prio p;
-
-	if (value < 0 || iop_decode(value, &p) < 0)
-		return NULL;
-	if (p.cls == IOP_CLASS_IDLE || p.cls == IOP_CLASS_NONE)
-		return iop_class_abbrev(p.cls);
-	const char *abbrev = iop_class_abbrev(p.cls); /* "rt" or "be" */
-	buf[0] = abbrev[0];
-	buf[1] = abbrev[1];
-	buf[2] = '/';
-	buf[3] = (char)('0' + p.level);
-	buf[4] = '\0';
-	return buf;
-}

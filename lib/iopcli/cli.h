@@ -80,10 +80,6 @@ void cli_select_free(struct cli_select *s);
  * (there are few users and many processes).  Never NULL. */
 const char *cli_user_name(unsigned uid);
 
-/* A priority value, short: "be/4", "rt/0", "idle", "none"; NULL when the
- * value is no priority (negative, out of range).  buf: 8 bytes at least. */
-const char *cli_prio_short(int value, char *buf);
-
 /* Called first in main(): makes sure descriptors 0, 1 and 2 are open (on
  * /dev/null when the caller closed them, so no file of the tool lands on
  * them; a closed stdout stays unwritable), and registers an atexit()

@@ -8,29 +8,19 @@
 int num_parse_u64(const char *p, const char *end, unsigned long long max,
 		  unsigned long long *out)
 {
-	unsigned long long v = 0;
-	int range = 0;
+	unsigned __int128 v = 0;
+	int r = num_parse_u128(p, end, &v);
 
-	if (!p || p >= end)
-		return -EINVAL;
-	for (; p < end; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (d > 9)
-			return -EINVAL; /* junk wins over range: "99999x" is not a number */
-		if (v > (max - d) / 10 || v * 10 + d > max)
-			range = 1;
-		else
-			v = v * 10 + d;
-	}
-	if (range)
-		return -ERANGE;
-	*out = v;
-	return 0;
+	if (r == 0 && v > max)
+		r = -ERANGE; /* junk wins over range: "99999x" is not a number */
+	if (r == 0)
+		*out = (unsigned long long)v;
+	return r;
 }
 
 int num_parse_ll(const char *p, const char *end, long long min, long long max, long long *out)
 {
-	unsigned long long limit, v;
+	unsigned long long limit, v = 0;
 	int neg, r;
 
 	if (!p || !end)
@@ -57,7 +47,9 @@ int num_parse_ll(const char *p, const char *end, long long min, long long max, l
 
 int num_parse_u128(const char *p, const char *end, unsigned __int128 *out)
 {
-	const unsigned __int128 max = ~(unsigned __int128)0;
+	/* 2^128 - 1 = 10 * tenth + last: past tenth, one more digit overflows */
+	const unsigned __int128 tenth = ~(unsigned __int128)0 / 10;
+	const unsigned last = (unsigned)(~(unsigned __int128)0 % 10);
 	unsigned __int128 v = 0;
 	int range = 0;
 
@@ -66,8 +58,8 @@ int num_parse_u128(const char *p, const char *end, unsigned __int128 *out)
 	for (; p < end; p++) {
 		unsigned d = (unsigned)(*p - '0');
 		if (d > 9)
-			return -EINVAL;
-		if (v > (max - d) / 10)
+			return -EINVAL; /* junk wins over range: "99999x" is not a number */
+		if (v > tenth || (v == tenth && d > last))
 			range = 1;
 		else
 			v = v * 10 + d;

@@ -190,6 +190,15 @@ int proc_parse_status(const char *buf, size_t len, const char *key, long long mi
 	return -EINVAL;
 }
 
+/* [p, p + n) into buf of size bytes, NUL-terminated, cut to fit. */
+static void copy_cut(char *buf, size_t size, const char *p, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
+
 int proc_parse_cgroup(const char *text, size_t len, char *buf, size_t size)
 {
 	const char *end = text + len, *v1 = NULL, *v1_end = NULL;
@@ -212,21 +221,13 @@ int proc_parse_cgroup(const char *text, size_t len, char *buf, size_t size)
 			}
 		}
 		if (path && path < eol && *path == '/') {
-			size_t n = (size_t)(eol - path);
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, path, n);
-			buf[n] = '\0';
+			copy_cut(buf, size, path, (size_t)(eol - path));
 			return 0;
 		}
 		p = eol + 1;
 	}
 	if (v1 && v1 < v1_end && *v1 == '/') {
-		size_t n = (size_t)(v1_end - v1);
-		if (n >= size)
-			n = size - 1;
-		memcpy(buf, v1, n);
-		buf[n] = '\0';
+		copy_cut(buf, size, v1, (size_t)(v1_end - v1));
 		return 0;
 	}
 	return -EINVAL;

@@ -2,6 +2,7 @@
 /* Selecting processes as pgrep does, and their descendants.  See select.h. */
 #define _GNU_SOURCE
 #include "iopcli/select.h"
+#include "iopcli/cli.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -39,16 +40,11 @@ bool sel_contains(const struct sel_set *set, int pid, unsigned long long start)
 
 static int reserve(struct sel_set *set, size_t more)
 {
-	if (set->n + more <= set->cap)
-		return 0;
-	size_t cap = set->cap ? set->cap : 16;
-	while (cap < set->n + more)
-		cap *= 2;
-	struct sel_proc *v = realloc(set->v, cap * sizeof(*v));
+	struct sel_proc *v = cli_grow(set->v, &set->cap, set->n + more, sizeof(*v), 16);
+
 	if (!v)
 		return -ENOMEM;
 	set->v = v;
-	set->cap = cap;
 	return 0;
 }
 

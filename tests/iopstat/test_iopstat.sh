@@ -290,10 +290,7 @@ complete_words iopstat -o +io; check "complete +LIST" [ "$out" = "+io +iodelay "
 complete_words iopstat --output=pid,RC; check "complete --output=LIST, upper case" [ "$out" = "--output=pid,RCHAR " ]
 complete_words iopstat -p "$w"; check "complete pids" has " $out" " $w "
 complete_words iopstat --only; check "complete options" [ "$out" = "--only-active " ]
-# every option the help names is completed, and no other
-helpopts=$("$IOPSTAT" --help | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ')
-complete_words iopstat --; compopts=$(tr ' ' '\n' <<<"$out" | grep -- '^--' | sort -u | tr '\n' ' ')
-check "completion knows every long option" [ "$helpopts" = "$compopts" ]
+completes_help_options "$IOPSTAT"
 
 ##### help, version, columns
 run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"

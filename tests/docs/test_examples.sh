@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Every example of the README and the man pages, run (tests/docs/extract.py
+# finds them): shell lines with the built tools first in PATH, C programs
+# compiled against the built library, PromQL checked by promtool, unit
+# snippets by systemd-analyze.  Each must succeed.
+#
+# Examples name things of the machine (rsync, a user, /dev/sda, Debian's
+# textfile directory); each is rewritten to act on what this test made and
+# nothing else: children in sessions of their own named as the examples'
+# processes with this run's id, a fake user (nss_wrapper) whose uid no
+# account or process has, directories of the test's own.  An example a rule
+# does not make safe is a failure, not run: a new example needs its rule.
+#   usage: test_examples.sh SOURCE_DIR BUILD_DIR LIBIOPRIO_A INCLUDE_DIR...
+src=$1 bins=$2 lib=$3
+shift 3
+includes=("$@")
+. "$src/tests/lib.sh"
+
+# the tools under test, by their own names, first in PATH
+mkdir -p "$tmp/path" "$tmp/textfile" "$tmp/state" "$tmp/log" "$tmp/names"
+for t in ionice ioprio-get iopstat; do ln -s "$bins/$t/$t" "$tmp/path/$t"; done
+export PATH="$tmp/path:$PATH"
+
+# the processes the examples name, with this run's id: comm is the file's name
+B=b$run_id R=r$run_id J=j$run_id.sh
+for n in "$B" "$R"; do ln -s "$(command -v sleep)" "$tmp/names/$n"; done
+printf '#!/bin/sh\nsleep 600\n' >"$tmp/names/$J"   # a backup job, running (the shell stays)
+printf '#!/bin/sh\nexit 0\n' >"$tmp/names/backup.sh"    # one to start
+chmod +x "$tmp/names/$J" "$tmp/names/backup.sh"
+spawn "$tmp/names/$R" 600; r1=$child
+spawn "$tmp/names/$R" 601; r2=$child
+spawn "$tmp/names/$B" 600; b1=$child
+spawn "$tmp/names/$J"; j1=$child
+spawn sleep 600; p1=$child
+spawn sleep 600; decoy=$child # named by no example: nothing may change it
+
+# a user for -u: a fake name (nss_wrapper) for a uid no account or process
+# has, whose only processes are two children of ours
+user_env=()
+if is_root && nssw=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -1) && [ -n "$nssw" ]; then
+  U=$(unused_uid)
+  echo "docuser:x:$U:$U:ioprio-utils docs test:/:/bin/false" >"$tmp/passwd"
+  echo "docuser:x:$U:" >"$tmp/group"
+  spawn setpriv --reuid="$U" --regid="$U" --clear-groups sleep 600
+  spawn setpriv --reuid="$U" --regid="$U" --clear-groups sleep 601
+  user_env=(LD_PRELOAD="$nssw" NSS_WRAPPER_PASSWD="$tmp/passwd" NSS_WRAPPER_GROUP="$tmp/group"
+            ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0")
+fi
+
+# rewrite EXAMPLE: prints it as run here, or nothing when no rule makes it safe
+rewrite() {
+  local c=$1
+  c=${c//$'\\\n'/ }                                    # continuation lines
+  c=$(sed -E 's/^[*0-9/,-]+ +[*0-9/,-]+ +[*0-9/,-]+ +[*0-9/,-]+ +[*0-9/,-]+ +//' <<<"$c") # cron's fields
+  c=${c//\/usr\/local\/bin\/ionice/ionice}
+  c=${c//\/usr\/local\/bin\/backup.sh/$tmp\/names\/backup.sh}
+  c=${c//'$(pidof rsync)'/$r1 $r2}
+  c=${c//'^(borg|rsync)$'/^($B|$R)\$}
+  c=${c//'^backup\.sh$'/^${J//./\\.}\$}
+  c=${c//-p 1234/-p $p1}
+  c=${c//-u builder/-u docuser}
+  c=${c//-u postgres/-u docuser}
+  c=${c//if=\/dev\/sda/if=\/dev\/zero count=4}
+  c=${c//\/var\/lib\/prometheus\/node-exporter/$tmp\/textfile}
+  c=${c//\/var\/lib\/iopstat/$tmp\/state}
+  c=${c//\/var\/log/$tmp\/log}
+  c=${c//\/host\/proc/\/proc}
+  c=${c//-J 10 1/-J 0.5 1}
+  # what sets a priority must name only what is ours: -p pids, -C names
+  # and -u users; never pidof, -P or a uid by number
+  [[ $c == *pidof* ]] && return
+  if [[ $c =~ ^ionice[[:space:]] ]] &&
+     [[ $c =~ [[:space:]](-c|--class|-n|--classdata|--hint)[[:space:]=] ]]; then
+    [[ $c =~ [[:space:]]-C[[:space:]] && $c != *"$run_id"* ]] && return
+    [[ $c =~ [[:space:]](-u|--uid)[[:space:]] && $c != *"-u docuser"* ]] && return
+    [[ $c =~ [[:space:]](-P|--pgid)[[:space:]] ]] && return
+    if [[ $c =~ [[:space:]]-p[[:space:]]+([0-9 ]+) ]]; then
+      local id
+      for id in ${BASH_REMATCH[1]}; do
+        [[ " $r1 $r2 $b1 $j1 $p1 " == *" $id "* ]] || return
+      done
+    fi
+  fi
+  printf '%s' "$c"
+}
+
+n_cmd=0 n_c=0 n_promql=0 n_ini=0
+while IFS=$'\t' read -r -d '' source kind text; do
+  case $kind in
+  cmd)
+    n_cmd=$((n_cmd + 1))
+    case $text in
+      systemd-run*)
+        skip "$source: [$text]: needs a running systemd, which this machine may lack"; continue ;;
+    esac
+    safe=$(rewrite "$text")
+    if [ -z "$safe" ]; then
+      bad "$source: no rule makes this example act on the test's own processes alone: [$text]"
+      continue
+    fi
+    if [[ $safe == *"-u docuser"* ]] && [ ${#user_env[@]} = 0 ]; then
+      skip "$source: [$text]: -u needs root and nss_wrapper for a user of the test's own"
+      continue
+    fi
+    if [[ $safe == *"| jq"* ]] && ! command -v jq >/dev/null; then
+      skip "$source: [$text]: jq not installed (scripts/install-deps.sh)"
+      [ -z "${CI:-}" ] || bad "jq missing in CI"
+      continue
+    fi
+    # a run that goes on until stopped gets a few seconds, then SIGINT
+    # (iopstat then ends as after Ctrl-C: status 0); a pipeline's status is
+    # its first failure's
+    run env "${user_env[@]}" timeout -s INT --preserve-status 4 bash -o pipefail -c "$safe"
+    if [ "$rc" != 0 ] && [[ $safe == *--hint* ]] && has "$err" "hints need Linux 6.5"; then
+      skip "$source: [$text]: the kernel has no I/O priority hints"
+      continue
+    fi
+    check "$source: [$text] as [$safe]" [ "$rc" = 0 ]
+    ;;
+  c)
+    n_c=$((n_c + 1))
+    prog=$tmp/example$n_c.c
+    if grep -q '^int main' <<<"$text"; then
+      printf '%s\n' "$text" >"$prog"
+    else # a fragment: in a main of its own, on its own process group
+      { grep '^#include' <<<"$text"
+        printf '#include <stdio.h>\n#include <unistd.h>\nint main(void)\n{\n\tpid_t pgid = getpgrp(), tid = 0;\n'
+        grep -v '^#include' <<<"$text"
+        printf '\treturn r < 0;\n}\n'; } >"$prog"
+    fi
+    inc=()
+    for d in "${includes[@]}"; do inc+=(-I"$d"); done
+    run ${CC:-cc} -Wall -Wextra -Werror "${inc[@]}" "$prog" "$lib" -o "$tmp/example$n_c"
+    check "$source: C example $n_c compiles" [ "$rc" = 0 ]
+    # in a session of its own: its process group holds only itself
+    run setsid -w "$tmp/example$n_c"
+    check "$source: C example $n_c runs" [ "$rc" = 0 ]
+    ;;
+  promql)
+    n_promql=$((n_promql + 1))
+    if ! command -v promtool >/dev/null; then
+      skip "$source: PromQL: promtool not installed (scripts/install-deps.sh)"
+      [ -z "${CI:-}" ] || bad "promtool missing in CI"
+      continue
+    fi
+    { printf 'groups:\n  - name: docs\n    rules:\n      - record: docs:example\n        expr: |\n'
+      sed 's/^/          /' <<<"$text"; } >"$tmp/rules$n_promql.yml"
+    run promtool check rules "$tmp/rules$n_promql.yml"
+    check "$source: PromQL [$text]" [ "$rc" = 0 ]
+    ;;
+  ini)
+    n_ini=$((n_ini + 1))
+    if ! command -v systemd-analyze >/dev/null; then
+      skip "$source: unit snippet: systemd-analyze not installed"
+      continue
+    fi
+    { printf '[Unit]\nDescription=ioprio-utils docs example\n\n'
+      printf '%s\n' "$text"
+      printf 'ExecStart=/bin/true\n'; } >"$tmp/docs-example-$n_ini.service"
+    run systemd-analyze verify --man=no "$tmp/docs-example-$n_ini.service"
+    check "$source: unit snippet [$text]" [ "$rc" = 0 -a -z "$err" ]
+    ;;
+  esac
+done < <(python3 "$src/tests/docs/extract.py" "$src")
+
+check "examples found (shell, C, PromQL, units)" [ "$n_cmd" -ge 30 -a "$n_c" -ge 2 -a "$n_promql" -ge 3 -a "$n_ini" -ge 1 ]
+check "an example touched no process it does not name" [ "$(ionice -p "$decoy")" = "none: prio 0" ]
+check "the examples' job was demoted" [ "$(ionice -p "$r1")" = idle -a "$(ionice -p "$b1")" = idle ]
+finish examples
