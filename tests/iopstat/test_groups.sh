@@ -3,8 +3,9 @@
 # End-to-end tests of iopstat --group-by and --state on writer children
 # this script started (each in its own session, ended by pid) that do an
 # exact amount of O_DIRECT I/O.  The kernel's own counters are the oracle:
-# a group's counters equal the sum of its members' while they live, never
-# go down when a member exits, and count a reaped child's I/O once (a
+# a group's counters equal the sum of its members' while they live (and
+# of the last counts of those that exited), never go down when a member
+# exits, and count a reaped child's I/O once (a
 # writer forks a child of its own name that writes a MiB and is waited
 # for, so the kernel adds that MiB to the parent too) -- in interval mode,
 # and across one-shot runs carried by --state.
@@ -93,8 +94,10 @@ alive3=$(sum_io write_bytes $w1 $w2 $w3)
 wait_for "$alive3"
 check "interval: the kernel's sum while all live" [ "$V" = "$alive3" -a "$P" = 3 ]
 kill -USR1 "$w1"; read -r -t 20 ack <&$w1_fd
+# (the kernel may charge a writer for file system bookkeeping too: it is
+# the oracle, the MiB its least)
 more=$(sum_io write_bytes $w1 $w2 $w3)
-check "interval: a MiB more" [ "$more" = $((alive3 + MiB)) ]
+check "interval: a MiB more" [ "$more" -ge $((alive3 + MiB)) ]
 wait_for "$more"
 check "interval: follows a member's I/O" [ "$V" = "$more" ]
 w2_last=$(kernel_io "$w2" write_bytes)
@@ -106,7 +109,10 @@ kill -USR2 "$w3"; read -r -t 30 ack <&$w3_fd
 check "the writer's child was reaped" [ "$ack" = reaped ]
 # the kernel added the child's MiB to its parent; the group counts it once
 check "the kernel charged the parent for its child" [ "$(kernel_io "$w3" write_bytes)" -ge $((2 * MiB)) ]
-forked=$((more + MiB))
+# the living's counts (the child's I/O in its parent's, once) and the last
+# of the one that exited
+forked=$(( $(sum_io write_bytes $w1 $w3) + w2_last ))
+check "interval: the child's MiB in the oracle" [ "$forked" -ge $((more + MiB)) ]
 wait_for "$forked"
 for k in 1 2 3; do next_report; values+=("$V"); done
 check "interval: a reaped child counts once" [ "$V" = "$forked" -a "$P" = 2 ]
@@ -123,6 +129,7 @@ no_memory_errors "grouped interval run" "$rc" "$(cat "$tmp/err")"
 check "interval: exit 0 on SIGTERM" [ "$rc" = 0 ]
 
 ##### interval mode, CSV: each row is what the group did in the interval
+csv_before=$(sum_io write_bytes $w1 $w3)
 mkfifo "$tmp/deltas.fifo"
 "$IOPSTAT" "${SEL[@]}" --format csv -o group,procs,write 0.2 6 >"$tmp/deltas.fifo" 2>"$tmp/err" &
 reporter=$!
@@ -137,12 +144,14 @@ cat <&$rep_fd >>"$tmp/deltas"
 exec {rep_fd}<&-
 wait "$reporter"; rc=$?
 no_memory_errors "grouped csv run" "$rc" "$(cat "$tmp/err")"
+csv_after=$(sum_io write_bytes $w1 $w3)
 check "interval csv: the MiB in the deltas, once" python3 -c '
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert all(r["group"] == sys.argv[2] and r["procs"] == "2" for r in rows), rows
-assert sum(int(r["write"]) for r in rows) == 1048576, rows
-' "$tmp/deltas" "$GN"
+got, want = sum(int(r["write"]) for r in rows), int(sys.argv[3])
+assert got == want and want >= 1048576, (got, want, rows)
+' "$tmp/deltas" "$GN" $((csv_after - csv_before))
 
 ##### --state: the same accounting across one-shot runs (as from cron)
 state=$tmp/iopstat.state
@@ -156,15 +165,16 @@ oneshot
 check "state: a run later, the same" [ "$V" = "$base" -a -z "$err" ]
 kill -USR1 "$w1"; read -r -t 20 ack <&$w1_fd
 oneshot
-check "state: a MiB more" [ "$V" = $((base + MiB)) ]
+check "state: a MiB more" [ "$V" = "$(sum_io write_bytes $w1 $w3)" -a "$V" -ge $((base + MiB)) ]
 w1_last=$(kernel_io "$w1" write_bytes)
 kill -KILL "$w1"; wait "$w1" 2>/dev/null
+before=$V
 oneshot
-check "state: a member gone, the counter stays" [ "$V" = $((base + MiB)) ]
+check "state: a member gone, the counter stays" [ "$V" = "$before" ]
 check "state: the living's and the gone's" [ "$V" = $(( $(kernel_io "$w3" write_bytes) + w1_last )) ]
 kill -USR2 "$w3"; read -r -t 30 ack <&$w3_fd
 oneshot
-check "state: a reaped child counts once" [ "$V" = $((base + 2 * MiB)) ]
+check "state: a reaped child counts once" [ "$V" = $(( $(kernel_io "$w3" write_bytes) + w1_last )) -a "$V" -ge $((before + MiB)) ]
 cp "$state" "$tmp/good.state"
 # what is not usable is said, and the counters start again from the
 # kernel's sums: no crash, no garbage
