@@ -38,7 +38,9 @@ spawn sleep 600; decoy=$child # named by no example: nothing may change it
 # a user for -u: a fake name (nss_wrapper) for a uid no account or process
 # has, whose only processes are two children of ours
 user_env=()
-if is_root && nssw=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -1) && [ -n "$nssw" ]; then
+if [ "${IOP_TEST_LIBC:-}" = musl ]; then
+  : # musl reads /etc/passwd itself, without NSS: nss_wrapper cannot stand in
+elif is_root && nssw=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -1) && [ -n "$nssw" ]; then
   U=$(unused_uid)
   echo "docuser:x:$U:$U:ioprio-utils docs test:/:/bin/false" >"$tmp/passwd"
   echo "docuser:x:$U:" >"$tmp/group"
@@ -99,9 +101,13 @@ while IFS=$'\t' read -r -d '' source kind text; do
       bad "$source: no rule makes this example act on the test's own processes alone: [$text]"
       continue
     fi
-    if [[ $safe == *"-u docuser"* ]] && [ ${#user_env[@]} = 0 ]; then
-      skip "$source: [$text]: -u needs root and nss_wrapper for a user of the test's own"
-      continue
+    env=()
+    if [[ $safe == *"-u docuser"* ]]; then
+      if [ ${#user_env[@]} = 0 ]; then
+        skip "$source: [$text]: -u needs root and nss_wrapper (glibc) for a user of the test's own"
+        continue
+      fi
+      env=("${user_env[@]}") # the fake user, only where an example names it
     fi
     if [[ $safe == *"| jq"* ]] && ! command -v jq >/dev/null; then
       skip "$source: [$text]: jq not installed (scripts/install-deps.sh)"
@@ -111,7 +117,7 @@ while IFS=$'\t' read -r -d '' source kind text; do
     # a run that goes on until stopped gets a few seconds, then SIGINT
     # (iopstat then ends as after Ctrl-C: status 0); a pipeline's status is
     # its first failure's
-    run env "${user_env[@]}" timeout -s INT --preserve-status 4 bash -o pipefail -c "$safe"
+    run env "${env[@]}" timeout -s INT --preserve-status 4 bash -o pipefail -c "$safe"
     if [ "$rc" != 0 ] && [[ $safe == *--hint* ]] && has "$err" "hints need Linux 6.5"; then
       skip "$source: [$text]: the kernel has no I/O priority hints"
       continue
