@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,37 +156,80 @@ static void add_target(struct options *o, int which, const char *arg)
 
 enum { OPT_HINT = 256, OPT_DRY_RUN };
 
+/* util-linux's options first, in its order (an ambiguous abbreviation
+ * lists its possibilities in this order, as util-linux's does), then ours */
+#define UTIL_LINUX_LONGOPTS 8
 static const struct option longopts[] = {
-	{ "class", required_argument, NULL, 'c' },
 	{ "classdata", required_argument, NULL, 'n' },
-	{ "hint", required_argument, NULL, OPT_HINT },
+	{ "class", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "ignore", no_argument, NULL, 't' },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "pgid", required_argument, NULL, 'P' },
 	{ "uid", required_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "hint", required_argument, NULL, OPT_HINT },
 	{ "all-tasks", no_argument, NULL, 'a' },
-	{ "ignore", no_argument, NULL, 't' },
 	CLI_SELECT_LONGOPTS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 /* '+': stop at the command, so "ionice -c3 tar -c -f x" works; ':' and
  * opterr = 0: report bad options here, with the short program name */
 static const char optstring[] = "+:c:n:p:P:u:atC:TvVh";
 
+/* util-linux's options alone: an abbreviation ambiguous among them is
+ * reported with their possibilities only, as util-linux's ionice does. */
+static const struct option util_linux_longopts[UTIL_LINUX_LONGOPTS + 1] = {
+	{ "classdata", 0, NULL, 0 }, { "class", 0, NULL, 0 }, { "help", 0, NULL, 0 },
+	{ "ignore", 0, NULL, 0 }, { "pid", 0, NULL, 0 }, { "pgid", 0, NULL, 0 },
+	{ "uid", 0, NULL, 0 }, { "version", 0, NULL, 0 }, { NULL, 0, NULL, 0 },
+};
+
+/* Whether the option getopt_long() just refused is an abbreviation that
+ * util-linux's options alone make ambiguous. */
+static bool util_linux_ambiguous(int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	size_t first;
+
+	return !strncmp(arg, "--", 2) &&
+	       cli_long_matches(arg, util_linux_longopts, UTIL_LINUX_LONGOPTS, &first) > 1;
+}
+
 /* Whether argv holds an option util-linux lacks.  Looked for before the
  * real parse, so that an invocation without them fails exactly where
- * util-linux's does (-p 1 -P 2 at -P, before a later bad value). */
+ * util-linux's does (-p 1 -P 2 at -P, before a later bad value).  An
+ * abbreviation that our options make ambiguous but util-linux's alone do
+ * not (--ver: --version, not --verbose) is written out in argv, so it
+ * means what it means to util-linux's ionice. */
 static bool wants_selection(int argc, char **argv)
 {
 	bool found = false;
+	size_t first;
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		found |= c == 'C' || c == CLI_OPT_FULL || c == 'T' || c == 'v' || c == OPT_DRY_RUN;
+		const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+		if (c == '?' && !strncmp(arg, "--", 2) &&
+		    cli_long_matches(arg, longopts, SIZE_MAX, &first) > 1 &&
+		    cli_long_matches(arg, longopts, UTIL_LINUX_LONGOPTS, &first) == 1) {
+			const char *value = strchr(arg, '=');
+			size_t n = strlen(longopts[first].name), v = value ? strlen(value) : 0;
+			char *full = malloc(n + v + 3); /* kept: argv's for the run */
+			if (!full)
+				err(EXIT_FAILURE, "cannot allocate memory");
+			memcpy(full, "--", 2);
+			memcpy(full + 2, longopts[first].name, n);
+			memcpy(full + 2 + n, value ? value : "", v + 1);
+			argv[optind - 1] = full;
+			found = false;
+			optind = 0; /* again, on the argv written out */
+		}
+	}
 	optind = 0; /* the real parse starts afresh (glibc and musl) */
 	return found;
 }
@@ -247,7 +291,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 			usage();
 		default:
 			if (!cli_select_option(&o->sel, c, optarg))
-				cli_bad_option(c, argc, argv);
+				cli_bad_option(c, argc, argv, util_linux_ambiguous(argc, argv)
+								      ? util_linux_longopts : longopts);
 		}
 	}
 	/* after -p/-P/-u, the remaining arguments are more ids; else a command */
@@ -388,6 +433,10 @@ struct job {
 	struct proc_root root;
 	int value;           /* to set; -1 to show */
 	struct cli_buf line; /* a -v line */
+	/* -p TID: the threads named, by their process (without -a the task
+	 * acted on is the one named, as without a selection) */
+	int *named_tid, *named_pid;
+	size_t nnamed;
 };
 
 enum task_result {
@@ -516,15 +565,31 @@ static int act_on_selected(struct job *j, const struct sel_set *procs, bool late
 		}
 		if (sel_check(&j->root, p, &st, NULL) < 0)
 			continue; /* ended since it was selected */
-		snprintf(what, sizeof(what), "PID %d", p->pid);
-		if (j->value < 0) {
-			snprintf(prefix, sizeof(prefix), "%d: ", p->pid);
-			failed |= act_on(j->o, IOP_WHO_PROCESS, p->pid, what, prefix, -1, true);
-			continue;
+		/* the task: its main thread, or the threads -p named of it */
+		bool named = false;
+		for (size_t k = 0; k <= j->nnamed; k++) {
+			int tid = p->pid;
+			if (k < j->nnamed) {
+				if (j->named_pid[k] != p->pid)
+					continue;
+				tid = j->named_tid[k];
+				named = true;
+			} else if (named) {
+				break;
+			}
+			struct proc_stat ts = st;
+			if (tid != p->pid && proc_read_stat(&j->root, p->pid, tid, &ts, NULL) < 0)
+				continue; /* the thread ended */
+			snprintf(what, sizeof(what), tid == p->pid ? "PID %d" : "TID %d", tid);
+			if (j->value < 0) {
+				snprintf(prefix, sizeof(prefix), "%d: ", tid);
+				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, what, prefix, -1, true);
+				continue;
+			}
+			enum task_result r = set_task(j, tid, ts.comm, what, later);
+			*acted += r == TASK_DONE || r == TASK_FAILED;
+			failed |= r == TASK_FAILED && !j->o->tolerant;
 		}
-		enum task_result r = set_task(j, p->pid, st.comm, what, later);
-		*acted += r == TASK_DONE || r == TASK_FAILED;
-		failed |= r == TASK_FAILED && !j->o->tolerant;
 	}
 	return failed;
 }
@@ -563,6 +628,19 @@ static int run_selection(const struct options *o, int value)
 	r = proc_root_open(&j.root, "/proc");
 	if (r < 0)
 		errx(EXIT_FAILURE, "cannot open /proc: %s", strerror(-r));
+	/* -p TID selects its process, and names that thread as the task */
+	j.named_tid = malloc((c.npids + 1) * sizeof(int));
+	j.named_pid = malloc((c.npids + 1) * sizeof(int));
+	if (!j.named_tid || !j.named_pid)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	for (size_t i = 0; i < c.npids; i++) {
+		int tid = pids[i];
+		sel_tids_to_pids(&j.root, &pids[i], 1);
+		if (pids[i] != tid) {
+			j.named_tid[j.nnamed] = tid;
+			j.named_pid[j.nnamed++] = pids[i];
+		}
+	}
 	r = sel_scan(&j.root, &c, SEL_MATCH, &known, &fresh);
 	if (r < 0)
 		errx(EXIT_FAILURE, "cannot read /proc: %s", strerror(-r));
@@ -594,6 +672,8 @@ static int run_selection(const struct options *o, int value)
 	sel_free(&known);
 	sel_free(&fresh);
 	cli_buf_free(&j.line);
+	free(j.named_tid);
+	free(j.named_pid);
 	proc_root_close(&j.root);
 	free(pids);
 	free(pgids);

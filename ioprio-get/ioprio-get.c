@@ -251,7 +251,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			cli_print_version();
 		default:
 			if (!cli_select_option(&o->sel, c, optarg))
-				cli_bad_option(c, argc, argv);
+				cli_bad_option(c, argc, argv, longopts);
 		}
 	}
 	for (; optind < argc; optind++)
@@ -454,8 +454,14 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
  * still the process selected.  Returns the number selected. */
 static size_t add_selected(const struct options *o, struct rows *rows)
 {
+	/* a thread's id stands for its process, as in iopstat -p */
+	int *pids = malloc((o->npids + 1) * sizeof(*pids));
+	if (!pids)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	memcpy(pids, o->pids, o->npids * sizeof(*pids));
+	sel_tids_to_pids(&proc, pids, o->npids);
 	struct sel_criteria c = {
-		.pids = o->pids, .npids = o->npids, .pgids = o->pgids, .npgids = o->npgids,
+		.pids = pids, .npids = o->npids, .pgids = o->pgids, .npgids = o->npgids,
 		.uids = &o->uid, .nuids = o->by_user, .re = o->sel.have_re ? &o->sel.re : NULL,
 		.full = o->sel.full, .tree = o->sel.tree, .exclude = proc.own ? (int)getpid() : 0,
 	};
@@ -475,6 +481,7 @@ static size_t add_selected(const struct options *o, struct rows *rows)
 	}
 	sel_free(&known);
 	sel_free(&fresh);
+	free(pids);
 	return (size_t)n;
 }
 

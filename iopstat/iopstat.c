@@ -350,7 +350,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		case 'V':
 			cli_print_version();
 		default:
-			cli_bad_option(opt, argc, argv);
+			cli_bad_option(opt, argc, argv, longopts);
 		}
 	}
 	if (optind < argc)

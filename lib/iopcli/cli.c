@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "iopcli/cli.h"
+#include "iopcli/buf.h"
 #include "iopcli/num.h"
 #include <libioprio.h>
 
@@ -26,10 +27,12 @@ int cli_parse_ll(const char *s, long long min, long long max, long long *out)
 
 void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first)
 {
-	size_t c = *cap ? *cap : first;
+	size_t c = *cap ? *cap : first ? first : 1;
 
-	if (need <= *cap)
+	if (p && need <= *cap)
 		return p;
+	/* an array with no room yet gets some, even for none: NULL means
+	 * only that memory ran out */
 	while (c < need) {
 		if (c > SIZE_MAX / 2)
 			return NULL;
@@ -154,19 +157,54 @@ void cli_usage_error(const char *fmt, ...)
 	exit(EXIT_FAILURE);
 }
 
-void cli_bad_option(int c, int argc, char **argv)
+size_t cli_long_matches(const char *arg, const struct option *opts, size_t nopts, size_t *first)
+{
+	const char *name = arg + 2;
+	size_t len = strcspn(name, "="), n = 0;
+
+	for (size_t i = 0; i < nopts && opts[i].name; i++) {
+		if (strncmp(opts[i].name, name, len))
+			continue;
+		if (strlen(opts[i].name) == len) { /* exact: no ambiguity */
+			*first = i;
+			return 1;
+		}
+		if (!n++)
+			*first = i;
+	}
+	return n;
+}
+
+void cli_bad_option(int c, int argc, char **argv, const struct option *longopts)
 {
 	/* the word getopt stopped at; musl leaves optind past the end when a
 	 * final option lacks its argument (glibc does not) */
 	const char *arg = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 	bool long_opt = strncmp(arg, "--", 2) == 0;
+	size_t first;
 
-	if (c == ':' && long_opt)
+	if (c == ':' && long_opt) { /* by its whole name, as glibc says it */
+		if (cli_long_matches(arg, longopts, SIZE_MAX, &first) == 1)
+			cli_usage_error("option '--%s' requires an argument", longopts[first].name);
 		cli_usage_error("option '%s' requires an argument", arg);
+	}
 	if (c == ':')
 		cli_usage_error("option requires an argument -- '%c'", optopt);
 	if (optopt && !long_opt)
 		cli_usage_error("invalid option -- '%c'", optopt);
+	if (long_opt && cli_long_matches(arg, longopts, SIZE_MAX, &first) > 1) {
+		/* as glibc words it, the candidates in the table's order */
+		struct cli_buf b = { 0 };
+		size_t len = strcspn(arg + 2, "=");
+		for (size_t i = first; longopts[i].name; i++)
+			if (!strncmp(longopts[i].name, arg + 2, len)) {
+				cli_buf_puts(&b, " '--");
+				cli_buf_puts(&b, longopts[i].name);
+				cli_buf_putc(&b, '\'');
+			}
+		cli_buf_putc(&b, '\0');
+		cli_usage_error("option '%s' is ambiguous; possibilities:%s", arg, b.p);
+	}
 	cli_usage_error("unrecognized option '%s'", arg);
 }
 

@@ -18,8 +18,9 @@ int cli_parse_ll(const char *s, long long min, long long max, long long *out);
 
 /* An array p of *cap elements of size bytes with room for need of them:
  * p itself when it has, else p grown (doubling, from first elements at
- * least) with *cap updated.  NULL when memory runs out (p is then still
- * valid and *cap unchanged). */
+ * least; an array with no memory yet gets some even for need 0) with *cap
+ * updated.  NULL only when memory runs out (p is then still valid and *cap
+ * unchanged). */
 void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first);
 
 /* Sorts an array; accepts an empty one whose pointer is NULL (qsort()
@@ -98,9 +99,17 @@ void cli_usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 
 /* Reports what getopt_long() returned ':' (missing argument) or '?'
- * (unknown option) for, in the short program name; exits with 1.  Use with
- * opterr = 0 and an optstring that starts with ':' (after any '+'). */
-void cli_bad_option(int c, int argc, char **argv) __attribute__((noreturn));
+ * (unknown or ambiguous option) for, in the short program name, as glibc
+ * words it; exits with 1.  Use with opterr = 0 and an optstring that starts
+ * with ':' (after any '+'); longopts: the table given to getopt_long(). */
+struct option;
+void cli_bad_option(int c, int argc, char **argv, const struct option *longopts)
+	__attribute__((noreturn));
+
+/* How many of the first nopts long options (up to the table's end) arg
+ * ("--name" or "--name=value") abbreviates: 1 for an exact name, with
+ * *first the index of the first match. */
+size_t cli_long_matches(const char *arg, const struct option *opts, size_t nopts, size_t *first);
 
 /* "<tool> from ioprio-utils <version>" on stdout; exits with 0. */
 void cli_print_version(void) __attribute__((noreturn));

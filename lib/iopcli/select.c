@@ -198,3 +198,12 @@ int sel_check(const struct proc_root *root, const struct sel_proc *p, struct pro
 		return -ESRCH;
 	return r;
 }
+
+void sel_tids_to_pids(const struct proc_root *root, int *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int tgid = ids[i] > 0 ? proc_tgid(root, ids[i]) : -1;
+		if (tgid > 0)
+			ids[i] = tgid;
+	}
+}

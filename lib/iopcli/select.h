@@ -80,4 +80,9 @@ int sel_add(struct sel_set *set, int pid, unsigned long long start);
 
 void sel_free(struct sel_set *set);
 
+/* Each of the n ids that is a thread's (not its process's) replaced by the
+ * pid of its process (from its status), as -p TID means that process;
+ * unreadable ids are left as they are (they match nothing). */
+void sel_tids_to_pids(const struct proc_root *root, int *ids, size_t n);
+
 #endif

@@ -150,6 +150,15 @@ expect "-a query after -p" 0 "$want"
 run "$IONICE" -c3 -a -p "$m"; expect "-a set" 0 ""
 run "$IONICE" -a -p "$m"; expect "-a query after -a" 0 "$(for t in $tids; do echo "$t: idle"; done)"
 run "$IONICE" -a -p "$gone"; expect "-a on a gone process" 1 "" "ioprio_get failed for PID $gone: No such process"
+# -v and --dry-run act on what -p names, a thread too, as without them
+worker=$(echo "$tids" | grep -vx "$m" | head -1)
+main_before=$("$RAWPRIO" "$m")
+run "$IONICE" -v -c2 -n2 -p "$worker"
+check "-v -p TID: a line for the thread" [ "$rc" = 0 ] && check "-v -p TID: its line" grep -qE "^$worker .*: idle -> be/2\$" <<<"$out"
+check "-v -p TID: the thread set" [ "$("$RAWPRIO" "$worker")" = $(( (2 << 13) | 2 )) ]
+check "-v -p TID: the main thread left alone" [ "$("$RAWPRIO" "$m")" = "$main_before" ]
+run "$IONICE" --dry-run -c3 -p "$worker"
+check "--dry-run -p TID: what would change" [ "$rc" = 0 ] && check "--dry-run -p TID: nothing changed" [ "$("$RAWPRIO" "$worker")" = $(( (2 << 13) | 2 )) ]
 
 run "$IONICE" -a -p 0
 check "-a -p 0: ionice's own threads, as -p 0 acts on itself" [ "$rc" = 0 ] &&
@@ -204,6 +213,7 @@ fi
 run sh -c "\"$IONICE\" >/dev/full"; expect "write error" 1 "" "write error"
 run sh -c "\"$IONICE\" -p $p $p $p | head -c0"; expect "closed pipe" 0 ""
 run "$IONICE" --help; [ "$rc" = 0 ] && [[ "$out" == *"-c, --class"* ]] && ok || bad "--help"
+run "$IONICE" --ver; expect "--ver is --version, as in util-linux (not --verbose)" 0 "$(sed -n 's/^project(ioprio-utils VERSION \([0-9.]*\).*/ionice from ioprio-utils \1/p' "$(dirname "$0")/../../CMakeLists.txt")"
 run "$IONICE" -V; expect "--version" 0 "ionice from ioprio-utils $(sed -n 's/^project(ioprio-utils VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../../CMakeLists.txt")"
 
 ##### bash completion
@@ -228,7 +238,7 @@ if [ -n "$UTIL" ]; then
   ops=("" "-p PID" "-c3 -p PID" "-p PID" "-c2 -n5 -p PID" "-p PID PID" "-n 0 -p PID" "-p PID"
        "-c0 -p PID" "-p PID" "-c idle -n 3 -p PID" "-c idle -p PID" "-c2 -p PID" "-n7 -p PID"
        "-c3 -t -n 2 -p PID" "-c2 -p 0" "-p abc" "-p PID -P PID" "-c3" "-x" "--bogus" "-c"
-       "--class" "--pid"
+       "--class" "--pid" "--cla=3 -p PID" "--p 1" "--c 1" "--classd" "--u"
        "-c idle -n 3 true" "-n 3 sh -c exit\\ 5" "no-such-command-ioprio" "/etc/passwd")
   is_root && ops+=("-c1 -n3 -p PID" "-p PID" "-c1 -p PID" "-p PID" "-c 1 -n 0 -p PID")
   for op in "${ops[@]}"; do

@@ -97,6 +97,12 @@ static void grows_arrays(void **state)
 {
 	size_t cap = 0;
 	(void)state;
+	/* room for none: still an array, not an error */
+	char *none = cli_grow(NULL, &cap, 0, 1, 8);
+	assert_non_null(none);
+	assert_int_equal(cap, 8);
+	free(none);
+	cap = 0;
 	int *p = cli_grow(NULL, &cap, 1, sizeof(int), 16);
 	assert_non_null(p);
 	assert_int_equal(cap, 16);
