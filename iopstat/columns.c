@@ -100,15 +100,25 @@ static bool v_iodelay(const struct coldef *d, const struct cell_of *at, struct c
 	return true;
 }
 
+/* "1 process", "2 threads", "3 groups": what the totals line counts */
+static const char *counted(const struct report *rep)
+{
+	bool one = rep->total_rows == 1;
+
+	if (rep->groups)
+		return one ? "group" : "groups";
+	if (rep->threads)
+		return one ? "thread" : "threads";
+	return one ? "process" : "processes";
+}
+
 /* The name, or with -l the command line ("[name]" for tasks without one,
  * such as kernel threads, as ps shows them).  The totals: how many rows. */
 static bool v_command(const struct coldef *d, const struct cell_of *at, struct cell *c)
 {
 	(void)d;
 	if (!at->row) {
-		snprintf(c->buf, sizeof(c->buf), "(%zu %s)", at->rep->total_rows,
-			 at->rep->groups ? (at->rep->total_rows == 1 ? "group" : "groups")
-					 : (at->rep->total_rows == 1 ? "process" : "processes"));
+		snprintf(c->buf, sizeof(c->buf), "(%zu %s)", at->rep->total_rows, counted(at->rep));
 		c->s = c->buf;
 		return true;
 	}
@@ -132,14 +142,13 @@ static bool v_group(const struct coldef *d, const struct cell_of *at, struct cel
 {
 	(void)d;
 	if (!at->row) {
-		snprintf(c->buf, sizeof(c->buf), "total (%zu %s)", at->rep->total_rows,
-			 at->rep->groups ? (at->rep->total_rows == 1 ? "group" : "groups")
-					 : (at->rep->total_rows == 1 ? "process" : "processes"));
+		snprintf(c->buf, sizeof(c->buf), "total (%zu %s)", at->rep->total_rows, counted(at->rep));
 		c->s = c->buf;
 		return true;
 	}
 	if (at->group) {
 		c->s = at->group->key;
+		c->escaped = true;
 		return true;
 	}
 	if (!at->task)
@@ -159,8 +168,10 @@ static bool v_procs(const struct coldef *d, const struct cell_of *at, struct cel
 	} else if (at->task) {
 		c->n = 1;
 	} else if (at->rep->groups) {
+		/* every group's, those --top leaves out too (the rows are all
+		 * there, past n) */
 		c->n = 0;
-		for (size_t i = 0; i < at->rep->n; i++)
+		for (size_t i = 0; i < at->rep->total_rows; i++)
 			c->n += at->rep->groups->v[at->rep->rows[i].task].members;
 	} else {
 		c->n = at->rep->total_rows;

@@ -53,6 +53,7 @@ struct cell {
 	cli_u128 n;    /* KIND_ID, KIND_COUNT, KIND_DELAY (ticks), KIND_PRIO (the value) */
 	double rate;   /* KIND_RATE */
 	const char *s; /* KIND_TEXT, KIND_PRIO (its short form) */
+	bool escaped;  /* s is escaped for a terminal already (a group's key) */
 	char buf[96];  /* room for s */
 };
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iopcli/buf.h"
 #include "iopcli/cli.h"
 
 const char *const group_by_names[NGROUP_BY] = {
@@ -123,16 +124,28 @@ const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
 		buf[len] = '\0';
 		return buf;
 	default:
+		/* a kernel worker's name says what it works on at the moment
+		 * (kworker/1:2-events): the workers are one group */
+		if (!strncmp(proc_comm(s, r), "kworker/", 8))
+			return "kworker";
 		return proc_comm(s, r);
 	}
 }
 
+/* The group of a row: its key as a terminal shows it (control bytes,
+ * invalid UTF-8 and backslashes escaped, \xNN and \\), which tells every
+ * two keys apart in every format; CSV, JSON and Prometheus, which would
+ * otherwise turn invalid UTF-8 into U+FFFD, then carry that text. */
 static struct group *group_of(struct groups *g, const struct proc_snapshot *s,
 			      const struct proc_row *r)
 {
+	static struct cli_buf key;
 	char buf[256];
 
-	return groups_get(g, groups_key_of(g, s, r, buf, sizeof(buf)));
+	key.len = 0;
+	cli_buf_text(&key, groups_key_of(g, s, r, buf, sizeof(buf)));
+	cli_buf_putc(&key, '\0');
+	return groups_get(g, key.p);
 }
 
 /* --- the counters ------------------------------------------------------------- */

@@ -90,7 +90,9 @@ void groups_mark_first(struct groups *g);
 int groups_step(struct groups *g, const struct base *prev, const struct proc_snapshot *cur,
 		const struct proc_root *root, long clock_ticks);
 
-/* The group of a row of cur: its key (for GROUP_USER the user's name). */
+/* The key of a row of cur, raw (for GROUP_USER the user's name; every
+ * kworker/... is "kworker").  The groups keep it escaped as a terminal
+ * shows it (\xNN, \\): one text for one key in every format. */
 const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
 			  const struct proc_row *r, char *buf, size_t size);
 

@@ -633,7 +633,9 @@ int main(int argc, char **argv)
 		.threads = c.threads,
 		.need = scan_needs(&c),
 	};
-	struct report_options ro = { .sort = c.sort, .only_active = c.only_active, .top = c.top };
+	struct report_options ro = {
+		.sort = c.sort, .only_active = c.only_active, .top = c.top, .threads = c.threads,
+	};
 	bool lifetime = formats[c.out.format].lifetime; /* counters, never deltas */
 	bool grouped = c.group_by != GROUP_PID;
 	struct groups groups = { .by = c.group_by, .expire = GROUP_EXPIRE_SECONDS };

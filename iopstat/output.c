@@ -89,6 +89,7 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 	struct cell_of at = column_at(rep, r, o->cmdline);
 	struct cell v;
 
+	v.escaped = false; /* set by the value of a key that is already */
 	if (!d->value(d, &at, &v)) {
 		if (!r && first)
 			cli_buf_puts(b, "total");
@@ -103,7 +104,10 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 		break;
 	case KIND_TEXT:
 	case KIND_PRIO:
-		cli_buf_text(b, v.s);
+		if (v.escaped)
+			cli_buf_puts(b, v.s);
+		else
+			cli_buf_text(b, v.s);
 		break;
 	case KIND_COUNT:
 		put_count(b, v.n, o->units);
@@ -187,7 +191,8 @@ static void table_line(struct cli_buf *b, const struct report_row *r, const stru
 	bool last_empty = false;
 	for (size_t i = 0; i < o->ncols; i++) {
 		const struct coldef *d = &columns[o->cols[i]];
-		bool last = i + 1 == o->ncols, right = d->width > 0 && !last;
+		/* numbers right-aligned, the last too; the last text not padded */
+		bool last = i + 1 == o->ncols, right = d->width > 0;
 		struct cli_buf *to = right ? &cell : b;
 		size_t start = to->len = right ? 0 : b->len;
 		if (header)
@@ -229,7 +234,8 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	for (size_t i = 0; i < o->ncols; i++) {
 		const struct coldef *d = &columns[o->cols[i]];
 		width[i] = (size_t)(d->width < 0 ? -d->width : d->width);
-		if (i + 1 == o->ncols || o->cols[i] == COL_PID || o->cols[i] == COL_TID)
+		if ((i + 1 == o->ncols && d->width <= 0) || o->cols[i] == COL_PID ||
+		    o->cols[i] == COL_TID)
 			continue; /* not padded; ids of 7 digits at most (pid_max 2^22) */
 		size_t from = 0;
 		if (d->kind == KIND_COUNT && o->units == UNITS_BYTES && d->field >= 0) {

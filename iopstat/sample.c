@@ -122,13 +122,15 @@ static int add_row(struct report *rep, unsigned task, unsigned old)
 }
 
 static void start_report(struct report *rep, const struct proc_snapshot *cur,
-			 const struct base *base, double seconds, long clock_ticks)
+			 const struct base *base, double seconds, long clock_ticks,
+			 const struct report_options *opt)
 {
 	rep->n = 0;
 	rep->snap = cur;
 	rep->base = base;
 	rep->groups = NULL;
 	rep->view = VIEW_COUNTERS;
+	rep->threads = opt->threads;
 	rep->seconds = seconds;
 	rep->clock_ticks = clock_ticks;
 	memset(rep->io, 0, sizeof(rep->io));
@@ -175,7 +177,7 @@ int report_build(struct report *rep, const struct base *prev, const struct proc_
 {
 	size_t j = 0;
 
-	start_report(rep, cur, prev, prev ? cur->mono - prev->mono : 0, clock_ticks);
+	start_report(rep, cur, prev, prev ? cur->mono - prev->mono : 0, clock_ticks, opt);
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct proc_row *t = &cur->rows[i];
 		unsigned old = ROW_NO_OLD;
@@ -202,7 +204,7 @@ int report_build_groups(struct report *rep, const struct groups *g,
 			const struct proc_snapshot *cur, enum group_view view, bool all_groups,
 			double seconds, const struct report_options *opt)
 {
-	start_report(rep, cur, NULL, seconds, 0); /* groups have no lifetime rates */
+	start_report(rep, cur, NULL, seconds, 0, opt); /* groups have no lifetime rates */
 	rep->groups = g;
 	rep->view = view;
 	for (size_t i = 0; i < g->n; i++) {
@@ -333,7 +335,7 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 	cli_sort(work->rows, work->n, sizeof(*work->rows), cmp_task_v);
 
 	/* the rows hold what each task did in the run: no base */
-	start_report(rep, work, NULL, last->mono - first->mono, clock_ticks);
+	start_report(rep, work, NULL, last->mono - first->mono, clock_ticks, opt);
 	for (size_t i = 0; i < work->n; i++) {
 		if (add_row(rep, (unsigned)i, ROW_NO_OLD) < 0)
 			return -ENOMEM;

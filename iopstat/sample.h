@@ -66,6 +66,7 @@ struct report {
 	const struct base *base;           /* the older one, or NULL */
 	const struct groups *groups;       /* not NULL: the rows are groups */
 	enum group_view view;              /* what a group row shows */
+	bool threads;                      /* the rows are threads (-t) */
 	long clock_ticks;
 };
 
@@ -109,6 +110,7 @@ struct report_options {
 	enum column sort; /* a column that sorts (column_sorts()) */
 	bool only_active; /* only rows with a counter that moved */
 	size_t top;       /* at most this many rows, 0 = all */
+	bool threads;     /* the rows are threads (-t) */
 };
 
 /* Lifetime totals of each task in 'cur', with rates over each task's age.

@@ -186,6 +186,30 @@ struct reader {
 	size_t nfields;
 };
 
+/* A field of the file as a message may show it: control bytes, non-ASCII
+ * and backslashes escaped (\xNN), cut at 40 bytes.  In one of two
+ * buffers, so a message can show two. */
+static const char *shown(const char *s)
+{
+	static char bufs[2][200];
+	static int k;
+	char *b = bufs[k ^= 1];
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 8 < sizeof(bufs[0]); p++) {
+		if (p - (const unsigned char *)s == 40) {
+			strcpy(b + n, "...");
+			return b;
+		}
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			b[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(b + n, 5, "\\x%02x", *p);
+	}
+	b[n] = '\0';
+	return b;
+}
+
 static int bad(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int bad(struct reader *r, const char *fmt, ...)
 {
@@ -224,7 +248,7 @@ static int next(struct reader *r, const char *tag, size_t n)
 			return bad(r, "an empty field");
 	}
 	if (r->nfields == 0 || strcmp(r->fields[0], tag))
-		return bad(r, "'%s' where '%s' belongs", r->nfields ? r->fields[0] : "", tag);
+		return bad(r, "'%s' where '%s' belongs", r->nfields ? shown(r->fields[0]) : "", tag);
 	if (r->nfields != n)
 		return bad(r, "%zu fields, not %zu", r->nfields, n);
 	return 0;
@@ -235,7 +259,7 @@ static int u64_field(struct reader *r, size_t i, unsigned long long max, unsigne
 	const char *s = r->fields[i];
 
 	if (num_parse_u64(s, s + strlen(s), max, v) < 0)
-		return bad(r, "field %zu: '%s' is not a number up to %llu", i + 1, s, max);
+		return bad(r, "field %zu: '%s' is not a number up to %llu", i + 1, shown(s), max);
 	return 0;
 }
 
@@ -244,7 +268,7 @@ static int u128_field(struct reader *r, size_t i, cli_u128 *v)
 	const char *s = r->fields[i];
 
 	if (num_parse_u128(s, s + strlen(s), v) < 0)
-		return bad(r, "field %zu: '%s' is not a number", i + 1, s);
+		return bad(r, "field %zu: '%s' is not a number", i + 1, shown(s));
 	return 0;
 }
 
@@ -256,7 +280,7 @@ static int seconds_field(struct reader *r, size_t i, double *v)
 
 	if (!dot || strlen(dot + 1) != 3 || num_parse_u64(s, dot, 1ULL << 52, &whole) < 0 ||
 	    num_parse_u64(dot + 1, dot + 4, 999, &frac) < 0)
-		return bad(r, "field %zu: '%s' is not a time", i + 1, s);
+		return bad(r, "field %zu: '%s' is not a time", i + 1, shown(s));
 	*v = (double)whole + (double)frac / 1000;
 	return 0;
 }
@@ -266,32 +290,51 @@ static int hex_digit(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* A field as put_escaped() wrote it; "%00" alone is the empty string. */
-static int unescape(struct reader *r, const char *s, char *out, size_t size)
+/* A field as put_escaped() wrote it, in a buffer of its own (to free);
+ * "%00" alone is the empty string.  NULL after bad(). */
+static char *unescape(struct reader *r, const char *s)
 {
+	char *out = malloc(strlen(s) + 1);
 	size_t n = 0;
 
+	if (!out) {
+		bad(r, "out of memory");
+		return NULL;
+	}
 	if (!strcmp(s, "%00")) {
 		out[0] = '\0';
-		return 0;
+		return out;
 	}
 	for (; *s; s++) {
 		int c = (unsigned char)*s;
 		if (c == '%') {
 			int hi = hex_digit(s[1]), lo = hi < 0 ? -1 : hex_digit(s[2]);
-			if (lo < 0)
-				return bad(r, "a bad escape");
-			c = hi * 16 + lo;
-			if (c == 0)
-				return bad(r, "a NUL byte in a field");
+			if (lo < 0 || (c = hi * 16 + lo) == 0) {
+				bad(r, lo < 0 ? "a bad escape" : "a NUL byte in a field");
+				free(out);
+				return NULL;
+			}
 			s += 2;
 		}
-		if (n + 1 >= size)
-			return bad(r, "a field too long");
 		out[n++] = (char)c;
 	}
 	out[n] = '\0';
-	return 0;
+	return out;
+}
+
+/* The field i of the line, unescaped, equal to want: 0, or -1 with why
+ * (what it holds after it, in parentheses). */
+static int expect_field(struct reader *r, size_t i, const char *want, const char *why)
+{
+	char *text = unescape(r, r->fields[i]);
+
+	if (!text)
+		return -1;
+	int same = !strcmp(text, want);
+	if (!same)
+		snprintf(r->why, r->whysize, "%s (%s)", why, shown(text));
+	free(text);
+	return same ? 0 : -1;
 }
 
 static int cmp_base(const void *a, const void *b)
@@ -304,7 +347,6 @@ static int cmp_base(const void *a, const void *b)
 static int read_state(struct reader *r, const struct state_id *id, struct base *prev,
 		      struct groups *g)
 {
-	char text[1024];
 	unsigned long long n, v;
 	double uptime;
 
@@ -312,18 +354,12 @@ static int read_state(struct reader *r, const struct state_id *id, struct base *
 		return -1;
 	if (strcmp(r->fields[1], "1"))
 		return bad(r, "version %s, not 1", r->fields[1]);
-	if (next(r, "boot", 2) < 0 || unescape(r, r->fields[1], text, sizeof(text)) < 0)
+	if (next(r, "boot", 2) < 0 ||
+	    expect_field(r, 1, id->boot, "it is from before the last boot") < 0)
 		return -1;
-	if (strcmp(text, id->boot)) {
-		snprintf(r->why, r->whysize, "it is from before the last boot");
+	if (next(r, "selection", 2) < 0 ||
+	    expect_field(r, 1, id->selection, "it was written for other options") < 0)
 		return -1;
-	}
-	if (next(r, "selection", 2) < 0 || unescape(r, r->fields[1], text, sizeof(text)) < 0)
-		return -1;
-	if (strcmp(text, id->selection)) {
-		snprintf(r->why, r->whysize, "it was written for other options (%s)", text);
-		return -1;
-	}
 	if (next(r, "scan", 3) < 0 || seconds_field(r, 1, &uptime) < 0 ||
 	    seconds_field(r, 2, &prev->when) < 0)
 		return -1;
@@ -338,20 +374,24 @@ static int read_state(struct reader *r, const struct state_id *id, struct base *
 	for (unsigned long long i = 0; i < n; i++) {
 		cli_u128 acc[IO_NFIELDS + 1];
 		double empty;
-		if (next(r, "g", 3 + IO_NFIELDS + 1) < 0 ||
-		    unescape(r, r->fields[1], text, sizeof(text)) < 0)
+		if (next(r, "g", 3 + IO_NFIELDS + 1) < 0)
 			return -1;
 		for (int k = 0; k <= IO_NFIELDS; k++)
 			if (u128_field(r, 2 + (size_t)k, &acc[k]) < 0)
 				return -1;
 		if (seconds_field(r, 3 + IO_NFIELDS, &empty) < 0)
 			return -1;
+		char *key = unescape(r, r->fields[1]);
+		if (!key)
+			return -1;
 		size_t before = g->n;
-		struct group *grp = groups_get(g, text);
-		if (!grp)
-			return bad(r, "out of memory");
-		if (g->n == before)
-			return bad(r, "the group '%s' twice", text);
+		struct group *grp = groups_get(g, key);
+		if (!grp || g->n == before) {
+			bad(r, grp ? "the group '%s' twice" : "out of memory: '%s'", shown(key));
+			free(key);
+			return -1;
+		}
+		free(key);
 		memcpy(grp->acc, acc, sizeof(grp->acc));
 		grp->acc_delay = acc[IO_NFIELDS];
 		grp->empty_since = empty;
@@ -426,13 +466,15 @@ int state_load(const char *path, const struct state_id *id, struct base *prev,
 {
 	struct reader r = { .why = why, .whysize = whysize };
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* O_NOFOLLOW: a link put in its place (perhaps to a secret) is not read,
+	 * as it would not be replaced */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 
 	why[0] = '\0';
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(why, whysize, "%s", strerror(errno));
+		snprintf(why, whysize, "%s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -281,6 +281,12 @@ no_memory_errors "endless run" "$rc" "$out"
 check "SIGTERM: exit 0" [ "$rc" = 0 ]
 check "SIGTERM: summary" has "$out" "Summary: "
 
+##### watching for a job not started yet: every report empty, no error
+run "$IOPSTAT" -C "^nothing$run_id\$" --format csv -o pid,write 0.1 2
+check "an empty first scan: exit 0" [ "$rc" = 0 -a "$out" = "pid,write" ]
+run "$IOPSTAT" -g comm -C "^nothing$run_id\$" -J 0.1 2
+check "an empty first scan, grouped: reports" [ "$rc" = 0 -a "$(grep -c '"type":"interval"' <<<"$out")" = 2 ]
+
 ##### -q: no notes, errors all the same
 run "$IOPSTAT" -q -p "$w" -o pid,iodelay --format csv -n
 check "-q: no note" [ "$rc" = 0 -a -z "$err" -a "$(cut -d, -f1 <<<"$out")" = "$w" ]

@@ -231,7 +231,22 @@ static void keys_and_expiry(void **state)
 	r.uid = 0;
 	assert_string_equal(groups_key_of(&g, &a, &r, buf, sizeof(buf)), "root");
 
+	/* keys as a terminal shows them: two names that invalid UTF-8 would
+	 * make alike stay two groups; the kernel's workers are one */
 	g.by = GROUP_COMM;
+	struct task odd[] = { { 80, 1, 5, "\xffqN", 1, 0 }, { 81, 1, 5, "\xfeqN", 2, 0 },
+			      { 82, 2, 5, "kworker/1:2-events", 3, 0 },
+			      { 83, 2, 5, "kworker/u8:0-loop0", 4, 0 }, { 84, 1, 5, "a\\b", 5, 0 } };
+	struct groups o = { .by = GROUP_COMM };
+	snap_of(&a, odd, 5, 100);
+	assert_int_equal(groups_start(&o, &a), 0);
+	assert_int_equal(o.n, 4);
+	assert_int_equal(written(&o, "\\xffqN"), 1);
+	assert_int_equal(written(&o, "\\xfeqN"), 2);
+	assert_int_equal(written(&o, "kworker"), 7);
+	assert_int_equal(written(&o, "a\\\\b"), 5); /* a backslash, escaped */
+	groups_free(&o);
+
 	struct task t0[] = { { 70, 1, 5, "gone", 5, 0 }, { 71, 1, 5, "stays", 5, 0 } };
 	struct task t1[] = { { 71, 1, 5, "stays", 6, 0 } };
 	snap_of(&a, t0, 2, 100);

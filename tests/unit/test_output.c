@@ -196,15 +196,16 @@ static void exact_counts(void **state)
 	tasks[1].io[IO_READ_BYTES] = UINT64_MAX;
 	rep.io[IO_READ_BYTES] = (cli_u128)big + UINT64_MAX; /* 18455751272964292608 */
 	static const enum column some[] = { COL_PID, COL_READ };
+	/* right-aligned as wide as the widest, the totals line's */
 	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
-		"    PID READ\n"
-		"      7 9007199254740993\n"
+		"    PID                 READ\n"
+		"      7     9007199254740993\n"
 		"     12 18446744073709551615\n"
 		"  total 18455751272964292608\n");
 	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_KIB, TS_NONE, KIND_INTERVAL),
-		"    PID READ\n"
-		"      7 8796093022208\n"         /* 2^53 + 1 bytes, rounded */
-		"     12 18014398509481984\n"     /* (2^64 - 1) / 1024, rounded half up */
+		"    PID              READ\n"
+		"      7     8796093022208\n"    /* 2^53 + 1 bytes, rounded */
+		"     12 18014398509481984\n"    /* (2^64 - 1) / 1024, rounded half up */
 		"  total 18023194602504192\n");
 	assert_string_equal(render(FMT_CSV, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
 		"pid,read\n7,9007199254740993\n12,18446744073709551615\n");

@@ -136,11 +136,11 @@ static void refuses_what_it_did_not_write(void **state)
 		  "not a number" },
 		{ "\nend\n", "\nend\nmore\n", "more after the end" },
 		{ "\nend\n", "\n", "ends early" },
-		{ "%09", "%0g", "a bad escape" },
-		{ "%09", "%00", "NUL" },
+		{ "%20", "%2g", "a bad escape" },
+		{ "%20", "%00", "NUL" },
 		{ "tasks 3", "tasks  3", "an empty field" },
 		{ "\np 10 ", "\np 10  ", "an empty field" },
-		{ "\ng tar", "\ng we%09ird%20%25k%0Aey", "twice" },
+		{ "\ng tar", "\ng we\\x09ird%20%25k\\x0aey", "twice" },
 	};
 	for (size_t i = 0; i < sizeof(spoils) / sizeof(*spoils); i++) {
 		char *at = strstr(text, spoils[i].from);
@@ -180,6 +180,47 @@ static void refuses_what_it_did_not_write(void **state)
 	groups_free(&h);
 }
 
+/* A state with no processes in it (the job ended) keeps its groups; a
+ * selection of any length; a link in its place is not read; what the
+ * file holds is shown escaped in the reason. */
+static void edges(void **state)
+{
+	struct groups g, h = { .by = GROUP_COMM };
+	struct base prev = { 0 };
+	char why[256], longsel[3000];
+	(void)state;
+	make_state(&g);
+	snap.n = 0;
+	memset(longsel, 'x', sizeof(longsel) - 1);
+	longsel[sizeof(longsel) - 1] = '\0';
+	struct state_id id2 = id;
+	id2.selection = longsel;
+	assert_int_equal(state_save(path, &id2, &snap, &g), 0);
+	assert_int_equal(state_load(path, &id2, &prev, &h, why, sizeof(why)), 1);
+	assert_int_equal(prev.n, 0);
+	assert_int_equal(h.n, 2);
+	groups_free(&h);
+	h = (struct groups){ .by = GROUP_COMM };
+	/* a link: never followed */
+	char target[PATH_MAX + 32];
+	snprintf(target, sizeof(target), "%s/secret", fixture_root);
+	fixture_file("secret", "top\x1b[31msecret line\n");
+	unlink(path);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(state_load(path, &id, &prev, &h, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "symbolic link"));
+	assert_null(strstr(why, "secret"));
+	/* the file's bytes in a reason: escaped */
+	unlink(path);
+	rename(target, path);
+	assert_int_equal(state_load(path, &id, &prev, &h, why, sizeof(why)), -1);
+	assert_null(strchr(why, 0x1b));
+	assert_non_null(strstr(why, "\\x1b"));
+	base_free(&prev);
+	groups_free(&g);
+	groups_free(&h);
+}
+
 /* Written only over a regular file or nothing, and never left half done. */
 static void saves_safely(void **state)
 {
@@ -211,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_what_it_did_not_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(saves_safely, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
