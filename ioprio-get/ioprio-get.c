@@ -458,7 +458,8 @@ static size_t add_selected(const struct options *o, struct rows *rows)
 	int *pids = malloc((o->npids + 1) * sizeof(*pids));
 	if (!pids)
 		err(EXIT_FAILURE, "cannot allocate memory");
-	memcpy(pids, o->pids, o->npids * sizeof(*pids));
+	if (o->npids)
+		memcpy(pids, o->pids, o->npids * sizeof(*pids)); /* o->pids may be NULL */
 	sel_tids_to_pids(&proc, pids, o->npids);
 	struct sel_criteria c = {
 		.pids = pids, .npids = o->npids, .pgids = o->pgids, .npgids = o->npgids,

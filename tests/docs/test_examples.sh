@@ -137,7 +137,8 @@ while IFS=$'\t' read -r -d '' source kind text; do
     fi
     inc=()
     for d in "${includes[@]}"; do inc+=(-I"$d"); done
-    run ${CC:-cc} -Wall -Wextra -Werror "${inc[@]}" "$prog" "$lib" -o "$tmp/example$n_c"
+    # shellcheck disable=SC2086 # EXAMPLE_CFLAGS: words (the build's sanitizers)
+    run ${CC:-cc} -Wall -Wextra -Werror ${EXAMPLE_CFLAGS:-} "${inc[@]}" "$prog" "$lib" -o "$tmp/example$n_c"
     check "$source: C example $n_c compiles" [ "$rc" = 0 ]
     # in a session of its own: its process group holds only itself
     run setsid -w "$tmp/example$n_c"
