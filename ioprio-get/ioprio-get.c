@@ -361,12 +361,11 @@ static void other_threads(struct row *r)
 
 static struct row *new_row(struct rows *rows)
 {
-	if (rows->n == rows->cap) {
-		rows->cap = rows->cap ? rows->cap * 2 : 64;
-		rows->v = realloc(rows->v, rows->cap * sizeof(*rows->v));
-		if (!rows->v)
-			err(EXIT_FAILURE, "cannot allocate memory");
-	}
+	struct row *v = cli_grow(rows->v, &rows->cap, rows->n + 1, sizeof(*v), 64);
+
+	if (!v)
+		err(EXIT_FAILURE, "cannot allocate memory");
+	rows->v = v;
 	memset(&rows->v[rows->n], 0, sizeof(rows->v[rows->n]));
 	return &rows->v[rows->n];
 }
