@@ -57,6 +57,7 @@ static bool v_prio(const struct coldef *d, const struct cell_of *at, struct cell
 		return false; /* unknown: another namespace's procfs, or gone */
 	c->n = (unsigned)at->task->prio;
 	c->s = c->buf;
+	c->mark = at->task->flags & ROW_PRIO_MIXED;
 	return true;
 }
 

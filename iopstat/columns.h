@@ -54,6 +54,7 @@ struct cell {
 	double rate;   /* KIND_RATE */
 	const char *s; /* KIND_TEXT, KIND_PRIO (its short form) */
 	bool escaped;  /* s is escaped for a terminal already (a group's key) */
+	bool mark;     /* KIND_PRIO: a thread has another one (a table adds '*') */
 	char buf[96];  /* room for s */
 };
 

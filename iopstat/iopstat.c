@@ -432,10 +432,27 @@ static int write_report(FILE *f, void *arg)
 	return output_report(f, x->b, x->rep, x->kind, &x->c->out, true);
 }
 
+/* Says once what a table's "be/4*" means, when one is shown (-t shows each
+ * thread's own). */
+static void note_marks(const struct config *c, const struct report *rep)
+{
+	static bool said;
+
+	if (said || c->quiet || c->out.format != FMT_TABLE || rep->groups || !shows(c, COL_PRIO))
+		return;
+	for (size_t i = 0; i < rep->n; i++)
+		if (report_task(rep, &rep->rows[i])->flags & ROW_PRIO_MIXED) {
+			warnx("*: some threads of these processes have another I/O priority; see -t");
+			said = true;
+			return;
+		}
+}
+
 /* Writes one report to stdout, or atomically replaces --write's file with it. */
 static void emit(const struct config *c, struct cli_buf *b, const struct report *rep,
 		 enum report_kind kind, bool first)
 {
+	note_marks(c, rep);
 	if (!c->output_file) {
 		if (output_report(stdout, b, rep, kind, &c->out, first) < 0) {
 			/* a reader that went away (SIGPIPE ignored): quiet, status 0;

@@ -108,6 +108,8 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 			cli_buf_puts(b, v.s);
 		else
 			cli_buf_text(b, v.s);
+		if (d->kind == KIND_PRIO && v.mark)
+			cli_buf_puts(b, "*"); /* explained on stderr (iopstat.c) */
 		break;
 	case KIND_COUNT:
 		put_count(b, v.n, o->units);
@@ -157,7 +159,7 @@ static size_t cell_width(enum column c, const struct report_row *r, const struct
 				return digits((cli_u128)(v.rate + 0.5));
 			break;
 		case KIND_PRIO:
-			return d->value(d, &at, &v) ? strlen(v.s) : 1;
+			return d->value(d, &at, &v) ? strlen(v.s) + v.mark : 1;
 		case KIND_TEXT:
 			if (!d->value(d, &at, &v))
 				return 1;

@@ -62,6 +62,26 @@ static struct proc_row *new_row(struct proc_snapshot *snap)
 	return &snap->rows[snap->n];
 }
 
+/* Whether a thread of process pid has another priority set than v, its
+ * main thread's (ionice -p reaches one thread; threads started before a
+ * change keep theirs).  Asked only of processes with more than one thread:
+ * one listing and one ioprio_get a thread. */
+static bool other_prio(const struct proc_root *root, int pid, int v)
+{
+	struct proc_list threads;
+	bool other = false;
+	int tid;
+
+	if (proc_list_open(&threads, root, pid) < 0)
+		return false; /* gone */
+	while (!other && (tid = proc_list_next(&threads))) {
+		int t = tid == pid ? v : iop_get(IOP_WHO_PROCESS, tid);
+		other = t >= 0 && t != v; /* (a thread that ended: no answer) */
+	}
+	proc_list_close(&threads);
+	return other;
+}
+
 /* Reads one task into the next row; 1 added, 0 skipped, -ENOMEM. */
 static int read_task(const struct proc_root *root, const struct scan_options *opt, int pid,
 		     int tid, struct proc_snapshot *snap)
@@ -109,6 +129,8 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 		int e = v < 0 ? v : iop_effective_value(v, st.nice, st.policy < 0 ? 0 : st.policy);
 		if (e >= 0)
 			row->prio = (short)e;
+		if (v >= 0 && !tid && st.threads > 1 && other_prio(root, pid, v))
+			row->flags |= ROW_PRIO_MIXED;
 	}
 	char *extra = NULL;
 	char cgroup[1024];

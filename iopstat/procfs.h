@@ -37,6 +37,8 @@ enum {
 	ROW_ZOMBIE = 1 << 1, /* exited, not yet reaped */
 	ROW_REAPED = 1 << 2, /* reaped while the scan ran (seen a zombie, then
 	                        gone): its I/O is in its parent's counters now */
+	ROW_PRIO_MIXED = 1 << 3, /* a process (not -t) with a thread whose I/O
+	                            priority set differs from its main thread's */
 };
 
 struct proc_snapshot {

@@ -38,6 +38,7 @@ struct proc_stat {
 	int ppid;                      /* field 4: the parent */
 	int pgrp;                      /* field 5: the process group */
 	int nice;                      /* field 19 */
+	int threads;                   /* field 20: how many threads (0 in fixtures) */
 	unsigned long long start;      /* field 22: start time, clock ticks after boot */
 	int policy;                    /* field 41, -1 if the kernel has no such field */
 	unsigned long long delay;      /* field 42: block I/O delay, clock ticks */

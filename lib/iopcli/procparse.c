@@ -148,7 +148,11 @@ int proc_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 	e = field_end(p, end);
 	if (field_int(p, e, &f.nice) < 0 || e == end)
 		return -EINVAL;
-	p = skip_fields(e + 1, end, 22 - 20);
+	p = e + 1;
+	e = field_end(p, end);
+	if (field_int(p, e, &f.threads) < 0 || e == end)
+		return -EINVAL;
+	p = skip_fields(e + 1, end, 22 - 21);
 	e = field_end(p, end);
 	if (p == end || field_u64(p, e, &f.start) < 0)
 		return -EINVAL;

@@ -3,8 +3,8 @@
 # End-to-end tests of iopstat: the real binary on the real /proc, against
 # writer children this script started (each in its own session, ended by
 # pid) that do an exact amount of O_DIRECT I/O.
-#   usage: test_iopstat.sh IOPSTAT WRITER_HELPER
-IOPSTAT=$1 WRITER=$2
+#   usage: test_iopstat.sh IOPSTAT WRITER_HELPER THREADS_HELPER
+IOPSTAT=$1 WRITER=$2 THREADS=$3
 MiB=1048576
 # O_DIRECT needs a block device: /var/tmp rather than a tmpfs /tmp
 TEST_TMP_BASE=${TMPDIR:-/var/tmp}
@@ -286,6 +286,28 @@ run "$IOPSTAT" -C "^nothing$run_id\$" --format csv -o pid,write 0.1 2
 check "an empty first scan: exit 0" [ "$rc" = 0 -a "$out" = "pid,write" ]
 run "$IOPSTAT" -g comm -C "^nothing$run_id\$" -J 0.1 2
 check "an empty first scan, grouped: reports" [ "$rc" = 0 -a "$(grep -c '"type":"interval"' <<<"$out")" = 2 ]
+
+##### a process whose threads differ: PRIO is its main thread's, marked
+spawn "$THREADS" 3 "mx$run_id"; mx=$child
+for k in $(seq 100); do [ "$(ls "/proc/$mx/task" | wc -l)" -ge 4 ] && break; sleep 0.02; done
+mx_tids=$(ls "/proc/$mx/task" | sort -n)
+ionice -c3 -p "$(grep -vx "$mx" <<<"$mx_tids" | head -1)" # one thread alone
+mark_note="iopstat: *: some threads of these processes have another I/O priority; see -t"
+run "$IOPSTAT" -n -o pid,prio -p "$mx"
+check "marked: another thread's priority" [ "$(tr -s ' ' <<<"$out" | sed 's/^ //')" = "$mx be/4*" ]
+check "one note for the mark" [ "$err" = "$mark_note" ]
+run "$IOPSTAT" -n -o pid,prio -p "$mx" 1 3
+check "interval mode: the note once" [ "$(grep -c '\*' <<<"$out")" -ge 2 -a "$err" = "$mark_note" ]
+run "$IOPSTAT" -q -n -o pid,prio -p "$mx"
+check "-q: marked, no note" [ "$(tr -s ' ' <<<"$out" | sed 's/^ //')" = "$mx be/4*" -a -z "$err" ]
+run "$IOPSTAT" --format csv -o pid,prio -p "$mx"
+check "csv: the value alone" [ "$out" = "pid,prio
+$mx,be/4" -a -z "$err" ]
+run "$IOPSTAT" -t -n -o tid,prio -p "$mx"
+check "-t: each thread's own, unmarked" [ "$(grep -c 'idle' <<<"$out")" = 1 -a "$(grep -c '\*' <<<"$out")" = 0 -a -z "$err" ]
+for t in $mx_tids; do ionice -c3 -p "$t"; done
+run "$IOPSTAT" -n -o pid,prio -p "$mx"
+check "all threads alike: no mark" [ "$(tr -s ' ' <<<"$out" | sed 's/^ //')" = "$mx idle" -a -z "$err" ]
 
 ##### -q: no notes, errors all the same
 run "$IOPSTAT" -q -p "$w" -o pid,iodelay --format csv -n

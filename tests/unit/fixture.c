@@ -74,10 +74,12 @@ int __wrap_fstat(int fd, struct stat *st)
 	return __real_fstat(fd, st);
 }
 
+int (*fixture_prio)(int which, int who);
+
 int __wrap_iopriv_sys_get(int which, int who)
 {
 	fixture_counts.prio_gets++;
-	return __real_iopriv_sys_get(which, who);
+	return fixture_prio ? fixture_prio(which, who) : __real_iopriv_sys_get(which, who);
 }
 
 void fixture_count_reset(void)
@@ -113,12 +115,14 @@ const char *fixture_io(unsigned long long base)
 
 /* A stat line: the fields the tools read as given, the others 0. */
 static const char *stat_line(int pid, int ppid, int pgrp, const char *comm, int nice,
-			     unsigned long long start, int policy, unsigned long long delay)
+			     int threads, unsigned long long start, int policy,
+			     unsigned long long delay)
 {
 	static char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%d (%s) S", pid, comm);
 	for (int field = 4; field <= 52; field++) {
 		long long v = field == 4 ? ppid : field == 5 ? pgrp : field == 19 ? nice
+			    : field == 20 ? threads
 			    : field == 22 ? (long long)start : field == 41 ? policy
 			    : field == 42 ? (long long)delay : 0;
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " %lld", v);
@@ -130,13 +134,19 @@ static const char *stat_line(int pid, int ppid, int pgrp, const char *comm, int 
 const char *fixture_stat(int pid, const char *comm, int nice, unsigned long long start,
 			 int policy, unsigned long long delay)
 {
-	return stat_line(pid, pid - 1, pid + 1000, comm, nice, start, policy, delay);
+	return stat_line(pid, pid - 1, pid + 1000, comm, nice, 1, start, policy, delay);
 }
 
 const char *fixture_stat_family(int pid, int ppid, int pgrp, const char *comm,
 				unsigned long long start)
 {
-	return stat_line(pid, ppid, pgrp, comm, 0, start, 0, 0);
+	return stat_line(pid, ppid, pgrp, comm, 0, 1, start, 0, 0);
+}
+
+const char *fixture_stat_threads(int pid, const char *comm, int threads)
+{
+	return stat_line(pid, pid - 1, pid + 1000, comm, 0, threads, 1000 + (unsigned)pid, 0,
+			 (unsigned)pid);
 }
 
 void fixture_process(int pid, const char *comm, unsigned long long io_base)
@@ -164,6 +174,7 @@ int fixture_setup(void **state)
 		return -1;
 	fixture_file("uptime", "12345.67 999.00\n");
 	fixture_deny = NULL;
+	fixture_prio = NULL;
 	denied_fd = -1;
 	fixture_count_reset();
 	return 0;

@@ -41,7 +41,13 @@ const char *fixture_stat(int pid, const char *comm, int nice, unsigned long long
 const char *fixture_stat_family(int pid, int ppid, int pgrp, const char *comm,
 				unsigned long long start);
 /* <pid>/stat (start 1000 + pid, delay pid) and <pid>/io (base io_base). */
+/* A process's stat line that says it has that many threads. */
+const char *fixture_stat_threads(int pid, const char *comm, int threads);
 void fixture_process(int pid, const char *comm, unsigned long long io_base);
+
+/* When set, what ioprio_get returns instead of asking the kernel (reset by
+ * fixture_setup). */
+extern int (*fixture_prio)(int which, int who);
 /* An fd of the root directory. */
 int fixture_open_root(void);
 

@@ -71,6 +71,7 @@ static void parse_stat(void **state)
 	assert_int_equal(f.ppid, 41);   /* field 4 */
 	assert_int_equal(f.pgrp, 1042); /* field 5 */
 	assert_int_equal(f.nice, -5);
+	assert_int_equal(f.threads, 1); /* field 20 */
 	assert_int_equal(f.start, 123456);
 	assert_int_equal(f.policy, 5);
 	assert_int_equal(f.delay, 77);
@@ -98,6 +99,7 @@ static void parse_stat(void **state)
 	assert_int_equal(proc_parse_stat(old, strlen(old), &f), 0);
 	assert_int_equal(f.ppid, 1);
 	assert_int_equal(f.nice, 3);
+	assert_int_equal(f.threads, 1);
 	assert_int_equal(f.start, 777);
 	assert_int_equal(f.policy, -1);
 	assert_int_equal(f.delay, 0);

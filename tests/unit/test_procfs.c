@@ -267,6 +267,63 @@ static void scan_reads_only_what_is_needed(void **state)
 	proc_root_close(&root);
 }
 
+/* Threads 202 and 302 were demoted alone (ionice -p TID); the others keep
+ * be/4. */
+static int prio_of(int which, int who)
+{
+	(void)which;
+	return who == 202 || who == 302 ? 3 << 13 : 2 << 13 | 4;
+}
+
+/* A process row whose threads do not all have its main thread's priority
+ * is marked, asking each thread only when stat counts more than one. */
+static void scan_marks_threads_with_another_prio(void **state)
+{
+	struct proc_snapshot snap = { 0 };
+	struct scan_options opt = { .need = NEED_PRIO };
+	struct proc_root root;
+	(void)state;
+	fixture_file("200/stat", fixture_stat_threads(200, "mixed", 3));
+	fixture_file("200/io", fixture_io(0));
+	fixture_file("300/stat", fixture_stat_threads(300, "same", 2));
+	fixture_file("300/io", fixture_io(0));
+	fixture_file("400/stat", fixture_stat_threads(400, "single", 1));
+	fixture_file("400/io", fixture_io(0));
+	for (int t = 200; t <= 202; t++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "200/task/%d/stat", t);
+		fixture_file(rel, fixture_stat_threads(t, "mixed", 3));
+		snprintf(rel, sizeof(rel), "200/task/%d/io", t);
+		fixture_file(rel, fixture_io(0));
+	}
+	fixture_file("300/task/300/stat", fixture_stat_threads(300, "same", 2));
+	fixture_file("300/task/301/stat", fixture_stat_threads(301, "same", 2));
+	fixture_prio = prio_of;
+	assert_int_equal(proc_root_open(&root, fixture_root), 0);
+	root.own = true;
+
+	fixture_count_reset();
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 3);
+	assert_true(snap.rows[0].flags & ROW_PRIO_MIXED);
+	assert_false(snap.rows[1].flags & ROW_PRIO_MIXED);
+	assert_false(snap.rows[2].flags & ROW_PRIO_MIXED);
+	assert_int_equal(snap.rows[0].prio, 2 << 13 | 4); /* the main thread's */
+	/* 200: itself, then its threads until 202 (listed before or after 201);
+	 * 300: itself and 301; 400, one thread: itself alone */
+	assert_in_range(fixture_counts.prio_gets, 2 + 2 + 1, 3 + 2 + 1);
+
+	/* with -t each thread is its own row: nothing to mark */
+	opt.threads = true;
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	for (size_t i = 0; i < snap.n; i++)
+		assert_false(snap.rows[i].flags & ROW_PRIO_MIXED);
+	assert_int_equal(snap.rows[2].tid, 202);
+	assert_int_equal(snap.rows[2].prio, 3 << 13);
+	procfs_snapshot_free(&snap);
+	proc_root_close(&root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +332,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(scan_threads, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(scan_cmdline, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(scan_root_not_listable, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(scan_marks_threads_with_another_prio, fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(scan_reads_only_what_is_needed, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test(real_proc),
