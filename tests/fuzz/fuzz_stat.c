@@ -73,7 +73,7 @@ static int reference(const char *buf, size_t len, struct proc_stat *out)
 			if (e - p != 1)
 				return -1; /* the state is one character */
 			f.state = *p;
-		} else if (field == 4 || field == 5 || field == 19 || field == 41) {
+		} else if (field == 4 || field == 5 || field == 19 || field == 20 || field == 41) {
 			if (ref_number(p, e, 1, &sv, &uv))
 				return -1;
 			if (field == 4)
@@ -82,6 +82,8 @@ static int reference(const char *buf, size_t len, struct proc_stat *out)
 				f.pgrp = (int)sv;
 			else if (field == 19)
 				f.nice = (int)sv;
+			else if (field == 20)
+				f.threads = (int)sv;
 			else
 				f.policy = (int)sv;
 		} else if (field == 22 || field == 42) {
@@ -119,7 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (got == 0) {
 		if (memchr(f.comm, '\0', sizeof(f.comm)) == NULL || strcmp(f.comm, r.comm) != 0 ||
-		    f.state != r.state || f.ppid != r.ppid || f.pgrp != r.pgrp || f.nice != r.nice || f.start != r.start || f.policy != r.policy || f.delay != r.delay)
+		    f.state != r.state || f.ppid != r.ppid || f.pgrp != r.pgrp || f.nice != r.nice ||
+		    f.threads != r.threads || f.start != r.start || f.policy != r.policy || f.delay != r.delay)
 			abort();
 	}
 	free(buf);
