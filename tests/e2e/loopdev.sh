@@ -4,10 +4,12 @@
 # bench/bfq.sh).  The loop device runs with direct I/O on its backing file,
 # so the priority of each read is passed down and the page cache serves
 # nothing; the readers read it with O_DIRECT.  Only the loop device made
-# here is ever touched: its scheduler set, and it is detached at exit.
+# here is ever touched: its scheduler set, and at exit set back to what the
+# device had (a free loop device keeps its scheduler for the next user)
+# before it is detached.
 #   Needs: $tmp (a fresh directory), READER (tests/helpers/direct_reader),
 #   IONICE (our ionice).  Sets LOOP (/dev/loopN) and LOOP_SYS (its sysfs dir).
-LOOP= LOOP_SYS= LOOP_IMG=
+LOOP= LOOP_SYS= LOOP_IMG= LOOP_SCHED0=
 REGION_MIB=${REGION_MIB:-64} BLOCK_KIB=${BLOCK_KIB:-16}
 
 # Why no loop device can be made here, or nothing (and status 0) if it can.
@@ -25,6 +27,8 @@ loop_missing() {
 loop_detach() {
   if [ -n "$LOOP" ]; then
     if [ "$(losetup -n -O BACK-FILE "$LOOP" 2>/dev/null)" = "$LOOP_IMG" ]; then
+      [ -z "$LOOP_SCHED0" ] || echo "$LOOP_SCHED0" >"$LOOP_SYS/queue/scheduler" 2>/dev/null ||
+        echo "cannot set $LOOP back to $LOOP_SCHED0" >&2
       losetup -d "$LOOP" || echo "cannot detach $LOOP" >&2
     fi
     LOOP=
@@ -41,6 +45,7 @@ loop_make() {
   LOOP=$(losetup --find --show --direct-io=on "$LOOP_IMG" 2>"$tmp/loop.err") ||
     { LOOP=; echo "no loop device can be made: $(cat "$tmp/loop.err")"; return 1; }
   LOOP_SYS=/sys/block/${LOOP#/dev/}
+  LOOP_SCHED0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$LOOP_SYS/queue/scheduler" 2>/dev/null)
   if [ "$(cat "$LOOP_SYS/loop/dio" 2>/dev/null)" != 1 ]; then
     echo "$LOOP runs without direct I/O on its backing file (filesystem of $tmp?)"
     return 1

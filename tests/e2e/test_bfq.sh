@@ -67,4 +67,11 @@ echo "# bfq be4 vs be4, slower/faster: $seen (median $m)"
 check "bfq: equal priorities finish together (median slower/faster $m < 1.4)" \
   awk -v m="$m" 'BEGIN { exit !(m < 1.4) }'
 
+# the device goes back as it was found: its scheduler, then detached
+sys=$LOOP_SYS img=$LOOP_IMG was=$LOOP_SCHED0
+loop_detach
+check "the loop device's scheduler set back to $was" grep -q "\[$was\]" "$sys/queue/scheduler"
+check "the loop device detached and its file removed" \
+  [ -z "$(losetup -n -j "$img" 2>/dev/null)" -a ! -e "$img" ]
+
 finish test_bfq
