@@ -87,6 +87,39 @@ rewrite() {
   printf '%s' "$c"
 }
 
+# run_stopped SECONDS CMD...: run (out, err, rc), for a command that may go
+# on until stopped: it runs in a session of its own with SIGINT as default
+# (a background job would inherit it ignored), and after SECONDS its process
+# group gets SIGINT, as from Ctrl-C (iopstat then ends with status 0; a
+# pipeline's status is its first failure's).  Not timeout(1): it follows
+# the signal with SIGCONT, which can cancel the SIGSTOP of LeakSanitizer's
+# exit-time ptrace attach and leave a sanitized build spinning forever.
+# What does not end 30 s after SIGINT is killed: a failure that names it.
+run_stopped() {
+  local secs=$1 p i
+  shift
+  setsid env --default-signal=INT "$@" </dev/null >"$tmp/out" 2>"$tmp/err" &
+  p=$!
+  for ((i = 0; i < secs * 20; i++)); do running "$p" || break; sleep 0.05; done
+  if running "$p"; then
+    kill -INT -- "-$p" 2>/dev/null
+    for ((i = 0; i < 600; i++)); do running "$p" || break; sleep 0.05; done
+    running "$p" && kill -KILL -- "-$p" 2>/dev/null
+  fi
+  wait "$p"; rc=$?
+  out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+  no_memory_errors "$*" "$rc" "$err"
+}
+# running PID: whether our child PID has not ended (a zombie has)
+running() { [ -e "/proc/$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
+
+# slow WHAT: names an example that took more than 10 s since $started (a
+# loaded machine, or one about to hang: the log shows which)
+slow() {
+  local took=$((SECONDS - started))
+  [ "$took" -le 10 ] || echo "NOTE: $1 took ${took} s"
+}
+
 n_cmd=0 n_c=0 n_promql=0 n_ini=0
 while IFS=$'\t' read -r -d '' source kind text; do
   case $kind in
@@ -114,10 +147,9 @@ while IFS=$'\t' read -r -d '' source kind text; do
       [ -z "${CI:-}" ] || bad "jq missing in CI"
       continue
     fi
-    # a run that goes on until stopped gets a few seconds, then SIGINT
-    # (iopstat then ends as after Ctrl-C: status 0); a pipeline's status is
-    # its first failure's
-    run env "${env[@]}" timeout -s INT --preserve-status 4 bash -o pipefail -c "$safe"
+    started=$SECONDS
+    run_stopped 4 env "${env[@]}" bash -o pipefail -c "$safe"
+    slow "$source: [$text]"
     if [ "$rc" != 0 ] && [[ $safe == *--hint* ]] && has "$err" "hints need Linux 6.5"; then
       skip "$source: [$text]: the kernel has no I/O priority hints"
       continue
@@ -141,7 +173,9 @@ while IFS=$'\t' read -r -d '' source kind text; do
     run ${CC:-cc} -Wall -Wextra -Werror ${EXAMPLE_CFLAGS:-} "${inc[@]}" "$prog" "$lib" -o "$tmp/example$n_c"
     check "$source: C example $n_c compiles" [ "$rc" = 0 ]
     # in a session of its own: its process group holds only itself
-    run setsid -w "$tmp/example$n_c"
+    started=$SECONDS
+    run timeout -k 5 60 setsid -w "$tmp/example$n_c"
+    slow "$source: C example $n_c"
     check "$source: C example $n_c runs" [ "$rc" = 0 ]
     ;;
   promql)
@@ -153,7 +187,9 @@ while IFS=$'\t' read -r -d '' source kind text; do
     fi
     { printf 'groups:\n  - name: docs\n    rules:\n      - record: docs:example\n        expr: |\n'
       sed 's/^/          /' <<<"$text"; } >"$tmp/rules$n_promql.yml"
-    run promtool check rules "$tmp/rules$n_promql.yml"
+    started=$SECONDS
+    run timeout -k 5 60 promtool check rules "$tmp/rules$n_promql.yml"
+    slow "$source: PromQL $n_promql"
     check "$source: PromQL [$text]" [ "$rc" = 0 ]
     ;;
   ini)
@@ -165,7 +201,9 @@ while IFS=$'\t' read -r -d '' source kind text; do
     { printf '[Unit]\nDescription=ioprio-utils docs example\n\n'
       printf '%s\n' "$text"
       printf 'ExecStart=/bin/true\n'; } >"$tmp/docs-example-$n_ini.service"
-    run systemd-analyze verify --man=no "$tmp/docs-example-$n_ini.service"
+    started=$SECONDS
+    run timeout -k 5 60 systemd-analyze verify --man=no "$tmp/docs-example-$n_ini.service"
+    slow "$source: unit snippet $n_ini"
     check "$source: unit snippet [$text]" [ "$rc" = 0 -a -z "$err" ]
     ;;
   esac
