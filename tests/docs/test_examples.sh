@@ -32,6 +32,9 @@ spawn "$tmp/names/$R" 600; r1=$child
 spawn "$tmp/names/$R" 601; r2=$child
 spawn "$tmp/names/$B" 600; b1=$child
 spawn "$tmp/names/$J"; j1=$child
+for i in $(seq 250); do j1s=$(ps -o pid= --ppid "$j1" | tr -d ' '); [ -n "$j1s" ] && break; sleep 0.02; done
+[ -n "$j1s" ] || { echo "the job's shell did not start its sleep" >&2; exit 1; }
+children+=("$j1s") # the job's own child: ended with the rest
 spawn sleep 600; p1=$child
 spawn sleep 600; decoy=$child # named by no example: nothing may change it
 
