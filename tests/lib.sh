@@ -13,6 +13,7 @@ set -u
 tmp=$(mktemp -d "${TEST_TMP_BASE:-${TMPDIR:-/tmp}}/ioprio-test.XXXXXX")
 pass=0 fail=0 skipped=0
 children=()
+sessions=() # the sessions spawn made: every process in them is this run's
 out= err= rc=
 # unique to this run among the runs alive on this machine (pids are unique)
 run_id=$$
@@ -83,6 +84,7 @@ spawn() {
   setsid "$@" </dev/null >/dev/null 2>&1 &
   child=$!
   children+=("$child")
+  sessions+=("$child")
   local i
   for i in $(seq 100); do # until setsid has exec'd CMD
     # the session is field 6; names may hold blanks: count from the last ')'
@@ -182,7 +184,21 @@ completes_help_options() {
 }
 
 # finish NAME: the closing line, and the exit status
+# left_behind: the live processes in this run's sessions that no pid in
+# children names (a child's child the test forgot); they would outlive it.
+left_behind() {
+  [ "${#sessions[@]}" -gt 0 ] || return 0
+  ps -e -o pid=,sid=,stat= | awk -v s=" ${sessions[*]} " -v c=" ${children[*]} " \
+    'index(s, " " $2 " ") && !index(c, " " $1 " ") && $3 !~ /^Z/ {print $1}'
+}
+
 finish() {
+  local stray
+  stray=$(left_behind)
+  if [ -n "$stray" ]; then
+    bad "processes the test started and does not end: $(echo $stray)"
+    children+=($stray) # ended at exit by pid, with the rest
+  fi
   echo "$1: $pass passed, $fail failed, $skipped skipped"
   [ "$fail" -eq 0 ]
 }
