@@ -205,8 +205,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			cli_add_id_list(&o->pgids, &o->npgids, optarg, "PGID");
 			break;
 		case 'u':
-			if (cli_parse_user(optarg, &o->uid) < 0)
-				errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", optarg);
+			o->uid = cli_user_arg(optarg);
 			o->by_user = true;
 			o->user_arg = optarg;
 			break;

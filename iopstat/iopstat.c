@@ -258,8 +258,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 			cli_add_id_list(&c->pids, &c->npids, optarg, "PID");
 			break;
 		case 'u':
-			if (cli_parse_user(optarg, &c->uid) < 0)
-				errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", optarg);
+			c->uid = cli_user_arg(optarg);
 			c->filter_uid = true;
 			break;
 		case 'C':

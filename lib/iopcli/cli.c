@@ -259,6 +259,15 @@ int cli_parse_user(const char *arg, unsigned *uid)
 	return 0;
 }
 
+unsigned cli_user_arg(const char *arg)
+{
+	unsigned uid;
+
+	if (cli_parse_user(arg, &uid) < 0)
+		errx(EXIT_FAILURE, "invalid user argument: '%s': no such user", arg);
+	return uid;
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';

@@ -40,6 +40,9 @@ size_t cli_parse_columns(const char *arg, bool plus, const char *(*name)(int), i
 /* A user as a uid (0 .. 2^32-2) or a name; 0, or -EINVAL (not a uid, and
  * no user of that name). */
 int cli_parse_user(const char *arg, unsigned *uid);
+/* -u of ioprio-get and iopstat: the uid of ARG, or exit with the message
+ * both give. (ionice words its own as util-linux does.) */
+unsigned cli_user_arg(const char *arg);
 
 /* Appends the ids min..INT_MAX of arg to *v (n of them): separated by
  * commas or blanks, so "$(pidof rsync)" is a list; blanks around a comma
