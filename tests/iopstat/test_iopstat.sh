@@ -186,7 +186,8 @@ run "$IOPSTAT" -p "$w" -u "$(id -u)" --format csv -n -o pid
 check "-u uid" [ "$out" = "$w" ]
 run "$IOPSTAT" -p "$w" -u "$(id -un)" --format csv -n -o pid
 check "-u name" [ "$out" = "$w" ]
-run "$IOPSTAT" -u 65534 -C "^$WN\$" --format csv -n -o pid
+other=$(unused_uid) # a user that is not us, whoever runs the test
+run "$IOPSTAT" -u "$other" -C "^$WN\$" --format csv -n -o pid
 check "-u other user" [ -z "$out" -a "$rc" = 0 ]
 run "$IOPSTAT" -C "^w$run_id i" --format csv -n -o pid,command
 check "-C regex" [ "$out" = "$w,$WN" ]
