@@ -96,10 +96,8 @@ static int write_state(FILE *f, void *arg)
 {
 	const struct save_ctx *x = arg;
 	struct cli_buf b = { 0 };
-	size_t ntasks = 0;
+	size_t ntasks = x->cur->n < STATE_MAX_TASKS ? x->cur->n : STATE_MAX_TASKS;
 
-	for (size_t i = 0; i < x->cur->n && ntasks < STATE_MAX_TASKS; i++)
-		ntasks++;
 	cli_buf_puts(&b, "iopstat-state 1\nboot ");
 	put_escaped(&b, x->id->boot);
 	cli_buf_puts(&b, "\nselection ");
