@@ -62,13 +62,6 @@ static void put_time(struct cli_buf *b, double when, enum timestamps ts)
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-/* Keeps the line buffer small: writes it out past 32 KiB. */
-static void spill(struct cli_buf *b, FILE *f)
-{
-	if (b->len >= 32768)
-		cli_buf_flush(b, f); /* errors stay in ferror(f) */
-}
-
 /* Pads what was written since 'start' on the right to 'width'. */
 static void pad_to(struct cli_buf *b, size_t start, int width)
 {
@@ -279,7 +272,7 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		table_line(b, NULL, rep, o, true, width);
 	for (size_t i = 0; i < rep->n; i++) {
 		table_line(b, &rep->rows[i], rep, o, false, width);
-		spill(b, f);
+		cli_buf_spill(b, f);
 	}
 	if (o->header) /* -n: the rows alone, for sort and awk */
 		table_line(b, NULL, rep, o, false, width);
@@ -341,7 +334,7 @@ static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,
 			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
 			cli_buf_putc(b, i + 1 < o->ncols ? ',' : '\n');
 		}
-		spill(b, f);
+		cli_buf_spill(b, f);
 	}
 }
 
@@ -378,7 +371,7 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
 		}
 		cli_buf_putc(b, '}');
-		spill(b, f);
+		cli_buf_spill(b, f);
 	}
 	/* the totals: every kernel counter, whatever the columns */
 	cli_buf_puts(b, rep->groups ? "],\"totals\":{\"groups\":" : "],\"totals\":{\"processes\":");
@@ -557,7 +550,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			else
 				cli_buf_u128(b, v.n);
 			cli_buf_putc(b, '\n');
-			spill(b, out);
+			cli_buf_spill(b, out);
 		}
 	}
 	cli_buf_free(&help);
@@ -571,7 +564,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			cli_buf_puts(b, "} ");
 			cli_buf_u64(b, g->members);
 			cli_buf_putc(b, '\n');
-			spill(b, out);
+			cli_buf_spill(b, out);
 		}
 	}
 	/* what can change while a task lives, as labels of one info gauge */
@@ -595,7 +588,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 				cli_buf_putc(b, '"');
 			}
 			cli_buf_puts(b, "} 1\n");
-			spill(b, out);
+			cli_buf_spill(b, out);
 		}
 	}
 	struct cell_of totals = column_at(rep, NULL, false);

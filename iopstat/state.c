@@ -119,7 +119,7 @@ static int write_state(FILE *f, void *arg)
 		cli_buf_putc(&b, ' ');
 		cli_buf_fixed(&b, grp->empty_since, 3);
 		cli_buf_putc(&b, '\n');
-		if (b.len > 32768 && cli_buf_flush(&b, f) < 0)
+		if (cli_buf_spill(&b, f) < 0)
 			goto fail;
 	}
 	cli_buf_puts(&b, "pending");
@@ -150,7 +150,7 @@ static int write_state(FILE *f, void *arg)
 			put_num(&b, t->io[k]);
 		put_num(&b, t->delay);
 		cli_buf_putc(&b, '\n');
-		if (b.len > 32768 && cli_buf_flush(&b, f) < 0)
+		if (cli_buf_spill(&b, f) < 0)
 			goto fail;
 	}
 	cli_buf_puts(&b, "end\n");

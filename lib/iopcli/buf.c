@@ -148,6 +148,11 @@ int cli_flush(FILE *f)
 	return ferror(f) ? -1 : 0;
 }
 
+int cli_buf_spill(struct cli_buf *b, FILE *f)
+{
+	return b->len >= 32768 ? cli_buf_flush(b, f) : 0;
+}
+
 void cli_buf_free(struct cli_buf *b)
 {
 	free(b->p);

@@ -50,6 +50,10 @@ void cli_buf_fixed(struct cli_buf *b, double v, int decimals);
 /* Writes the buffer to f and empties it; -1 on a write error (its errno
  * kept for the report at exit when f is stdout). */
 int cli_buf_flush(struct cli_buf *b, FILE *f);
+/* cli_buf_flush once the buffer holds 32 KiB, so that a long report keeps a
+ * small buffer; 0 while it holds less. A write error also stays in ferror(f),
+ * for callers that check once at the end. */
+int cli_buf_spill(struct cli_buf *b, FILE *f);
 /* fflush(f), its errno kept the same way; -1 if f has had an error. */
 int cli_flush(FILE *f);
 void cli_buf_free(struct cli_buf *b);
