@@ -377,8 +377,8 @@ static int add_process(const struct options *o, struct rows *rows, int pid,
 	if (!o->all_tasks) {
 		struct row *row = new_row(rows);
 		int r = fill_row(pid, 0, st, owner, row);
-		if (r == 0 && row->value >= 0)
-			other_threads(row);
+		if (r == 0 && row->value >= 0 && st->threads > 1)
+			other_threads(row); /* alone, its main thread is all there is */
 		if (r == 0)
 			rows->n++;
 		return r;
