@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,37 +328,6 @@ static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner
 	return 0;
 }
 
-/* For a process row: the priorities set on its other threads, when any
- * differs from the main thread's (ionice -p sets one thread; children and
- * threads do not follow a later change), kept in r->threads. */
-static void other_threads(struct row *r)
-{
-	struct proc_list threads;
-	int tid;
-
-	if (proc_list_open(&threads, &proc, r->pid) < 0)
-		return;
-	while ((tid = proc_list_next(&threads))) {
-		int v = tid == r->pid ? -1 : iop_get(IOP_WHO_PROCESS, tid);
-		size_t i = 0;
-		if (v < 0 || v == r->value)
-			continue; /* the main thread, one that ended, or the same */
-		while (i < r->nthreads && r->threads[i] != v)
-			i++;
-		if (i < r->nthreads)
-			continue;
-		size_t n = r->nthreads ? r->nthreads + 1 : 2;
-		int *more = realloc(r->threads, n * sizeof(*more));
-		if (!more)
-			err(EXIT_FAILURE, "cannot allocate memory");
-		r->threads = more;
-		r->threads[0] = r->value;
-		r->threads[n - 1] = v;
-		r->nthreads = n;
-	}
-	proc_list_close(&threads);
-}
-
 static struct row *new_row(struct rows *rows)
 {
 	struct row *v = cli_grow(rows->v, &rows->cap, rows->n + 1, sizeof(*v), 64);
@@ -377,8 +347,11 @@ static int add_process(const struct options *o, struct rows *rows, int pid,
 	if (!o->all_tasks) {
 		struct row *row = new_row(rows);
 		int r = fill_row(pid, 0, st, owner, row);
-		if (r == 0 && row->value >= 0 && st->threads > 1)
-			other_threads(row); /* alone, its main thread is all there is */
+		/* alone, its main thread is all there is */
+		if (r == 0 && row->value >= 0 && st->threads > 1 &&
+		    proc_thread_prios(&proc, pid, row->value, SIZE_MAX, &row->threads,
+				      &row->nthreads) < 0)
+			err(EXIT_FAILURE, "cannot allocate memory");
 		if (r == 0)
 			rows->n++;
 		return r;

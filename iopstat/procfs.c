@@ -63,23 +63,15 @@ static struct proc_row *new_row(struct proc_snapshot *snap)
 }
 
 /* Whether a thread of process pid has another priority set than v, its
- * main thread's (ionice -p reaches one thread; threads started before a
- * change keep theirs).  Asked only of processes with more than one thread:
- * one listing and one ioprio_get a thread. */
+ * main thread's; asked only of processes with more than one thread. */
 static bool other_prio(const struct proc_root *root, int pid, int v)
 {
-	struct proc_list threads;
-	bool other = false;
-	int tid;
+	int *prios = NULL;
+	size_t n = 0;
 
-	if (proc_list_open(&threads, root, pid) < 0)
-		return false; /* gone */
-	while (!other && (tid = proc_list_next(&threads))) {
-		int t = tid == pid ? v : iop_get(IOP_WHO_PROCESS, tid);
-		other = t >= 0 && t != v; /* (a thread that ended: no answer) */
-	}
-	proc_list_close(&threads);
-	return other;
+	proc_thread_prios(root, pid, v, 2, &prios, &n); /* no memory: no mark */
+	free(prios);
+	return n > 0;
 }
 
 /* Reads one task into the next row; 1 added, 0 skipped, -ENOMEM. */

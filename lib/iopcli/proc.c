@@ -2,7 +2,10 @@
 /* The tools' /proc layer: roots, listing, reading.  See proc.h. */
 #define _GNU_SOURCE
 #include "iopcli/proc.h"
+#include "iopcli/cli.h"
 #include "iopcli/num.h"
+
+#include <libioprio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -295,5 +298,38 @@ int proc_boot_id(const struct proc_root *root, char *buf, size_t size)
 		return -EINVAL;
 	memcpy(buf, text, len);
 	buf[len] = '\0';
+	return 0;
+}
+
+int proc_thread_prios(const struct proc_root *root, int pid, int main, size_t max, int **v,
+		      size_t *n)
+{
+	struct proc_list threads;
+	size_t cap = 0;
+	int tid;
+
+	*n = 0;
+	if (max < 2 || proc_list_open(&threads, root, pid) < 0)
+		return 0; /* nothing to tell apart, or gone */
+	while (*n < max && (tid = proc_list_next(&threads))) {
+		int t = tid == pid ? main : iop_get(IOP_WHO_PROCESS, tid);
+		size_t i = 1;
+		if (t < 0 || t == main)
+			continue; /* the main thread, one that ended, or the same */
+		while (i < *n && (*v)[i] != t)
+			i++;
+		if (*n && i < *n)
+			continue; /* seen */
+		int *more = cli_grow(*v, &cap, *n ? *n + 1 : 2, sizeof(*more), 4);
+		if (!more) {
+			proc_list_close(&threads);
+			return -ENOMEM;
+		}
+		*v = more;
+		if (!*n)
+			(*v)[(*n)++] = main;
+		(*v)[(*n)++] = t;
+	}
+	proc_list_close(&threads);
 	return 0;
 }

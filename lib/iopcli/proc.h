@@ -142,6 +142,15 @@ int proc_delayacct_enabled(const struct proc_root *root);
 /* Clock ticks per second of the kernel's stat times (sysconf(_SC_CLK_TCK)). */
 long proc_clock_ticks(void);
 
+/* The priorities set on the threads of process pid (in our own namespace)
+ * when one differs from main, its main thread's: ionice -p reaches one
+ * thread, and threads started before a change keep theirs.  Into *v
+ * (NULL on entry, freed by the caller): main first, then each other value
+ * once, up to max values in all; *n stays 0 when every thread has main's
+ * (or the process is gone).  0, or -ENOMEM. */
+int proc_thread_prios(const struct proc_root *root, int pid, int main, size_t max, int **v,
+		      size_t *n);
+
 /* Listing: the processes of a root (pid 0), or the threads of a process,
  * in the order the kernel lists them (by pid; threads in creation order). */
 struct proc_list {
