@@ -459,13 +459,17 @@ static enum task_result set_task(struct job *j, int tid, const char *comm, const
 	struct iop_task t;
 	int r;
 
-	if (later && (r = iop_get(IOP_WHO_PROCESS, tid)) == j->value)
+	if (show) { /* the set value comes with what -v prints: one ioprio_get */
+		if ((r = iop_task_get(tid, &t)) < 0) {
+			if (r == -ESRCH)
+				return TASK_GONE;
+			report(o, what, r, false);
+			return TASK_FAILED;
+		}
+		if (later && t.value == j->value)
+			return TASK_HAS_IT;
+	} else if (later && iop_get(IOP_WHO_PROCESS, tid) == j->value) {
 		return TASK_HAS_IT;
-	if (show && (r = iop_task_get(tid, &t)) < 0) {
-		if (r == -ESRCH)
-			return TASK_GONE;
-		report(o, what, r, false);
-		return TASK_FAILED;
 	}
 	if (!o->dry_run && (r = iop_set(IOP_WHO_PROCESS, tid, j->value)) < 0) {
 		if (r == -ESRCH)
