@@ -123,16 +123,13 @@ static int read_live(const struct proc_root *root, const struct sel_criteria *c,
 		unsigned owner = 0;
 		if (proc_read_stat(root, pid, 0, &st, match && c->nuids ? &owner : NULL) < 0)
 			continue; /* gone, or not a process we can tell anything of */
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct live *more = realloc(v, cap * sizeof(*v));
-			if (!more) {
-				free(v);
-				proc_list_close(&procs);
-				return -ENOMEM;
-			}
-			v = more;
+		struct live *more = cli_grow(v, &cap, *n + 1, sizeof(*v), 256);
+		if (!more) {
+			free(v);
+			proc_list_close(&procs);
+			return -ENOMEM;
 		}
+		v = more;
 		v[*n] = (struct live){ pid, st.ppid, st.start, false };
 		v[*n].in = match && pid != c->exclude && matches(root, c, pid, &st, owner);
 		(*n)++;
