@@ -414,6 +414,8 @@ static unsigned scan_needs(const struct config *c)
 		need |= group_by_need(c->group_by);
 	if (c->cmdline && shows(c, COL_COMMAND))
 		need |= NEED_CMDLINE; /* COMMAND as the command line */
+	if (c->out.format == FMT_TABLE && shows(c, COL_PRIO))
+		need |= NEED_PRIO_MARK; /* only a table marks PRIO */
 	return need;
 }
 

@@ -121,7 +121,8 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 		int e = v < 0 ? v : iop_effective_value(v, st.nice, st.policy < 0 ? 0 : st.policy);
 		if (e >= 0)
 			row->prio = (short)e;
-		if (v >= 0 && !tid && st.threads > 1 && other_prio(root, pid, v))
+		if (v >= 0 && !tid && (need & NEED_PRIO_MARK) && st.threads > 1 &&
+		    other_prio(root, pid, v))
 			row->flags |= ROW_PRIO_MIXED;
 	}
 	char *extra = NULL;

@@ -59,6 +59,8 @@ enum scan_need {
 	NEED_PRIO = 1 << 2,    /* the kernel's I/O priority (needs stat too) */
 	NEED_CMDLINE = 1 << 3, /* cmdline, as the row's second string */
 	NEED_CGROUP = 1 << 4,  /* the cgroup path, as the row's second string */
+	NEED_PRIO_MARK = 1 << 5, /* with NEED_PRIO: whether a process's threads
+	                            differ (ROW_PRIO_MIXED, a table's '*') */
 };
 
 struct scan_options {

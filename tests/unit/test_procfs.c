@@ -280,7 +280,7 @@ static int prio_of(int which, int who)
 static void scan_marks_threads_with_another_prio(void **state)
 {
 	struct proc_snapshot snap = { 0 };
-	struct scan_options opt = { .need = NEED_PRIO };
+	struct scan_options opt = { .need = NEED_PRIO | NEED_PRIO_MARK };
 	struct proc_root root;
 	(void)state;
 	fixture_file("200/stat", fixture_stat_threads(200, "mixed", 3));
