@@ -114,7 +114,15 @@ run_stopped() {
   no_memory_errors "$*" "$rc" "$err"
 }
 # running PID: whether our child PID has not ended (a zombie has)
-running() { [ -e "/proc/$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
+# running PID: alive and not a zombie.  Read without a fork: a sed that
+# cannot start or is killed must never pass for "ended", or the wait that
+# follows would wait for an example nobody stops.
+running() {
+  local s
+  { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+  s=${s##*) }
+  [ "${s:0:1}" != Z ]
+}
 
 # slow WHAT: names an example that took more than 10 s since $started (a
 # loaded machine, or one about to hang: the log shows which)
