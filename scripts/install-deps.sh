@@ -6,8 +6,9 @@
 # is touched), clang with libFuzzer (fuzz targets and the clang builds),
 # musl-tools (the musl build; cmocka for it comes from Debian's source
 # package, unpacked with xz-utils), prometheus (promtool checks every
-# Prometheus output the tests make) and prometheus-node-exporter (started by
-# a test on loopback, as the real reader of iopstat's textfiles), sysstat and
+# Prometheus output the tests make and the shipped rules; the server runs on
+# loopback for the fleet test) and prometheus-node-exporter (started by
+# tests on loopback, as the real reader of iopstat's textfiles), sysstat and
 # iotop (what the benchmark measures iopstat against), jq (the examples pipe
 # JSON into it), and the
 # i686/powerpc/aarch64/armhf cross

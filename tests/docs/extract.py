@@ -6,7 +6,8 @@ tests/docs/test_examples.sh: one record per example, NUL-separated, as
 
   cmd     a shell command line (cron fields and continuation lines joined)
   c       a C program, or a fragment of one (README)
-  promql  a PromQL expression
+  promql  a PromQL expression (in a man page: a block with a rate or a
+          recording rule's series)
   ini     a systemd unit snippet
 
 Man pages are read from their EXAMPLES section (troff escapes undone);
@@ -76,7 +77,7 @@ for page in ("ionice.1", "ioprio-get.1", "iopstat.1", "libioprio.3"):
         if line in (".fi",):
             fill = False
             joined = "\n".join(block)
-            if "rate(" in joined:  # expressions apart by blank lines
+            if "rate(" in joined or "rate5m" in joined:  # PromQL, apart by blank lines
                 for expr in joined.split("\n\n"):
                     add(page, "promql", expr)
             else:

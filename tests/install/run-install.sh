@@ -33,6 +33,10 @@ done
 grep -qx "ExecStart=$stage/bin/iopstat .*" "$stage/lib/systemd/system/iopstat-textfile.service" ||
   fail "the service does not run the installed iopstat"
 [ -e "$stage/lib/systemd/system/iopstat-textfile.timer" ] || fail "no timer installed"
+for f in iopstat-rules.yml iopstat-alerts.yml iopstat-dashboard.json; do
+  cmp -s "$src/iopstat/prometheus/$f" "$stage/share/ioprio-utils/prometheus/$f" ||
+    fail "the Prometheus file $f is not installed in share/ioprio-utils/prometheus"
+done
 [ ! -e "$stage/include/internal.h" ] && [ ! -e "$stage/include/cli.h" ] || fail "a private header was installed"
 [ -z "$(find "$stage" -name 'libiopcli*')" ] || fail "the internal CLI helper library was installed"
 "$stage/bin/ionice" -V | grep -q 'ioprio-utils' || fail "installed ionice does not run"

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The Prometheus server test's questions to the server's HTTP API
+(tests/prometheus/test_server.sh), with python3's standard library alone.
+
+  promapi.py ready URL DATA_DIR
+      exit 0 when the server at URL answers and is the one whose TSDB is
+      DATA_DIR (not another test's that took the port), 1 otherwise
+  promapi.py samples URL SELECTOR
+      prints "COUNT SPAN LAST": the samples the server holds of the one
+      series SELECTOR names over the last 5 minutes, their time span in
+      seconds and the last value (0 0 - when it has none)
+  promapi.py evaluated URL RULE_NAME AFTER
+      exit 0 when every rule named RULE_NAME has been evaluated at a time
+      later than AFTER (seconds since the epoch)
+  promapi.py check URL SOURCE_DIR DASHBOARD OUT_JSON HEAVY LIGHT BEFORE AFTER
+      runs every PromQL expression of README.md, iopstat(1), the loaded
+      rules and the dashboard at one time, checks each is accepted and
+      returns data, that the top-writer queries rank the group HEAVY (the
+      comm of the heaviest writers) first and LIGHT after it, and that
+      HEAVY's rate agrees with its exact bytes (AFTER - BEFORE, the kernel's
+      counts) over the 5 minute window; writes what it ran to OUT_JSON
+  promapi.py dashboard DASHBOARD RAN_JSON
+      the dashboard's JSON parsed: every target expression (its variables
+      as Grafana's "All" has them) is one the server ran with data, and
+      names no series but the shipped recording rules and node_exporter's
+Each failed check prints a line starting "FAIL:"; the exit status is the
+number of failures (at most 100).
+"""
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+WINDOW = 300.0  # every rate in the rules, the README and the dashboard: [5m]
+failures = 0
+
+
+def fail(msg):
+    global failures
+    failures += 1
+    print("FAIL: " + msg)
+
+
+def get(url, path, **params):
+    q = urllib.parse.urlencode(params)
+    with urllib.request.urlopen("%s%s?%s" % (url, path, q), timeout=20) as r:
+        return json.loads(r.read().decode())
+
+
+def query(url, expr, at):
+    """(status, result type, result, error) of an instant query at time AT"""
+    try:
+        d = get(url, "/api/v1/query", query=expr, time="%.3f" % at)
+    except urllib.error.HTTPError as e:  # 400, 422: not accepted
+        d = json.loads(e.read().decode())
+    return d.get("status"), d.get("data", {}).get("resultType"), \
+        d.get("data", {}).get("result"), d.get("error")
+
+
+def series_samples(url, selector, at):
+    """the [(t, v)] of the one series SELECTOR names, over the window before AT"""
+    st, kind, res, err = query(url, "%s[5m]" % selector, at)
+    if st != "success" or not res:
+        return []
+    if len(res) != 1:
+        raise SystemExit("%s: %d series, one expected" % (selector, len(res)))
+    return [(float(t), float(v)) for t, v in res[0]["values"]]
+
+
+def rules(url):
+    return [r for g in get(url, "/api/v1/rules")["data"]["groups"] for r in g["rules"]]
+
+
+def sources(src, url, dashboard):
+    """[(source, expr)]: README.md and iopstat(1) (tests/docs/extract.py finds
+    them, as the docs test does), the rules the server loaded, the dashboard"""
+    out = []
+    raw = subprocess.run([sys.executable, src + "/tests/docs/extract.py", src],
+                         check=True, capture_output=True).stdout.decode()
+    for rec in raw.split("\0"):
+        if rec:
+            where, kind, text = rec.split("\t", 2)
+            if kind == "promql":
+                out.append((where, text.strip()))
+    for r in rules(url):
+        out.append(("rule " + r["name"], r["query"]))
+    for expr in dashboard_exprs(dashboard):
+        out.append(("dashboard", expr))
+    return out
+
+
+def alerts(url):
+    return {r["query"] for r in rules(url) if r["type"] == "alerting"}
+
+
+def dashboard_exprs(path):
+    """every target's expression, and each query variable's series as
+    'group by (instance) (SERIES)', with each variable as "All" has it"""
+    d = json.load(open(path))
+    subst = {}
+    out = []
+    for v in d.get("templating", {}).get("list", []):
+        if v.get("type") == "query":
+            if not v.get("includeAll") or "allValue" not in v:
+                raise SystemExit("variable %s: no All value" % v["name"])
+            subst[v["name"]] = v["allValue"]
+            q = v["query"]["query"] if isinstance(v["query"], dict) else v["query"]
+            m = re.fullmatch(r"label_values\(([a-zA-Z_:][a-zA-Z0-9_:]*), *(\w+)\)", q)
+            if not m:
+                raise SystemExit("variable %s: not label_values(SERIES, LABEL): %s" % (v["name"], q))
+            out.append("group by (%s) (%s)" % (m.group(2), m.group(1)))
+
+    def panels(ps):
+        for p in ps:
+            yield p
+            yield from panels(p.get("panels", []))
+    for p in panels(d.get("panels", [])):
+        for t in p.get("targets", []):
+            e = t["expr"]
+            for name, val in subst.items():
+                e = e.replace("${%s}" % name, val).replace("$" + name, val)
+            if "$" in e:
+                raise SystemExit("panel %r: a variable the dashboard does not define: %s" % (p.get("title"), e))
+            out.append(e)
+    if not out:
+        raise SystemExit("no expressions in the dashboard")
+    return out
+
+
+def rate_bound(samples):
+    """how far above increase/window rate() may be: it extrapolates, at each
+    end of the samples it has, by at most 1.1 times their average interval
+    (Prometheus's extrapolatedRate); so the ratio to the exact rate is in
+    [1, 1 + 2.2 * average / span]"""
+    span = samples[-1][0] - samples[0][0]
+    avg = span / (len(samples) - 1)
+    return 2.2 * avg / span
+
+
+def agrees(what, got, samples, exact):
+    bound = rate_bound(samples)
+    ratio = got / exact if exact else float("inf")
+    if not (1 - 1e-9 <= ratio <= 1 + bound + 1e-9):
+        fail("%s: rate %.3f B/s, the exact %.3f B/s (%d bytes / %.0f s): ratio %.4f outside [1, %.4f]"
+             % (what, got, exact, exact * WINDOW, WINDOW, ratio, 1 + bound))
+    return ratio, bound
+
+
+def check(url, src, dashboard, out_json, heavy, light, before, after):
+    at = time.time()
+    ran = []
+    quiet = alerts(url)  # the test trips no alert: their SIGNALs have data, below
+    for where, expr in sources(src, url, dashboard):
+        st, kind, res, err = query(url, expr, at)
+        n = len(res) if isinstance(res, list) else (1 if res else 0)
+        ran.append({"source": where, "expr": expr, "status": st, "results": n})
+        if st != "success":
+            fail("%s: not accepted: %s (%s)" % (where, expr, err))
+        elif n == 0 and not (where.startswith("rule ") and expr in quiet):
+            fail("%s: no data: %s" % (where, expr))
+
+    # the rules: each evaluated by the server without error; the recorded
+    # series exist; each alert is SIGNAL > THRESHOLD, and its SIGNAL has data
+    recorded = []
+    for r in rules(url):
+        if r.get("health") != "ok":
+            fail("rule %s: health %s: %s" % (r["name"], r.get("health"), r.get("lastError")))
+        if r["type"] == "recording":
+            recorded.append(r["name"])
+            expr = r["name"]
+        else:
+            parts = r["query"].split(" > ")
+            if len(parts) != 2 or not re.fullmatch(r"[0-9.* ]+", parts[1]):
+                fail("alert %s: not SIGNAL > THRESHOLD: %s" % (r["name"], r["query"]))
+                continue
+            expr = parts[0]
+        st, kind, res, err = query(url, expr, at)
+        ran.append({"source": "rule %s (%s)" % (r["name"], "series" if r["type"] == "recording" else "signal"),
+                    "expr": expr, "status": st, "results": len(res or [])})
+        if st != "success" or not res:
+            fail("rule %s: %s returns no data (%s)" % (r["name"], expr, err))
+    json.dump({"time": at, "ran": ran, "recorded": recorded}, open(out_json, "w"), indent=1)
+    print("%d expressions asked of the server, %d with data" % (len(ran), sum(r["results"] > 0 for r in ran)))
+
+    # the heavy group's exact bytes over the window, as the server has them
+    sel = 'iopstat_group_write_bytes_total{comm="%s"}' % heavy
+    samples = series_samples(url, sel, at)
+    if len(samples) < 3:
+        fail("%s: %d samples" % (sel, len(samples)))
+        return
+    if samples[0][1] != before or samples[-1][1] != after:
+        fail("%s: from %d to %d on the server, the kernel's %d to %d"
+             % (sel, samples[0][1], samples[-1][1], before, after))
+    exact = (after - before) / WINDOW
+
+    def ranked(expr, label, when=at):
+        st, kind, res, err = query(url, expr, when)
+        if st != "success" or not res:
+            fail("%s: nothing (%s)" % (expr, err))
+            return []
+        return sorted(res, key=lambda s: -float(s["value"][1]))
+
+    # the README's top writers: the heavy command's group first, its rate exact
+    # (the unit group, the light writer alone, ties with the light command)
+    top = ranked("topk(5, rate(iopstat_group_write_bytes_total[5m]))", "comm")
+    names = [s["metric"].get("comm") for s in top]
+    if names[:1] != [heavy] or light not in names:
+        fail("README's top writers: %s, not %s first and %s among them" % (names, heavy, light))
+    if top and names[0] == heavy:
+        ratio, bound = agrees("README's top writer", float(top[0]["value"][1]), samples, exact)
+        print("top writer %s: %.1f B/s over [5m], exact %.1f B/s: ratio %.4f (bound %.4f, %d samples)"
+              % (heavy, float(top[0]["value"][1]), exact, ratio, 1 + bound, len(samples)))
+    # the recorded top writers by command: the same, at their own evaluation
+    st, kind, res, err = query(url, "timestamp(comm:iopstat_write_bytes:top5_rate5m)", at)
+    when = max((float(s["value"][1]) for s in res or []), default=0)
+    top = ranked("comm:iopstat_write_bytes:top5_rate5m", "comm", when)
+    names = [s["metric"].get("comm") for s in top]
+    if names[:2] != [heavy, light]:
+        fail("recorded top writers: %s, not %s then %s" % (names, heavy, light))
+    seen = [s for s in samples if s[0] <= when]
+    if top and names[0] == heavy and len(seen) >= 3 and seen[-1][1] == after:
+        agrees("recorded top writer", float(top[0]["value"][1]), seen, exact)
+    elif top:
+        fail("recorded top writers evaluated at %.3f, when the server's last sample was %s, not the kernel's %d"
+             % (when, seen[-1][1] if seen else "none", after))
+    # the README's per-process top writers by command: the heavy one first
+    top = ranked("""topk(5, sum by (comm) (
+  rate(iopstat_write_bytes_total[5m])
+    * on (pid, start) group_left (comm) iopstat_process_info))""", "comm")
+    names = [s["metric"].get("comm") for s in top]
+    if names[:2] != [heavy, light]:
+        fail("README's top writers by command, per process: %s, not %s then %s" % (names, heavy, light))
+
+
+def check_dashboard(dashboard, ran_json):
+    ran = json.load(open(ran_json))
+    with_data = {r["expr"] for r in ran["ran"] if r["status"] == "success" and r["results"] > 0}
+    recorded = set(ran["recorded"])
+    try:
+        exprs = dashboard_exprs(dashboard)
+    except SystemExit as e:
+        fail("dashboard: %s" % e)
+        return
+    for e in exprs:
+        if e not in with_data:
+            fail("dashboard: not run on the server with data: %s" % e)
+        # the series it names: what is left without label matchers, ranges,
+        # strings, numbers, functions (a name and a parenthesis) and the
+        # label lists of by/without/on/group_left
+        bare = re.sub(r'"(\\.|[^"\\])*"', "", e)
+        bare = re.sub(r"\{[^}]*\}|\[[^]]*\]", "", bare)
+        bare = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", bare)
+        bare = re.sub(r"[a-zA-Z_]\w*\s*\(", "(", bare)
+        for name in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*", bare):
+            if name not in recorded and not name.startswith("node_"):
+                fail("dashboard: %s: %s is neither a shipped recording rule nor node_exporter's" % (e, name))
+    print("dashboard: %d expressions, each run on the server" % len(exprs))
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "ready":
+        url, data = sys.argv[2:4]
+        try:
+            flags = get(url, "/api/v1/status/flags")["data"]
+            with urllib.request.urlopen(url + "/-/ready", timeout=5) as r:
+                ok = r.status == 200
+        except Exception:
+            return 1
+        return 0 if ok and flags.get("storage.tsdb.path") == data else 1
+    if cmd == "samples":
+        s = series_samples(sys.argv[2], sys.argv[3], time.time())
+        print(len(s), "%.3f" % (s[-1][0] - s[0][0]) if s else 0, "%d" % s[-1][1] if s else "-")
+        return 0
+    if cmd == "evaluated":
+        url, name, after = sys.argv[2], sys.argv[3], float(sys.argv[4])
+        found = [r for r in rules(url) if r["name"] == name]
+        ok = found and all(r.get("lastEvaluation", "").startswith("2") and
+                           parse_time(r["lastEvaluation"]) > after for r in found)
+        return 0 if ok else 1
+    if cmd == "check":
+        url, src, dash, out = sys.argv[2:6]
+        check(url, src, dash, out, sys.argv[6], sys.argv[7], int(sys.argv[8]), int(sys.argv[9]))
+    elif cmd == "dashboard":
+        check_dashboard(*sys.argv[2:4])
+    else:
+        raise SystemExit("unknown command " + cmd)
+    return min(failures, 100)
+
+
+def parse_time(s):
+    """RFC 3339 with nanoseconds, as Prometheus writes it, to epoch seconds"""
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)", s)
+    if not m:
+        raise SystemExit("time %r" % s)
+    import datetime
+    base = datetime.datetime.strptime(m.group(1) + (m.group(3).replace("Z", "+00:00")),
+                                      "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    return base + float(m.group(2) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
