@@ -60,6 +60,7 @@ NO_LSAN="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 # killed_during_write SIG ARGS...: iopstat ARGS... ended by SIG mid-write
 killed_during_write() {
   local sig=$1 sp c k; shift
+  ulimit -c 0 # SIGQUIT dumps core by default: never into the test's directory
   strace -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=500000 \
     env ASAN_OPTIONS="$NO_LSAN" \
     "$IOPSTAT" -p "$p" --format prometheus --write "$dir/x.prom" "$@" 2>>"$tmp/sig.err" &
@@ -73,7 +74,9 @@ killed_during_write() {
   wait "$sp" 2>/dev/null
 }
 if command -v strace >/dev/null; then
-  for sig in TERM INT HUP PIPE; do
+  # every signal whose default action ends the process (issue 21: QUIT,
+  # USR1 and ALRM left the file behind)
+  for sig in TERM INT HUP PIPE QUIT USR1 USR2 ALRM VTALRM PROF XCPU IO PWR RTMIN; do
     killed_during_write "$sig"
     check "SIG$sig during a one-shot write: no temporary file" only_file "$dir" x.prom
     rm -f "$dir/x.prom"
