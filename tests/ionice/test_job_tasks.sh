@@ -62,7 +62,7 @@ import json, sys
 row = json.loads(sys.argv[1])["ioprio"][0]
 assert row["pid"] == int(sys.argv[2]), row
 assert all(row.get(k) is None for k in ("class", "level", "eclass", "elevel")), row
-' "$out"
+' "$out" "$z"
 # the check after a demotion: every task idle, and the zombie not a miss
 run "$IONICE" -c3 -a -T -p "$parent"
 check "-T over a tree with a zombie: exit 0" [ "$rc" = 0 ]

@@ -61,7 +61,7 @@ for bad in x -1 0.0001x 100000000; do
   check "--lock-wait $bad: refused" [ "$rc" = 1 ] && check "--lock-wait $bad: said" has "$err" "--lock-wait"
 done
 run "$IOPSTAT" --help
-check "--help: the lock wait and its default" grep -q -- '--lock-wait.*default' <<<"$out"
+check "--help: the lock wait and its default" bash -c 'grep -A1 -- "--lock-wait" <<<"$1" | grep -q "default 50"' _ "$out"
 
 ##### state and lock files another user made, or may write, are refused
 if is_root; then
