@@ -39,8 +39,30 @@ for k in $(seq 500); do
   flock -n "$S.lock" true 2>/dev/null || break
   sleep 0.01
 done
+# and eight more started together behind it, as a busy cron box starts
+# them: each waits its turn, none resets, the counter never goes down
+pids=()
+for k in $(seq 8); do
+  "$IOPSTAT" "${SEL[@]}" --state "$S" >"$tmp/many.$k.out" 2>"$tmp/many.$k.err" &
+  pids+=("$!")
+done
+children+=("${pids[@]}")
 run "$IOPSTAT" "${SEL[@]}" --state "$S"
+one_rc=$rc one_out=$out one_err=$err
+k=0
+for p in "${pids[@]}"; do
+  k=$((k + 1))
+  wait "$p"; mrc=$?
+  merr=$(cat "$tmp/many.$k.err")
+  no_memory_errors "run $k of eight together" "$mrc" "$merr"
+  check "run $k of eight together: no reset" [ "$mrc" = 0 -a -z "$merr" ]
+  out=$(cat "$tmp/many.$k.out")
+  v=$(group_value rchar_bytes)
+  check "run $k of eight together: never down" [ -n "$v" ] && check "run $k: $v >= $first" [ "$v" -ge "$first" ]
+done
+
 wait "$holder"; hrc=$?
+rc=$one_rc out=$one_out err=$one_err
 no_memory_errors "the run holding the lock" "$hrc" "$(cat "$tmp/holder.err")"
 check "the run that waited: no reset" [ "$rc" = 0 -a -z "$err" ]
 check "the run that waited: the counter carried on" [ -n "$(group_value rchar_bytes)" ] &&
