@@ -54,6 +54,7 @@ struct config {
 	enum group_by group_by;
 	const char *state_file; /* --state FILE */
 	double lock_wait;       /* --lock-wait: seconds to wait for FILE.lock */
+	bool lock_wait_given;
 	char *selection;        /* what chooses and groups processes, for --state */
 	const char *output_file; /* -w FILE */
 	struct output_options out;
@@ -301,6 +302,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 			if (!(c->lock_wait >= 0 && c->lock_wait <= 86400))
 				cli_usage_error("invalid --lock-wait argument: '%s' (seconds, 0 to 86400)",
 						optarg);
+			c->lock_wait_given = true;
 			break;
 		case 'l':
 			c->cmdline = true;
@@ -391,6 +393,8 @@ static void parse_args(int argc, char **argv, struct config *c)
 		cli_usage_error("--group-by counts processes; -t shows threads: one or the other");
 	if (c->state_file && !grouped)
 		cli_usage_error("--state keeps group counters: give --group-by too");
+	if (c->lock_wait_given && !c->state_file)
+		cli_usage_error("--lock-wait is the wait for --state's lock: give --state too");
 	if (grouped && columns[c->sort].tasks_only)
 		cli_usage_error("cannot sort groups by '%s'", columns[c->sort].name);
 

@@ -82,6 +82,8 @@ for bad in x -1 0.0001x 100000000; do
   run "$IOPSTAT" "${SEL[@]}" --state "$tmp/x.state" --lock-wait "$bad"
   check "--lock-wait $bad: refused" [ "$rc" = 1 ] && check "--lock-wait $bad: said" has "$err" "--lock-wait"
 done
+run "$IOPSTAT" "${SEL[@]}" --lock-wait 1
+check "--lock-wait without --state: refused" [ "$rc" = 1 ] && check "--lock-wait without --state: said" has "$err" "give --state too"
 run "$IOPSTAT" --help
 check "--help: the lock wait and its default" bash -c 'grep -A1 -- "--lock-wait" <<<"$1" | grep -q "default 50"' _ "$out"
 

@@ -275,6 +275,9 @@ static void saves_safely(void **state)
 
 int main(void)
 {
+	/* the files written here as a user might: never group-writable, which
+	 * a state must not be (a umask of 002 would make them so) */
+	umask(022);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_what_it_did_not_write, setup, teardown),
