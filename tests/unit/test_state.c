@@ -258,6 +258,7 @@ static void saves_safely(void **state)
 	assert_non_null(strstr(le.why, "writable by group or others (mode 0666)"));
 	assert_int_equal(chmod(lock, 0600), 0);
 	groups_free(&g);
+	procfs_snapshot_free(&snap);
 	make_state(&g);
 	assert_int_equal(state_save(path, &id, &snap, &g), 0);
 	groups_free(&g);
