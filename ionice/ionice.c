@@ -445,20 +445,35 @@ enum task_result {
 	                 created after its parent had it, and inherited it */
 	TASK_DONE,    /* set (or, with --dry-run, would be) */
 	TASK_FAILED,  /* the kernel refused; reported (unless -t) */
+	TASK_ZOMBIE,  /* has exited, not yet reaped: nothing to set (said with -v) */
 };
 
 /* Sets the job's value on one task by its id (IOPRIO_WHO_PROCESS), and with
  * -v or --dry-run prints "TID COMM: OLD -> NEW", the effective priorities
  * before and after; --dry-run only prints.  'later': a task found on a
- * later pass, left alone when it has the value already. */
-static enum task_result set_task(struct job *j, int tid, const char *comm, const char *what,
-				 bool later)
+ * later pass, left alone when it has the value already.  A zombie (state
+ * Z: exited, not yet reaped) has given up its I/O context: the kernel
+ * accepts a set and keeps nothing (a get answers the default), so it is
+ * not set, and -v says so. */
+static enum task_result set_task(struct job *j, int tid, const char *comm, char state,
+				 const char *what, bool later)
 {
 	const struct options *o = j->o;
 	bool show = o->verbose || o->dry_run;
 	struct iop_task t;
 	int r;
 
+	if (state == 'Z') {
+		if (show && !later) {
+			cli_buf_u64(&j->line, (unsigned)tid);
+			cli_buf_putc(&j->line, ' ');
+			cli_buf_text(&j->line, comm);
+			cli_buf_puts(&j->line, ": a zombie (exited, not yet reaped): no I/O "
+					       "priority to set\n");
+			cli_buf_flush(&j->line, stdout);
+		}
+		return TASK_ZOMBIE;
+	}
 	if (show) { /* the set value comes with what -v prints: one ioprio_get */
 		if ((r = iop_task_get(tid, &t)) < 0) {
 			if (r == -ESRCH)
@@ -521,7 +536,13 @@ static int threads_of(struct job *j, const struct sel_proc *p, bool later, size_
 			if (proc_read_stat(&j->root, p->pid, tid, &ts, NULL) < 0 ||
 			    sel_contains(&seen, tid, ts.start))
 				continue; /* ended meanwhile, or done */
-			if (sel_check(&j->root, p, &st, NULL) < 0) {
+			/* still the process selected: its main thread's stat,
+			 * whose start time is the process's, and which the
+			 * kernel writes from that thread alone (the process's
+			 * own stat sums every thread: read once a thread, that
+			 * made -a quadratic in the threads) */
+			if (proc_read_stat(&j->root, p->pid, p->pid, &st, NULL) < 0 ||
+			    st.start != p->start) {
 				gone = true; /* and its pid is perhaps another's */
 				break;
 			}
@@ -533,7 +554,8 @@ static int threads_of(struct job *j, const struct sel_proc *p, bool later, size_
 				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, tid_what, prefix, -1, true);
 				continue;
 			}
-			enum task_result r = set_task(j, tid, ts.comm, tid_what, later || round > 0);
+			enum task_result r = set_task(j, tid, ts.comm, ts.state, tid_what,
+						      later || round > 0);
 			needed += r == TASK_DONE || r == TASK_FAILED;
 			failed |= r == TASK_FAILED && !j->o->tolerant;
 		}
@@ -590,7 +612,7 @@ static int act_on_selected(struct job *j, const struct sel_set *procs, bool late
 				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, what, prefix, -1, true);
 				continue;
 			}
-			enum task_result r = set_task(j, tid, ts.comm, what, later);
+			enum task_result r = set_task(j, tid, ts.comm, ts.state, what, later);
 			*acted += r == TASK_DONE || r == TASK_FAILED;
 			failed |= r == TASK_FAILED && !j->o->tolerant;
 		}

@@ -304,7 +304,7 @@ static struct proc_root proc = { .fd = -1 };
  * The priority, with the nice and policy it comes from, is the kernel's,
  * and only for a procfs of our own pid namespace; in another one (--proc)
  * nice and policy come from stat and the priorities are unknown (-1), as
- * no file in /proc holds them. */
+ * no file in /proc holds them; a zombie's too. */
 static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner, struct row *r)
 {
 	struct iop_task t;
@@ -316,7 +316,11 @@ static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner
 	r->nice = st->nice;
 	r->policy = st->policy < 0 ? 0 : st->policy; /* before 2.5.x: other */
 	r->value = r->evalue = -1;
-	if (!proc.own)
+	/* a zombie has exited and given up its I/O context: what the kernel
+	 * answers for it is the default, not what was set, and nothing is
+	 * set on it any more: no priority to show (not a task a demotion
+	 * missed) */
+	if (!proc.own || st->state == 'Z')
 		return 0;
 	int e = iop_task_get(r->tid, &t);
 	if (e < 0)
@@ -495,7 +499,7 @@ static const char *cell(const struct row *r, enum column c, char *buf, size_t si
 {
 	struct iop_prio set = { 0 }, eff = { 0 };
 
-	if (r->value < 0) { /* another namespace's procfs: no priority to tell */
+	if (r->value < 0) { /* another namespace's procfs, a zombie: no priority to tell */
 		switch (c) {
 		case COL_CLASS: case COL_LEVEL: case COL_HINT: case COL_PRIO: case COL_ECLASS:
 		case COL_ELEVEL: case COL_EPRIO: case COL_VALUE: case COL_EVALUE:
@@ -732,7 +736,7 @@ int main(int argc, char **argv)
 
 	if (o.value_only) {
 		for (size_t i = 0; i < rows.n; i++) {
-			if (rows.v[i].value < 0) /* unknown: another namespace's procfs */
+			if (rows.v[i].value < 0) /* unknown: another namespace's procfs, a zombie */
 				cli_buf_putc(&out, '-');
 			else
 				cli_buf_u64(&out, (unsigned)rows.v[i].value);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +13,45 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The signals that end a run.  While a report is written to the file beside
- * --write they wait (blocked), so that the file is renamed into place or
- * removed before they act: no temporary file is ever left behind. */
+/* The signals that end a run: every one whose default action ends the
+ * process (QUIT, USR1, ALRM and the real-time ones too), except those the
+ * kernel sends for a fault of this process (SEGV, BUS, FPE, ILL, TRAP,
+ * ABRT, SYS: blocking them would hide a bug), and KILL, which cannot wait.
+ * While a report is written to the file beside --write they wait
+ * (blocked), so that the file is renamed into place or removed before they
+ * act: no temporary file is ever left behind. */
 static void block_stop_signals(int how)
 {
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS };
+	/* their default is to be ignored, or to stop: nothing is left behind */
+	static const int harmless[] = { SIGCHLD, SIGCONT, SIGURG, SIGWINCH,
+					SIGTSTP, SIGTTIN, SIGTTOU, SIGSTOP };
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
+	sigfillset(&set);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(*faults); i++)
+		sigdelset(&set, faults[i]);
+	for (size_t i = 0; i < sizeof(harmless) / sizeof(*harmless); i++)
+		sigdelset(&set, harmless[i]);
 	sigprocmask(how, &set, NULL);
+}
+
+/* The file beside path that is written first: path's name and ".XXXXXX",
+ * the name cut so that the whole fits NAME_MAX (a name of 250 bytes is
+ * valid; its temporary must be too).  malloc'd, or NULL. */
+static char *temporary_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash + 1 - path) : 0, name = strlen(path + dir);
+	char *tmp = malloc(dir + name + 8);
+
+	if (!tmp)
+		return NULL;
+	if (name > NAME_MAX - 7)
+		name = NAME_MAX - 7;
+	memcpy(tmp, path, dir + name);
+	memcpy(tmp + dir + name, ".XXXXXX", 8);
+	return tmp;
 }
 
 /* --write replaces a regular file, or makes one: never a device, FIFO,
@@ -96,13 +123,10 @@ int atomic_replace(const char *path, mode_t mode, int (*fill)(FILE *f, void *ctx
 	if (replaceable(path) < 0)
 		return -1;
 	block_stop_signals(SIG_BLOCK);
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 8);
+	char *tmp = temporary_name(path);
 	int r = -1, e = ENOMEM, fd = -1;
 	if (!tmp)
 		goto out;
-	memcpy(tmp, path, len);
-	memcpy(tmp + len, ".XXXXXX", 8);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		e = errno;

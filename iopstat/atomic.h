@@ -4,8 +4,9 @@
  * and --state's counters.  A temporary file beside it is written, fsynced
  * and renamed over it; a symbolic link, device, FIFO or directory in its
  * place is never replaced (judged on what the rename really replaces).
- * The signals that end a run (INT, TERM, HUP, PIPE) wait meanwhile, so no
- * temporary file is ever left behind.
+ * Every signal whose default action ends the process (INT, TERM, HUP,
+ * PIPE, QUIT, USR1, ALRM, ...; not the faults, not KILL) waits meanwhile,
+ * so no temporary file is ever left behind.
  */
 #ifndef IOPSTAT_ATOMIC_H
 #define IOPSTAT_ATOMIC_H

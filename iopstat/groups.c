@@ -140,25 +140,45 @@ static struct group *group_of(struct groups *g, const struct proc_snapshot *s,
 			      const struct proc_row *r)
 {
 	static struct cli_buf key;
-	char buf[256];
+	static char *buf;
+	static size_t size;
+	const char *path = proc_extra(s, r);
+	size_t want = path ? strlen(path) + 1 : 1;
 
+	/* a unit's name is a component of the path: room for all of it */
+	if (want > size) {
+		char *more = realloc(buf, want);
+		if (!more)
+			return NULL;
+		buf = more;
+		size = want;
+	}
 	key.len = 0;
-	cli_buf_text(&key, groups_key_of(g, s, r, buf, sizeof(buf)));
+	cli_buf_text(&key, groups_key_of(g, s, r, buf, size));
 	cli_buf_putc(&key, '\0');
 	return groups_get(g, key.p);
 }
 
 /* --- the counters ------------------------------------------------------------- */
 
+/* a + b, or the largest counter when that would wrap: a counter near
+ * 2^128 (from a state file) stays there instead of starting again small */
+static cli_u128 sat_add(cli_u128 a, cli_u128 b)
+{
+	cli_u128 s = a + b;
+
+	return s < a ? ~(cli_u128)0 : s;
+}
+
 static void add(struct group *grp, const unsigned long long io[IO_NFIELDS],
 		unsigned long long delay)
 {
 	for (int f = 0; f < IO_NFIELDS; f++) {
-		grp->acc[f] += io[f];
-		grp->delta[f] += io[f];
+		grp->acc[f] = sat_add(grp->acc[f], io[f]);
+		grp->delta[f] = sat_add(grp->delta[f], io[f]);
 	}
-	grp->acc_delay += delay;
-	grp->delta_delay += delay;
+	grp->acc_delay = sat_add(grp->acc_delay, delay);
+	grp->delta_delay = sat_add(grp->delta_delay, delay);
 }
 
 void groups_mark_first(struct groups *g)

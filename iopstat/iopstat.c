@@ -53,6 +53,8 @@ struct config {
 	const char *columns; /* -o LIST, applied once the format is known */
 	enum group_by group_by;
 	const char *state_file; /* --state FILE */
+	double lock_wait;       /* --lock-wait: seconds to wait for FILE.lock */
+	bool lock_wait_given;
 	char *selection;        /* what chooses and groups processes, for --state */
 	const char *output_file; /* -w FILE */
 	struct output_options out;
@@ -86,6 +88,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "                            comm, user, cgroup or unit; counters never go down\n"
 	       "     --state <file>       carry the group counters from one run to the next\n"
 	       "                            (one-shot runs from cron; kept in <file>)\n"
+	       "     --lock-wait <sec>    wait at most this long for another run's lock on\n"
+	       "                            the state (default 50: within a cron minute)\n"
 	       "\n"
 	       "Output:\n"
 	       " -o, --output <list>      columns to show (+<list> adds to the default;\n"
@@ -157,6 +161,11 @@ static void add_label(struct config *c, const char *arg)
 
 	if (!eq || eq == arg)
 		cli_usage_error("invalid --label argument: '%s' (NAME=VALUE)", arg);
+	/* in Prometheus a label with an empty value is no label at all: it
+	 * would tell no two writers apart */
+	if (!eq[1])
+		cli_usage_error("invalid --label argument: '%s': an empty value is no label in "
+				"Prometheus", arg);
 	char *name = strndup(arg, (size_t)(eq - arg));
 	if (!name)
 		err(EXIT_FAILURE, "cannot allocate memory");
@@ -198,8 +207,8 @@ static enum column parse_sort(const char *arg)
 			arg, names.p);
 }
 
-/* seconds: digits, optionally a point and more digits; more than 0 */
-static double parse_interval(const char *arg)
+/* seconds: digits, optionally a point and more digits; -1 if not that */
+static double parse_seconds(const char *arg)
 {
 	const char *p = arg;
 	int digits = 0;
@@ -209,14 +218,21 @@ static double parse_interval(const char *arg)
 	if (*p == '.')
 		for (p++; *p >= '0' && *p <= '9'; p++)
 			digits++;
-	double v = digits && !*p ? strtod(arg, NULL) : 0;
+	return digits && !*p ? strtod(arg, NULL) : -1;
+}
+
+/* an interval: more than 0 */
+static double parse_interval(const char *arg)
+{
+	double v = parse_seconds(arg);
 	if (!(v >= 0.001 && v <= 31536000))
 		cli_usage_error("invalid interval: '%s' (seconds, 0.001 or more)", arg);
 	return v;
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE
+	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE,
+	OPT_LOCK_WAIT
 };
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -228,6 +244,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "threads", no_argument, NULL, 't' },
 		{ "group-by", required_argument, NULL, 'g' },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
 		{ "cmdline", no_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
@@ -279,6 +296,13 @@ static void parse_args(int argc, char **argv, struct config *c)
 			break;
 		case OPT_STATE:
 			c->state_file = optarg;
+			break;
+		case OPT_LOCK_WAIT:
+			c->lock_wait = parse_seconds(optarg);
+			if (!(c->lock_wait >= 0 && c->lock_wait <= 86400))
+				cli_usage_error("invalid --lock-wait argument: '%s' (seconds, 0 to 86400)",
+						optarg);
+			c->lock_wait_given = true;
 			break;
 		case 'l':
 			c->cmdline = true;
@@ -369,6 +393,8 @@ static void parse_args(int argc, char **argv, struct config *c)
 		cli_usage_error("--group-by counts processes; -t shows threads: one or the other");
 	if (c->state_file && !grouped)
 		cli_usage_error("--state keeps group counters: give --group-by too");
+	if (c->lock_wait_given && !c->state_file)
+		cli_usage_error("--lock-wait is the wait for --state's lock: give --state too");
 	if (grouped && columns[c->sort].tasks_only)
 		cli_usage_error("cannot sort groups by '%s'", columns[c->sort].name);
 
@@ -518,6 +544,8 @@ static void count_groups(const struct config *c, struct groups *g, struct base *
 		groups_mark_first(g);
 		return;
 	}
+	if (r == -2) /* planted by someone else: believe nothing, write nothing */
+		errx(EXIT_FAILURE, "refusing the state in %s: %s", c->state_file, why);
 	if (r < 0 && !c->quiet)
 		warnx("not using the state in %s: %s; the counters start again from the "
 		      "processes' own totals", c->state_file, why);
@@ -536,6 +564,29 @@ static void save_state(const struct config *c, const struct state_id *sid,
 			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->state_file);
 		err(EXIT_FAILURE, "cannot write %s", c->state_file);
 	}
+}
+
+/* The lock beside --state's file, or exit with why not. */
+static int take_lock(const struct config *c)
+{
+	struct state_lock_error e;
+	int fd = state_lock(c->state_file, c->lock_wait, &e);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == EPERM)
+		errx(EXIT_FAILURE, "refusing the lock %s.lock: %s", c->state_file, e.why);
+	if (errno == ETIMEDOUT && e.holder > 0)
+		errx(EXIT_FAILURE, "cannot lock %s.lock: another run (PID %d) has held it for more "
+		     "than %g s (--lock-wait)", c->state_file, e.holder, c->lock_wait);
+	if (errno == ETIMEDOUT)
+		errx(EXIT_FAILURE, "cannot lock %s.lock: another run has held it for more than "
+		     "%g s (--lock-wait)", c->state_file, c->lock_wait);
+	if (errno == ENAMETOOLONG)
+		errx(EXIT_FAILURE, "cannot lock %s.lock: %s: the state file's name may be at most "
+		     "%d bytes (its lock adds \".lock\")", c->state_file, strerror(errno),
+		     STATE_NAME_MAX);
+	err(EXIT_FAILURE, "cannot lock %s.lock", c->state_file);
 }
 
 /* One-time notes on stderr, after the first scan. */
@@ -603,7 +654,7 @@ static void sleep_until(const struct timespec *t)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .sort = COL_IO, .proc_dir = "/proc" };
+	struct config c = { .sort = COL_IO, .proc_dir = "/proc", .lock_wait = STATE_LOCK_WAIT_DEFAULT };
 	struct proc_snapshot snaps[3] = { 0 };
 	struct report rep = { 0 };
 	struct cli_buf buf = { 0 };
@@ -658,18 +709,20 @@ int main(int argc, char **argv)
 	bool grouped = c.group_by != GROUP_PID;
 	struct groups groups = { .by = c.group_by, .expire = GROUP_EXPIRE_SECONDS };
 	struct base base = { 0 };
-	struct state_id sid = { .uptime = proc_uptime(root) };
+	struct state_id sid = { 0 };
 	int lock = -1;
 
 	if (c.state_file) {
 		c.selection = describe_selection(&c);
 		sid.selection = c.selection;
-		lock = state_lock(c.state_file);
-		if (lock < 0)
-			err(EXIT_FAILURE, "cannot lock %s.lock", c.state_file);
+		lock = take_lock(&c);
+		/* what the state is checked against is read once the lock is
+		 * held: a run that waited for another must not find that one's
+		 * state newer than its own clock and throw it away */
 		if (proc_boot_id(root, sid.boot, sizeof(sid.boot)) < 0)
 			strcpy(sid.boot, "unknown");
 	}
+	sid.uptime = proc_uptime(root);
 
 	if (c.interval == 0) {
 		scan(root, &so, &snaps[0]);

@@ -86,8 +86,15 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 
 	if (need & (NEED_STAT | NEED_PRIO | NEED_CGROUP)) {
 		/* stat first: the filters it serves spare the io read */
-		if (proc_read_stat(root, pid, tid, &st, want_owner) < 0)
-			return 0; /* gone (ENOENT, ESRCH) or unreadable: not a process to show */
+		r = proc_read_stat(root, pid, tid, &st, want_owner);
+		if (r == -EACCES || r == -EPERM) {
+			/* not ours to read (hidepid=noaccess): counted, as an io
+			 * read refused is, never passed over in silence */
+			snap->denied++;
+			return 0;
+		}
+		if (r < 0)
+			return 0; /* gone (ENOENT, ESRCH), or not what the kernel writes */
 		if (st.state == 'X')
 			return 0; /* dead: reaped, its I/O its parent's already */
 		want_owner = NULL; /* known now */
@@ -126,17 +133,17 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 			row->flags |= ROW_PRIO_MIXED;
 	}
 	char *extra = NULL;
-	char cgroup[1024];
 	if (need & NEED_CMDLINE) {
 		extra = proc_read_cmdline(root, pid, tid);
 	} else if (need & NEED_CGROUP) {
-		if (proc_read_cgroup(root, pid, cgroup, sizeof(cgroup)) < 0)
-			strcpy(cgroup, "-"); /* no cgroup file: an old kernel, a fixture */
-		extra = cgroup;
+		/* whole, however long: a key cut short would join two groups */
+		extra = proc_read_cgroup_path(root, pid);
+		if (!extra && errno == ENOMEM)
+			return -ENOMEM;
 	}
-	r = procfs_add_names(snap, row, st.comm, extra);
-	if (extra != cgroup)
-		free(extra);
+	/* no cgroup file: an old kernel, a fixture */
+	r = procfs_add_names(snap, row, st.comm, extra ? extra : (need & NEED_CGROUP) ? "-" : NULL);
+	free(extra);
 	if (r < 0)
 		return -ENOMEM;
 	snap->n++;

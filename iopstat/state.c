@@ -27,6 +27,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -34,29 +36,107 @@
 #include "iopcli/cli.h"
 #include "iopcli/num.h"
 
-int state_lock(const char *path)
+int state_trusted(const struct stat *st, char *why, size_t whysize)
+{
+	if (st->st_uid != geteuid()) {
+		snprintf(why, whysize, "owned by uid %u, not by uid %u (the effective user)",
+			 (unsigned)st->st_uid, (unsigned)geteuid());
+		return -1;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, whysize, "writable by group or others (mode %04o)",
+			 (unsigned)(st->st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+static double monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The pid that holds a flock on the file of st, from /proc/locks (the
+ * machine's own, whatever --proc says); 0 when none is found. */
+static int lock_holder(const struct stat *st)
+{
+	FILE *f = fopen("/proc/locks", "re");
+	char line[256], want[64];
+	int pid = 0;
+
+	if (!f)
+		return 0;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters have "->" */
+	snprintf(want, sizeof(want), " %02x:%02x:%llu ", major(st->st_dev), minor(st->st_dev),
+		 (unsigned long long)st->st_ino);
+	while (!pid && fgets(line, sizeof(line), f)) {
+		const char *at = strstr(line, want);
+		if (!at || strstr(line, "->") || !strstr(line, " FLOCK "))
+			continue;
+		const char *p = at; /* the pid: the digits right before the device */
+		while (p > line && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		unsigned long long v;
+		if (at > p && num_parse_u64(p, at, 0x7fffffff, &v) == 0)
+			pid = (int)v;
+	}
+	fclose(f);
+	return pid;
+}
+
+int state_lock(const char *path, double wait, struct state_lock_error *e)
 {
 	size_t len = strlen(path);
 	char *lock = malloc(len + 6);
+	struct stat st;
 
+	memset(e, 0, sizeof(*e));
 	if (!lock)
 		return -1;
 	memcpy(lock, path, len);
 	memcpy(lock + len, ".lock", 6);
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	int e = errno;
+	/* O_NONBLOCK: a FIFO in its place is never waited on */
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
+	int err = errno;
 	free(lock);
 	if (fd < 0) {
-		errno = e;
+		errno = err;
 		return -1;
 	}
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			e = errno;
+	/* a lock another user made, or may open, is theirs to hold forever */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    state_trusted(&st, e->why, sizeof(e->why)) < 0) {
+		if (e->why[0] == '\0')
+			snprintf(e->why, sizeof(e->why), "not a regular file");
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	double deadline = monotonic() + wait, pause_s = 0.001;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			err = errno;
 			close(fd);
-			errno = e;
+			errno = err;
 			return -1;
 		}
+		double left = deadline - monotonic();
+		if (left <= 0) {
+			e->holder = lock_holder(&st);
+			close(fd);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		double nap = pause_s < left ? pause_s : left;
+		struct timespec ts = { (time_t)nap, (long)((nap - (double)(time_t)nap) * 1e9) };
+		nanosleep(&ts, NULL);
+		if (pause_s < 0.05)
+			pause_s *= 2;
 	}
 	return fd;
 }
@@ -479,6 +559,11 @@ int state_load(const char *path, const struct state_id *id, struct base *prev,
 		snprintf(why, whysize, "it is not a regular file");
 		close(fd);
 		return -1;
+	}
+	/* another user's file, or one others may write, may say anything */
+	if (state_trusted(&st, why, whysize) < 0) {
+		close(fd);
+		return -2;
 	}
 	if ((unsigned long long)st.st_size > STATE_MAX_BYTES) {
 		snprintf(why, whysize, "it is larger than %u MiB", STATE_MAX_BYTES >> 20);

@@ -32,13 +32,40 @@ struct state_id {
 #define STATE_MAX_BYTES (64u << 20)
 #define STATE_MAX_TASKS 262144
 
-/* Takes the lock beside path (FILE.lock, made 0600 if missing), waiting
- * for another run that holds it.  The descriptor, or -1 with errno. */
-int state_lock(const char *path);
+/* The longest name a state file may have: its lock adds ".lock" and the
+ * file system allows NAME_MAX (255) bytes. */
+#define STATE_NAME_MAX 250
+
+/* The default of --lock-wait: a run from cron every minute gives up before
+ * the next one starts. */
+#define STATE_LOCK_WAIT_DEFAULT 50.0
+
+struct stat;
+
+/* Whether a state or lock file may be believed: owned by the effective
+ * user, and writable by nobody else.  0, or -1 with why ("owned by uid
+ * 1001, not by uid 0 (the effective user)", "writable by group or others
+ * (mode 0666)"). */
+int state_trusted(const struct stat *st, char *why, size_t whysize);
+
+/* Why state_lock() failed, beyond errno. */
+struct state_lock_error {
+	char why[128]; /* EPERM: the lock file is not ours (state_trusted) */
+	int holder;    /* ETIMEDOUT: the pid holding it, from /proc/locks; 0 unknown */
+};
+
+/* Takes the lock beside path (FILE.lock, made 0600 if missing), waiting up
+ * to 'wait' seconds for another run that holds it.  The descriptor, or -1
+ * with errno: EPERM (the lock file is another user's, writable by others,
+ * or not a regular file: e->why), ETIMEDOUT (still held: e->holder), or
+ * open()'s (ENAMETOOLONG past STATE_NAME_MAX). */
+int state_lock(const char *path, double wait, struct state_lock_error *e);
 
 /* Reads path into prev and g (empty before).  1: loaded; 0: no such file;
  * -1: not usable, why in 'why' (a sentence: "it is from before the last
- * boot", "line 7: ...").  prev and g are empty again unless 1. */
+ * boot", "line 7: ..."); -2: not to be believed, someone else's or
+ * writable by others (why as state_trusted() says).  prev and g are empty
+ * again unless 1. */
 int state_load(const char *path, const struct state_id *id, struct base *prev,
 	       struct groups *g, char *why, size_t whysize);
 

@@ -286,6 +286,47 @@ int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t si
 	return proc_parse_cgroup(text, (size_t)n, buf, size);
 }
 
+char *proc_read_cgroup_path(const struct proc_root *root, int pid)
+{
+	char path[PROC_PATH_MAX];
+	int fd = openat(root->fd, proc_path(path, pid, 0, "cgroup"),
+			O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	size_t len = 0, cap = 4096;
+	char *text, *out = NULL;
+	ssize_t n = 0;
+	int e = ENOMEM;
+
+	if (fd < 0)
+		return NULL;
+	/* read to the end: a seq_file hands out a long file in pieces */
+	text = malloc(cap);
+	while (text && (n = read(fd, text + len, cap - len)) > 0) {
+		len += (size_t)n;
+		if (len == cap) {
+			char *more = cap < 16 << 20 ? realloc(text, cap * 2) : NULL;
+			if (!more) {
+				n = -1;
+				errno = EFBIG;
+				break;
+			}
+			text = more;
+			cap *= 2;
+		}
+	}
+	if (n < 0)
+		e = errno;
+	close(fd);
+	if (text && n == 0 && (out = malloc(len + 1)) != NULL &&
+	    proc_parse_cgroup(text, len, out, len + 1) < 0) {
+		free(out);
+		out = NULL;
+		e = EINVAL;
+	}
+	free(text);
+	errno = e;
+	return out;
+}
+
 int proc_boot_id(const struct proc_root *root, char *buf, size_t size)
 {
 	char text[64];

@@ -128,6 +128,11 @@ const char *proc_cgroup_unit(const char *path, size_t *len);
 /* A task's cgroup path into buf, read from <pid>/cgroup: 0 or -errno. */
 int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t size);
 
+/* A task's whole cgroup path, however long (a path is not bounded by
+ * PATH_MAX: each component is), read from <pid>/cgroup: malloc'd, or NULL
+ * with errno (EINVAL: the file holds no path). */
+char *proc_read_cgroup_path(const struct proc_root *root, int pid);
+
 /* The kernel's boot id (<root>/sys/kernel/random/boot_id, 36 characters)
  * into buf (37 bytes at least): 0 or -errno.  It tells a state saved before
  * a reboot from one saved since. */

@@ -23,16 +23,21 @@ int main(int argc, char **argv)
 	char *end = NULL;
 	long n = argc > 1 ? strtol(argv[1], &end, 10) : 4;
 
-	if (n < 1 || n > 1000 || (end && *end))
+	if (n < 1 || n > 20000 || (end && *end))
 		return 2;
 	if (argc > 2)
 		prctl(PR_SET_NAME, argv[2]);
 
+	/* small stacks: thousands of threads that only wait */
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
 	for (int i = 1; i < n; i++) {
 		pthread_t t;
-		if (pthread_create(&t, NULL, wait_forever, NULL) != 0)
+		if (pthread_create(&t, &attr, wait_forever, NULL) != 0)
 			return 1;
 	}
+	pthread_attr_destroy(&attr);
 	printf("ready\n");
 	fflush(stdout);
 	wait_forever(NULL);

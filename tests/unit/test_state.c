@@ -238,17 +238,47 @@ static void saves_safely(void **state)
 	assert_int_equal(lstat(link, &st), -1);
 	unlink(path);
 	/* the lock: taken, and taken again once released */
-	int fd = state_lock(path);
+	struct state_lock_error le;
+	int fd = state_lock(path, 0, &le);
 	assert_true(fd >= 0);
 	close(fd);
-	fd = state_lock(path);
+	fd = state_lock(path, 0, &le);
 	assert_true(fd >= 0);
+	/* held: given up on after the wait, the holder named (this process) */
+	assert_int_equal(state_lock(path, 0.05, &le), -1);
+	assert_int_equal(errno, ETIMEDOUT);
+	assert_int_equal(le.holder, getpid());
 	close(fd);
+	/* a lock others may write is refused, and so is a state */
+	char lock[PATH_MAX + 32];
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	assert_int_equal(chmod(lock, 0666), 0);
+	assert_int_equal(state_lock(path, 0, &le), -1);
+	assert_int_equal(errno, EPERM);
+	assert_non_null(strstr(le.why, "writable by group or others (mode 0666)"));
+	assert_int_equal(chmod(lock, 0600), 0);
 	groups_free(&g);
+	procfs_snapshot_free(&snap);
+	make_state(&g);
+	assert_int_equal(state_save(path, &id, &snap, &g), 0);
+	groups_free(&g);
+	struct base prev = { 0 };
+	struct groups h = { .by = GROUP_COMM };
+	char why[256];
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_int_equal(state_load(path, &id, &prev, &h, why, sizeof(why)), -2);
+	assert_non_null(strstr(why, "writable by group or others"));
+	assert_int_equal(h.n, 0);
+	assert_int_equal(prev.n, 0);
+	base_free(&prev);
+	groups_free(&h);
 }
 
 int main(void)
 {
+	/* the files written here as a user might: never group-writable, which
+	 * a state must not be (a umask of 002 would make them so) */
+	umask(022);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_what_it_did_not_write, setup, teardown),
