@@ -191,9 +191,28 @@ static int numbers(const char *p, const char *end, unsigned long long *v, size_t
 	return n < min ? -EINVAL : (int)(n < max ? n : max);
 }
 
+/* A name as the kernel escapes it in mountstats (seq_escape: a blank, tab,
+ * newline or backslash as \ooo), unescaped into a string of its own */
 static char *dup_range(const char *p, const char *e)
 {
-	return strndup(p, (size_t)(e - p));
+	char *s = malloc((size_t)(e - p) + 1), *o = s;
+
+	if (!s)
+		return NULL;
+	while (p < e) {
+		if (*p == '\\' && e - p >= 4 && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' &&
+		    p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			char c = (char)((p[1] - '0') << 6 | (p[2] - '0') << 3 | (p[3] - '0'));
+			if (c) { /* a NUL would end the string: kept as written */
+				*o++ = c;
+				p += 4;
+				continue;
+			}
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return s;
 }
 
 void mountstats_free(struct nfs_mount *v, size_t n)

@@ -31,7 +31,7 @@ mask() {
          -e 's/"time":"[^"]*"/"time":"@TIME@"/g' \
          -e 's/^(iopstat_scan_timestamp_seconds(\{[^}]*\})?) [0-9.]+$/\1 @TS@/' \
          -e 's/^[0-9]{10}\.[0-9]{3},/@TS@,/' \
-         -e "s#$proc#@PROC@#g"
+         -e "s#$proc#@PROC@#g" -e "s#$src/tests/fixtures#@FIXTURES@#g"
 }
 
 mkdir -p "$tmp/actual"
@@ -39,6 +39,9 @@ mkdir -p "$tmp/actual"
 while read -r name tool args; do
   case $name in ''|'#'*) continue ;; esac
   case $tool in iopstat) bin=$IOPSTAT ;; ioprio-get) bin=$IG ;; *) bad "$name: unknown tool $tool"; continue ;; esac
+  # @FIXTURES@: tests/fixtures, for cases on trees of their own (a later
+  # --proc wins over the first)
+  args=${args//@FIXTURES@/$src/tests/fixtures}
   # shellcheck disable=SC2086 # the case's words, as written
   run env TZ=UTC LC_ALL=C "$bin" --proc "$proc" $args
   {

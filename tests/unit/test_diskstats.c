@@ -151,7 +151,7 @@ static void reads_nfs_mounts(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(bad, 0);
 	assert_string_equal(v[0].device, "srv:/export");
-	assert_string_equal(v[0].mountpoint, "/mnt/a\\040b");
+	assert_string_equal(v[0].mountpoint, "/mnt/a b"); /* unescaped */
 	assert_string_equal(v[0].fstype, "nfs4");
 	assert_int_equal(v[0].age, 3600);
 	assert_int_equal(v[0].bytes[NFS_SERVER_READ], 4096000);
