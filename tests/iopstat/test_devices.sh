@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# iopstat -d against sysstat's iostat -x on a loop device this test made:
+# after an exact number of O_DIRECT writes, both tools' since-boot rows,
+# read through a JSON parser (iostat -x -o JSON, iopstat -d -J), agree: the
+# count-based columns (%wrqm, w_await, wareq-sz, ...) to the last printed
+# digit, the rates within what the two uptime reads apart allow.  Then an
+# interval while a writer runs, within a stated tolerance.  Only the loop
+# device made here is written; it is detached whatever happens.
+#   usage: test_devices.sh IOPSTAT
+IOPSTAT=$1
+TEST_TMP_BASE=${TEST_TMP_BASE:-/var/tmp}
+. "$(dirname "$0")/../lib.sh"
+READER=/bin/false IONICE=/bin/false # loopdev.sh's race() is not used here
+REGION_MIB=8
+. "$(dirname "$0")/../e2e/loopdev.sh"
+writer_pid=
+stop_writer() { [ -z "$writer_pid" ] || { kill "$writer_pid" 2>/dev/null; wait "$writer_pid" 2>/dev/null; writer_pid=; }; }
+trap 'stop_writer; loop_detach; cleanup' EXIT
+trap 'exit 143' TERM INT HUP
+rc=0 out= err=
+
+cannot() {
+  echo "SKIP: $1"
+  [ "${CI:-}" != true ] || { echo "FAIL: under CI=true this must work"; exit 1; }
+  exit 77
+}
+command -v iostat >/dev/null || cannot "iostat not installed (scripts/install-deps.sh installs sysstat)"
+why=$(loop_missing)
+[ -z "$why" ] || cannot "$why"
+loop_make >"$tmp/why" || cannot "$(cat "$tmp/why")"
+dev=${LOOP#/dev/}
+
+# until the device's counters hold still (udev's probes of a new device)
+settle() {
+  local a b i
+  for i in $(seq 50); do
+    a=$(cat "$LOOP_SYS/stat"); sleep 0.2; b=$(cat "$LOOP_SYS/stat")
+    [ "$a" = "$b" ] && return 0
+  done
+  return 1
+}
+command -v udevadm >/dev/null && udevadm settle -t 10 2>/dev/null
+settle || bad "$dev never stopped doing I/O"
+# 16 writes of 64 KiB each, O_DIRECT: the loop device sees exactly these
+w0=$(awk '{print $5}' "$LOOP_SYS/stat")
+dd if=/dev/zero of="$LOOP" bs=64k count=16 oflag=direct conv=notrunc status=none ||
+  bad "cannot write $LOOP"
+settle || bad "$dev never stopped doing I/O after the writes"
+w1=$(awk '{print $5}' "$LOOP_SYS/stat")
+check "the kernel counts 16 writes on $dev" [ $((w1 - w0)) -eq 16 ]
+
+##### since boot: both tools, one after the other, on the idle device
+run iostat -x -o JSON -d "$dev"
+ios=$out
+check "iostat runs" [ "$rc" = 0 ]
+run "$IOPSTAT" -d -J -p "$dev"
+ours=$out
+check "iopstat -d -J runs" [ "$rc" = 0 -a -z "$err" ]
+# the count-based columns: the same formula on the same counters, printed
+# with two decimals (0.005 allowed only for the two tools' rounding of a
+# last half digit); the rates: over uptimes read apart by this script's
+# steps, so within 1% (the device has been idle since)
+check "since boot: iopstat agrees with iostat -x" python3 - "$ios" "$ours" "$dev" <<'PY'
+import json, sys
+ios = json.loads(sys.argv[1])["sysstat"]["hosts"][0]["statistics"][0]["disk"]
+ours = json.loads(sys.argv[2])
+dev = sys.argv[3]
+a = [d for d in ios if d["disk_device"] == dev][0]
+b = [d for d in ours["disk"] if d["disk_device"] == dev][0]
+assert ours["type"] == "snapshot" and ours["report"] == "devices", ours
+exact = ["rrqm", "r_await", "rareq-sz", "wrqm", "w_await", "wareq-sz", "drqm", "d_await",
+         "dareq-sz", "f_await"]
+rates = ["r/s", "w/s", "d/s", "f/s", "rkB/s", "wkB/s", "dkB/s", "rrqm/s", "wrqm/s", "drqm/s",
+         "aqu-sz", "util"]
+bad = []
+for k in exact:
+    if abs(a[k] - b[k]) > 0.0051:
+        bad.append((k, a[k], b[k]))
+for k in rates:
+    if abs(a[k] - b[k]) > 0.011 + 0.01 * abs(a[k]):
+        bad.append((k, a[k], b[k]))
+assert not bad, bad
+# and what was written: 64 KiB a write (written after whatever udev read)
+assert b["wareq-sz"] >= 1 and b["w/s"] > 0, b
+PY
+check "the row is a whole disk with a scheduler" python3 -c '
+import json, sys
+b = json.loads(sys.argv[1])["disk"][0]
+assert b["kind"] == "disk" and b["sched"] and b["honours"] in ("levels", "classes", "none"), b
+' "$ours"
+
+##### an interval while a writer runs: 1 s each, side by side
+( while :; do dd if=/dev/zero of="$LOOP" bs=64k count=32 oflag=direct conv=notrunc status=none || exit; done ) &
+writer_pid=$!
+children+=("$writer_pid")
+sleep 0.3
+iostat -x -o JSON -d "$dev" 1 2 >"$tmp/ios.json" 2>"$tmp/ios.err" &
+ip=$!
+run "$IOPSTAT" -d -J -p "$dev" 1 1
+wait "$ip"
+stop_writer
+check "iopstat -d -J 1 1 runs" [ "$rc" = 0 -a -z "$err" ]
+# the two windows are not the same second: rates within 25%, and every
+# write was 64 KiB in both (the writer's only size)
+check "interval: iopstat agrees with iostat -x within 25%" python3 - "$(cat "$tmp/ios.json")" "$out" "$dev" <<'PY'
+import json, sys
+st = json.loads(sys.argv[1])["sysstat"]["hosts"][0]["statistics"]
+a = [d for d in st[1]["disk"] if d["disk_device"] == sys.argv[3]][0]
+ours = json.loads(sys.argv[2])
+assert ours["type"] == "interval" and 0.9 < ours["seconds"] < 1.5, ours
+b = ours["disk"][0]
+assert abs(a["wareq-sz"] - 64) < 0.01 and abs(b["wareq-sz"] - 64) < 0.01, (a, b)
+for k in ("w/s", "wkB/s"):
+    assert a[k] > 0 and abs(a[k] - b[k]) <= 0.25 * a[k], (k, a[k], b[k])
+assert b["util"] > 0 and b["util"] <= 100.5, b
+PY
+
+finish devices
