@@ -406,3 +406,42 @@ int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
 		rep->n = opt->top;
 	return 0;
 }
+
+/* --- the system line ------------------------------------------------------------- */
+
+void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const struct dev_read *prev)
+{
+	double s = cur->mono - prev->mono;
+	unsigned long long rd = 0, wr = 0;
+
+	l->disks = cur->disks_error == 0 && prev->disks_error == 0 && s > 0;
+	for (size_t i = 0; l->disks && i < cur->n; i++) {
+		const struct diskstat *d = &cur->disks[i];
+		if (d->partition || d->stacked)
+			continue; /* its disk counts it; a loop or dm device's I/O is the disk's below */
+		struct dev_row r = { .now = d };
+		for (size_t k = 0; k < prev->n; k++)
+			if (!strcmp(prev->disks[k].name, d->name) && prev->disks[k].major == d->major &&
+			    prev->disks[k].minor == d->minor && prev->disks[k].nfields == d->nfields)
+				r.then = &prev->disks[k];
+		unsigned long long x;
+		if (dev_delta(&r, DISK_RD_SECTORS, &x))
+			rd += x;
+		if (dev_delta(&r, DISK_WR_SECTORS, &x))
+			wr += x;
+	}
+	l->disk_read = l->disks ? (double)rd * 512 / s : 0;
+	l->disk_write = l->disks ? (double)wr * 512 / s : 0;
+	if (cur->psi_error == 0 && prev->psi_error == 0 && s > 0) {
+		double some = (double)change(cur->psi.some_us, prev->psi.some_us) / (s * 1e6) * 100;
+		double full = (double)change(cur->psi.full_us, prev->psi.full_us) / (s * 1e6) * 100;
+		/* the stall of the interval, as a share of it: 0..100 (the reads
+		 * are a moment apart from the clock's) */
+		l->some = some > 100 ? 100 : some;
+		l->full = full > 100 ? 100 : full;
+		l->has_full = cur->psi.has_full;
+		l->psi = 1;
+	} else {
+		l->psi = l->psi == 0 || l->psi == -1 ? -1 : 0; /* said once, then not again */
+	}
+}

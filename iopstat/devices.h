@@ -108,4 +108,21 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
  * false when this kernel does not write f. */
 bool dev_delta(const struct dev_row *r, int f, unsigned long long *out);
 
+/* The system line above each interval report of processes: what the
+ * processes did, what the whole disks did (partitions not counted twice),
+ * and the I/O pressure over the interval. */
+struct sys_line {
+	double seconds;
+	double proc_read, proc_write;  /* bytes per second, the report's totals */
+	bool disks;                    /* diskstats read both times */
+	double disk_read, disk_write;  /* bytes per second, summed over whole disks */
+	int psi;                       /* 1: some/full known; 0: PSI off (said once); -1: not again */
+	double some, full;             /* % of the interval, from the total= counters */
+	bool has_full;
+};
+
+/* The disks' and pressure's part of the line from two reads (prev taken an
+ * interval before cur). */
+void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const struct dev_read *prev);
+
 #endif

@@ -1005,6 +1005,18 @@ int main(int argc, char **argv)
 				    procfs_snapshot_reserve(&snaps[2], first) < 0)))
 			errx(EXIT_FAILURE, "cannot allocate memory");
 		double started = first->mono;
+		/* the system line (a table with headings, JSON): the whole disks
+		 * and the I/O pressure, read right after each scan; partitions
+		 * are told from disks through sysfs, so without it only pressure */
+		bool want_sys = !lifetime && ((c.out.format == FMT_TABLE && c.out.header) ||
+					      c.out.format == FMT_JSON);
+		int sysfs = want_sys ? open(c.sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		unsigned sys_what = DEV_READ_PSI | (sysfs >= 0 ? DEV_READ_DISKS : 0);
+		struct dev_read sysr[2] = { 0 };
+		struct sys_line sl = { .psi = 2 };
+		int sys_at = 0;
+		if (want_sys && dev_read(&sysr[0], root, sysfs, sys_what) < 0)
+			errx(EXIT_FAILURE, "cannot allocate memory");
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		while (!stop_requested && (c.count == 0 || done < c.count)) {
 			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
@@ -1014,6 +1026,8 @@ int main(int argc, char **argv)
 			if (stop_requested)
 				break;
 			scan(root, &so, cur);
+			if (want_sys && dev_read(&sysr[!sys_at], root, sysfs, sys_what) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
 			if (grouped) {
 				r = groups_step(&groups, &base, cur, root, c.out.clock_ticks);
 				if (r == 0)
@@ -1028,7 +1042,18 @@ int main(int argc, char **argv)
 			}
 			if (r < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
+			if (want_sys) {
+				sys_at = !sys_at;
+				sys_line_devices(&sl, &sysr[sys_at], &sysr[!sys_at]);
+				sl.seconds = rep.seconds;
+				/* what the processes did: the report's totals (issue 19 adds
+				 * the tasks that exited during the interval here) */
+				sl.proc_read = rep.seconds > 0 ? (double)rep.io[IO_READ_BYTES] / rep.seconds : 0;
+				sl.proc_write = rep.seconds > 0 ? (double)rep.io[IO_WRITE_BYTES] / rep.seconds : 0;
+				c.out.sys = &sl;
+			}
 			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
+			c.out.sys = NULL;
 			save_state(&c, &sid, cur, &groups);
 			if (base_keep(&base, cur) < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
@@ -1052,6 +1077,10 @@ int main(int argc, char **argv)
 			emit(&c, &buf, &rep, KIND_SUMMARY, false);
 		}
 		report_exits_free(&exits);
+		dev_read_free(&sysr[0]);
+		dev_read_free(&sysr[1]);
+		if (sysfs >= 0)
+			close(sysfs);
 	}
 	base_free(&base);
 	groups_free(&groups);

@@ -219,11 +219,42 @@ static void table_line(struct cli_buf *b, const struct report_row *r, const stru
 	cli_buf_putc(b, '\n');
 }
 
+/* "system: processes read R/s, write W/s; disks read .., write ..; I/O
+ * pressure some S%, full F%" */
+static void system_line(struct cli_buf *b, const struct sys_line *l, enum units u)
+{
+	cli_buf_puts(b, "system: processes read ");
+	put_amount(b, l->proc_read, u, 0);
+	cli_buf_puts(b, "/s, write ");
+	put_amount(b, l->proc_write, u, 0);
+	if (l->disks) {
+		cli_buf_puts(b, "/s; disks read ");
+		put_amount(b, l->disk_read, u, 0);
+		cli_buf_puts(b, "/s, write ");
+		put_amount(b, l->disk_write, u, 0);
+	}
+	cli_buf_puts(b, "/s");
+	if (l->psi == 1) {
+		cli_buf_puts(b, "; I/O pressure some ");
+		cli_buf_fixed(b, l->some, 1);
+		if (l->has_full) {
+			cli_buf_puts(b, "%, full ");
+			cli_buf_fixed(b, l->full, 1);
+		}
+		cli_buf_putc(b, '%');
+	} else if (l->psi == 0) {
+		cli_buf_puts(b, "; I/O pressure unknown (no /proc/pressure/io: PSI is off)");
+	}
+	cli_buf_putc(b, '\n');
+}
+
 static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 			 enum report_kind kind, const struct output_options *o, bool first)
 {
 	if (!first)
 		cli_buf_putc(b, '\n');
+	if (kind == KIND_INTERVAL && o->sys && o->header)
+		system_line(b, o->sys, o->units);
 	if (kind == KIND_SUMMARY) {
 		cli_buf_puts(b, "Summary: ");
 		cli_buf_fixed(b, rep->seconds, 1);
@@ -443,6 +474,34 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	cli_buf_ratio(b, rep->delay, (unsigned long long)o->clock_ticks, 2);
 	cli_buf_puts(b, "},\"denied\":");
 	cli_buf_u64(b, rep->snap->denied);
+	if (kind == KIND_INTERVAL && o->sys) { /* bytes per second, and % of the interval */
+		const struct sys_line *l = o->sys;
+		cli_buf_puts(b, ",\"system\":{\"processes_read_rate\":");
+		cli_buf_fixed(b, l->proc_read, 1);
+		cli_buf_puts(b, ",\"processes_write_rate\":");
+		cli_buf_fixed(b, l->proc_write, 1);
+		cli_buf_puts(b, ",\"disks_read_rate\":");
+		if (l->disks)
+			cli_buf_fixed(b, l->disk_read, 1);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_puts(b, ",\"disks_write_rate\":");
+		if (l->disks)
+			cli_buf_fixed(b, l->disk_write, 1);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_puts(b, ",\"pressure_some\":");
+		if (l->psi == 1)
+			cli_buf_fixed(b, l->some, 2);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_puts(b, ",\"pressure_full\":");
+		if (l->psi == 1 && l->has_full)
+			cli_buf_fixed(b, l->full, 2);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_putc(b, '}');
+	}
 	cli_buf_puts(b, "}\n");
 }
 

@@ -80,13 +80,17 @@ int diskstats_read(int proc, int sysfs, struct diskstat **v, size_t *n, size_t *
 	if (sysfs < 0 || faccessat(sysfs, "block", F_OK, 0) < 0)
 		return 0;
 	for (size_t i = 0; i < *n; i++) {
-		char path[8 + DISK_NAME_MAX] = "block/";
+		char path[16 + DISK_NAME_MAX] = "block/";
 		struct diskstat *d = &(*v)[i];
 		size_t k = 6;
 		for (const char *c = d->name; *c; c++)
 			path[k++] = *c == '/' ? '!' : *c;
 		path[k] = '\0';
 		d->partition = faccessat(sysfs, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0;
+		/* hardware (and virtio) disks have block/NAME/device; loop, dm,
+		 * md and zram do not: their I/O lands on the disks below them */
+		memcpy(path + k, "/device", 8);
+		d->stacked = !d->partition && faccessat(sysfs, path, F_OK, 0) < 0;
 	}
 	return 0;
 }

@@ -37,6 +37,8 @@ struct diskstat {
 	char name[DISK_NAME_MAX];
 	unsigned nfields;  /* 11, 15 or 17: what this kernel writes */
 	bool partition;    /* set by the reader: not a whole disk in sysfs */
+	bool stacked;      /* set by the reader: a whole disk with no device below it
+	                      in sysfs (loop, dm, md, zram): its I/O is another's */
 	unsigned long long v[DISK_NFIELDS];
 };
 

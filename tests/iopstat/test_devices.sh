@@ -116,4 +116,52 @@ for k in ("w/s", "wkB/s"):
 assert b["util"] > 0 and b["util"] <= 100.5, b
 PY
 
+##### the system line of a process report: a writer child of this test,
+# O_DIRECT on the loop device, in a session of its own
+spawn sh -c "while :; do dd if=/dev/zero of=$LOOP bs=64k count=64 oflag=direct conv=notrunc status=none || exit; done"
+wsh=$child
+sleep 0.3
+run "$IOPSTAT" -J -p "$wsh" 1 1
+rates=$out
+check "a process report's interval has a system object" python3 - "$rates" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1].splitlines()[0])
+s = d["system"]
+# what the processes did: the report's own totals over its seconds
+for k, t in (("processes_read_rate", "read"), ("processes_write_rate", "write")):
+    want = d["totals"][t] / d["seconds"] # seconds printed to the ms
+    assert abs(s[k] - want) <= 0.06 + 0.002 * want, (k, s[k], want)
+# the loop device is stacked on a file: its writes count once, on the
+# disk below it, so the disks wrote about what the writer did
+assert s["disks_write_rate"] is not None and s["disks_write_rate"] > 0, s
+if s["pressure_some"] is not None:
+    assert 0 <= s["pressure_some"] <= 100 and 0 <= s["pressure_full"] <= s["pressure_some"] + 0.01, s
+PY
+# the writer's own write rate, against its kernel counters over the same
+# second: the shell's dd children are reaped into it, so its io counts them
+k0=$(kernel_io "$wsh" write_bytes); t0=$(date +%s.%N)
+run "$IOPSTAT" -J -p "$wsh" 1 1
+k1=$(kernel_io "$wsh" write_bytes); t1=$(date +%s.%N)
+check "the system line's process write rate is the writer's, per the kernel" python3 - "$out" "$k0" "$k1" "$t0" "$t1" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1].splitlines()[0])
+k = (int(sys.argv[3]) - int(sys.argv[2])) / (float(sys.argv[5]) - float(sys.argv[4]))
+s = d["system"]["processes_write_rate"]
+assert d["totals"]["processes"] == 1 and s > 0, d
+# the kernel's counters were read a little before and after iopstat's
+# window: within 30% of each other at a steady writer
+assert abs(s - k) <= 0.3 * k, (s, k)
+if d["system"]["pressure_some"] is not None:
+    # the writer stalls on I/O: pressure moves off zero
+    assert 0 < d["system"]["pressure_some"] <= 100, d["system"]
+PY
+# the line in a table, and none with -n
+run "$IOPSTAT" -p "$wsh" 0.5 1
+check "a table shows the system line first" has "$(head -1 <<<"$out")" "system: processes read "
+run "$IOPSTAT" -n -p "$wsh" 0.5 1
+check "-n drops the system line" [ "$rc" = 0 ] && ! has "$out" "system:"
+# the shell and its dd: the session this test started, by its group
+kill -TERM -- -"$wsh" 2>/dev/null
+for i in $(seq 50); do [ -z "$(left_behind)" ] && break; sleep 0.1; done
+
 finish devices
