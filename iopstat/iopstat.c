@@ -1006,10 +1006,11 @@ int main(int argc, char **argv)
 			errx(EXIT_FAILURE, "cannot allocate memory");
 		double started = first->mono;
 		/* the system line (a table with headings, JSON): the whole disks
-		 * and the I/O pressure, read right after each scan; partitions
+		 * and the I/O pressure, read right after each scan (-n: none);
+		 * partitions
 		 * are told from disks through sysfs, so without it only pressure */
-		bool want_sys = !lifetime && ((c.out.format == FMT_TABLE && c.out.header) ||
-					      c.out.format == FMT_JSON);
+		bool want_sys = !lifetime && c.out.header &&
+				(c.out.format == FMT_TABLE || c.out.format == FMT_JSON);
 		int sysfs = want_sys ? open(c.sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 		unsigned sys_what = DEV_READ_PSI | (sysfs >= 0 ? DEV_READ_DISKS : 0);
 		struct dev_read sysr[2] = { 0 };
