@@ -4,7 +4,8 @@
 # (tests/fixtures/proc-golden), each case of tests/golden/cases compared
 # with tests/expected/NAME: stdout, stderr and exit status.  What cannot be
 # fixed is masked and said so: the wall-clock time of a scan (JSON
-# "timestamp" and "time", iopstat_scan_timestamp_seconds, -T epoch), and the
+# "timestamp" and "time", iopstat_scan_timestamp_seconds, -T epoch, a
+# summary's seconds), and the
 # fixture's temporary path.  The fixture's processes are owned as its
 # "owners" file says (iopstat's USER is the owner of /proc/PID), which needs
 # root: elsewhere the test skips.
@@ -31,6 +32,7 @@ mask() {
          -e 's/"time":"[^"]*"/"time":"@TIME@"/g' \
          -e 's/^(iopstat_scan_timestamp_seconds(\{[^}]*\})?) [0-9.]+$/\1 @TS@/' \
          -e 's/^[0-9]{10}\.[0-9]{3},/@TS@,/' \
+         -e 's/^Summary: [0-9.]+ s /Summary: @SECONDS@ s /' \
          -e "s#$proc#@PROC@#g" -e "s#$src/tests/fixtures#@FIXTURES@#g"
 }
 
