@@ -16,12 +16,10 @@
 #include "devices.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "iopcli/blockdev.h"
 #include "sample.h"
@@ -75,29 +73,10 @@ static bool used(const struct diskstat *d)
 	return d->v[DISK_RD_IOS] || d->v[DISK_WR_IOS] || d->v[DISK_DC_IOS] || d->v[DISK_FL_IOS];
 }
 
-/* The active scheduler of a whole disk, from <sysfs>/block/NAME/queue/scheduler */
+/* The active scheduler of a whole disk ("" when unknown) */
 static void scheduler_of(int sysfs, const char *name, char *buf, size_t size)
 {
-	char path[64 + DISK_NAME_MAX], text[512];
-
-	buf[0] = '\0';
-	if (sysfs < 0)
-		return;
-	char sysname[DISK_NAME_MAX];
-	size_t k = 0;
-	for (; name[k] && k + 1 < sizeof(sysname); k++)
-		sysname[k] = name[k] == '/' ? '!' : name[k]; /* sysfs's cciss!c0d0 */
-	sysname[k] = '\0';
-	snprintf(path, sizeof(path), "block/%s/queue/scheduler", sysname);
-	int fd = openat(sysfs, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	text[n] = '\0';
-	if (cli_sched_active(text, buf, size) < 0)
+	if (sysfs < 0 || disk_scheduler(sysfs, name, buf, size) < 0)
 		buf[0] = '\0';
 }
 

@@ -239,8 +239,6 @@ enum {
 	OPT_ALL_DEVICES, OPT_SYS
 };
 
-/* A list of names, split at commas and blanks, added to *v (the words
- * point into a copy that lives as long as the run). */
 static char *name_copies[64]; /* what add_names() split, freed at exit */
 static size_t ncopies;
 
@@ -250,6 +248,8 @@ static void free_name_copies(void)
 		free(name_copies[i]);
 }
 
+/* A list of names, split at commas and blanks, added to *v (the words
+ * point into a copy that lives as long as the run). */
 static void add_names(const char ***v, size_t *n, const char *arg)
 {
 	char *copy = ncopies < 64 ? strdup(arg) : NULL, *save = NULL;

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "iopcli/diskstats.h"
+#include "iopcli/blockdev.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,6 +94,27 @@ int diskstats_read(int proc, int sysfs, struct diskstat **v, size_t *n, size_t *
 		d->stacked = !d->partition && faccessat(sysfs, path, F_OK, 0) < 0;
 	}
 	return 0;
+}
+
+int disk_scheduler(int sysfs, const char *name, char *buf, size_t size)
+{
+	char path[64 + DISK_NAME_MAX], text[512];
+	size_t k = 6;
+
+	memcpy(path, "block/", 6);
+	for (; *name && k < 6 + DISK_NAME_MAX; name++)
+		path[k++] = *name == '/' ? '!' : *name; /* sysfs's cciss!c0d0 */
+	memcpy(path + k, "/queue/scheduler", sizeof("/queue/scheduler"));
+	int fd = openat(sysfs, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	int e = n < 0 ? errno : 0;
+	close(fd);
+	if (n < 0)
+		return -e;
+	text[n] = '\0';
+	return cli_sched_active(text, buf, size) < 0 ? -EINVAL : 0;
 }
 
 int pressure_read(int proc, struct pressure *out)

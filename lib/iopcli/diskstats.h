@@ -110,6 +110,12 @@ void mountstats_free(struct nfs_mount *v, size_t n);
 int diskstats_read(int proc, int sysfs, struct diskstat **v, size_t *n, size_t *bad,
 		   size_t *bad_line);
 
+/* The active I/O scheduler of whole disk NAME (a diskstats name: '/' is
+ * '!' in sysfs) from <sysfs>/block/NAME/queue/scheduler into buf: 0, or
+ * -errno (ENOENT: a device without one, as zram; EINVAL: not a file we
+ * understand). */
+int disk_scheduler(int sysfs, const char *name, char *buf, size_t size);
+
 /* <proc>/pressure/io parsed: 0, -ENOENT where PSI is off (psi=0, or a
  * kernel without it), -EINVAL when it is not what the kernel writes. */
 int pressure_read(int proc, struct pressure *out);

@@ -217,6 +217,12 @@ static void reads_a_fixture_tree(void **state)
 		else if (!strcmp(v[i].name, "vda"))
 			assert_false(v[i].partition);
 	free(v);
+	char sched[24];
+	assert_int_equal(disk_scheduler(sys, "vda", sched, sizeof(sched)), 0);
+	assert_string_equal(sched, "mq-deadline");
+	assert_int_equal(disk_scheduler(sys, "zram0", sched, sizeof(sched)), -ENOENT);
+	assert_int_equal(disk_scheduler(sys, "nosuch", sched, sizeof(sched)), -ENOENT);
+	assert_int_equal(disk_scheduler(sys, "vda", sched, 4), -EINVAL); /* no room */
 	/* without sysfs nothing is a partition */
 	assert_int_equal(diskstats_read(proc, -1, &v, &n, &bad, &line), 0);
 	for (size_t i = 0; i < n; i++)
