@@ -80,6 +80,23 @@ static void scheduler_of(int sysfs, const char *name, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+/* prev's line of the same name and device number as d, or NULL (another
+ * device under the name, or none): both reads are in the kernel's order,
+ * so the search goes on from *j, the line after the last match */
+static const struct diskstat *same_device(const struct dev_read *prev, const struct diskstat *d,
+					  size_t *j)
+{
+	for (size_t k = 0; k < prev->n; k++) {
+		const struct diskstat *o = &prev->disks[(*j + k) % prev->n];
+		if (!strcmp(o->name, d->name)) {
+			*j = (*j + k + 1) % prev->n;
+			return o->major == d->major && o->minor == d->minor &&
+				       o->nfields == d->nfields ? o : NULL;
+		}
+	}
+	return NULL;
+}
+
 int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct dev_read *prev,
 		   int sysfs, const struct dev_select *sel)
 {
@@ -109,20 +126,8 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 		memset(r, 0, sizeof(*r));
 		r->now = d;
 		r->seconds = prev ? cur->mono - prev->mono : cur->uptime;
-		/* the same name and device number as the read before: both are in
-		 * the kernel's order, so look on from the last match */
-		if (prev) {
-			for (size_t k = 0; k < prev->n; k++) {
-				const struct diskstat *o = &prev->disks[(j + k) % prev->n];
-				if (!strcmp(o->name, d->name)) {
-					if (o->major == d->major && o->minor == d->minor &&
-					    o->nfields == d->nfields)
-						r->then = o;
-					j = (j + k + 1) % prev->n;
-					break;
-				}
-			}
-		}
+		if (prev)
+			r->then = same_device(prev, d, &j);
 		if (disk && (d == disk || d->partition)) {
 			memcpy(r->sched, disk_sched, sizeof(r->sched));
 			r->honours = r->sched[0] ? (int)cli_sched_honours(r->sched)
@@ -392,6 +397,7 @@ void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const stru
 {
 	double s = cur->mono - prev->mono;
 	unsigned long long rd = 0, wr = 0;
+	size_t j = 0;
 
 	l->disks = cur->disks_error == 0 && prev->disks_error == 0 && s > 0;
 	for (size_t i = 0; l->disks && i < cur->n; i++) {
@@ -399,10 +405,7 @@ void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const stru
 		if (d->partition || d->stacked)
 			continue; /* its disk counts it; a loop or dm device's I/O is the disk's below */
 		struct dev_row r = { .now = d };
-		for (size_t k = 0; k < prev->n; k++)
-			if (!strcmp(prev->disks[k].name, d->name) && prev->disks[k].major == d->major &&
-			    prev->disks[k].minor == d->minor && prev->disks[k].nfields == d->nfields)
-				r.then = &prev->disks[k];
+		r.then = same_device(prev, d, &j);
 		unsigned long long x;
 		if (dev_delta(&r, DISK_RD_SECTORS, &x))
 			rd += x;

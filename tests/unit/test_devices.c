@@ -4,6 +4,7 @@
  * under a name, a removed device, kernels without discards or flushes,
  * NFS deltas. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,6 +153,46 @@ static void nfs_figures(void **state)
 	assert_false(column_value(COL_NFS_OPS, &at, &v));
 }
 
+/* The system line: whole, unstacked disks only; pressure as the share of
+ * the interval; PSI missing is said once. */
+static void system_line(void **state)
+{
+	struct diskstat a[3] = { disk("vda", 0, 17, 0), disk("vda1", 1, 17, 0), disk("loop0", 2, 17, 0) };
+	struct diskstat b[3] = { disk("vda", 0, 17, 0), disk("vda1", 1, 17, 0), disk("loop0", 2, 17, 0) };
+	(void)state;
+	a[1].partition = b[1].partition = true;
+	a[2].stacked = b[2].stacked = true;
+	b[0].v[DISK_RD_SECTORS] = 2000, b[0].v[DISK_WR_SECTORS] = 4000; /* 1 MB, 2 MB */
+	b[1].v[DISK_RD_SECTORS] = 2000; /* the same reads, seen in the partition */
+	b[2].v[DISK_WR_SECTORS] = 4000; /* a loop device over a file on vda */
+	struct dev_read prev = { .disks = a, .n = 3, .mono = 1,
+				 .psi = { .some_us = 1000000, .full_us = 0, .has_full = true } };
+	struct dev_read cur = { .disks = b, .n = 3, .mono = 3,
+				.psi = { .some_us = 1500000, .full_us = 100000, .has_full = true } };
+	struct sys_line l = { .psi = 2 };
+	sys_line_devices(&l, &cur, &prev);
+	assert_true(l.disks);
+	assert_true(l.disk_read == 512000.0);   /* 2000 sectors in 2 s */
+	assert_true(l.disk_write == 1024000.0);
+	assert_int_equal(l.psi, 1);
+	assert_true(l.some == 25.0 && l.full == 5.0); /* 0.5 s and 0.1 s of 2 */
+	/* a counter that went down: from zero, never negative */
+	prev.psi.some_us = 9000000;
+	sys_line_devices(&l, &cur, &prev);
+	assert_true(l.some >= 0 && l.some <= 100);
+	/* PSI off: said (0) once, then not again (-1) */
+	cur.psi_error = -ENOENT;
+	l.psi = 2;
+	sys_line_devices(&l, &cur, &prev);
+	assert_int_equal(l.psi, 0);
+	sys_line_devices(&l, &cur, &prev);
+	assert_int_equal(l.psi, -1);
+	/* diskstats unreadable: no disks figures */
+	cur.disks_error = -ENOENT;
+	sys_line_devices(&l, &cur, &prev);
+	assert_false(l.disks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +200,7 @@ int main(void)
 		cmocka_unit_test(old_kernels_have_no_discards),
 		cmocka_unit_test(pairs_reads),
 		cmocka_unit_test(nfs_figures),
+		cmocka_unit_test(system_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
