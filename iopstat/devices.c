@@ -105,6 +105,8 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 	size_t j = 0;
 
 	v->n = v->nnfs = 0;
+	if (prev && prev->disks_error)
+		prev = NULL; /* nothing to pair with: since boot, rather than a spike */
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct diskstat *d = &cur->disks[i];
 		/* the kernel lists a disk's partitions right after it */
