@@ -173,7 +173,8 @@ static int found(const char *tool)
 	return system(cmd) == 0;
 }
 
-enum { FLOOR, FLOOR_IO, ONESHOT, BYTES, STEADY10, GROUP1, GROUP10, PIDSTAT, IOTOP, NCASES };
+enum { FLOOR, FLOOR_IO, ONESHOT, BYTES, STEADY10, GROUP1, GROUP10, FLOOR_DEV, DEVICES, JSON1,
+       JSON10, JSON10N, PIDSTAT, IOTOP, NCASES };
 
 int main(int argc, char **argv)
 {
@@ -218,6 +219,13 @@ int main(int argc, char **argv)
 		/* the same grouped by command name: one scan, and 1 + 10 */
 		[GROUP1] = { iopstat, "--format", "csv", "-g", "comm", NULL },
 		[GROUP10] = { iopstat, "--format", "csv", "-g", "comm", "0.001", "10", NULL },
+		/* the device report against reading diskstats and each scheduler */
+		[FLOOR_DEV] = { floor_bin, "devices", NULL },
+		[DEVICES] = { iopstat, "-d", NULL },
+		/* the system line: JSON interval samples with it, and with -n without */
+		[JSON1] = { iopstat, "--format", "json", NULL },
+		[JSON10] = { iopstat, "--format", "json", "0.001", "10", NULL },
+		[JSON10N] = { iopstat, "--format", "json", "-n", "0.001", "10", NULL },
 		[PIDSTAT] = { "pidstat", "-d", NULL },
 		[IOTOP] = { "iotop", "-b", "-n1", "-P", NULL },
 	};
@@ -226,8 +234,11 @@ int main(int argc, char **argv)
 	const char *names[NCASES] = { "floor (io + stat)", "floor (io only)", "iopstat one-shot",
 				      "iopstat -o pid,read,write", "iopstat steady sample",
 				      "iopstat -g comm one-shot", "iopstat -g comm steady sample",
+				      "floor (devices)", "iopstat -d", "iopstat -J one-shot",
+				      "iopstat -J sample", "iopstat -J -n sample",
 				      "pidstat -d", "iotop -b -n1" };
-	int have[NCASES] = { 1, 1, 1, 1, 1, 1, 1, found("pidstat"), geteuid() == 0 && found("iotop") };
+	int have[NCASES] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, found("pidstat"),
+			     geteuid() == 0 && found("iotop") };
 
 	printf("iopstat benchmark: %zu idle processes of the benchmark's own, %d runs each, "
 	       "median CPU time (user + system)\n\n", procs, reps);
@@ -235,7 +246,7 @@ int main(int argc, char **argv)
 	usleep(200000);
 
 	double t[NCASES][64], csv1[64];
-	long rss[64], rss_steady[64];
+	long rss[64], rss_steady[64], rss_dev[64];
 	if (reps > 64)
 		reps = 64;
 	for (int r = 0; r < reps; r++) { /* interleaved: load changes hit every case alike */
@@ -252,6 +263,8 @@ int main(int argc, char **argv)
 				rss[r] = c.maxrss;
 			if (k == STEADY10)
 				rss_steady[r] = c.maxrss;
+			if (k == DEVICES)
+				rss_dev[r] = c.maxrss;
 		}
 		csv1[r] = measure(oneshot_csv).cpu;
 	}
@@ -261,15 +274,19 @@ int main(int argc, char **argv)
 	/* one steady sample: (1 + 10 scans) minus (1 scan), over 10 */
 	double steady = (m[STEADY10] - median(csv1, reps)) / 10;
 	double steady_group = (m[GROUP10] - m[GROUP1]) / 10;
-	double rssv[64], rssv2[64];
+	/* a JSON sample with the system line and without (-n) */
+	double json_sys = (m[JSON10] - m[JSON1]) / 10, json_nosys = (m[JSON10N] - m[JSON1]) / 10;
+	double rssv[64], rssv2[64], rssv3[64];
 	for (int r = 0; r < reps; r++) {
 		rssv[r] = (double)rss[r];
 		rssv2[r] = (double)rss_steady[r];
+		rssv3[r] = (double)rss_dev[r];
 	}
 
 	printf("%-24s %10s %8s\n", "", "CPU ms", "x floor");
 	for (int k = 0; k < NCASES; k++) {
-		double v = k == STEADY10 ? steady : k == GROUP10 ? steady_group : m[k];
+		double v = k == STEADY10 ? steady : k == GROUP10 ? steady_group : k == JSON10 ? json_sys
+			 : k == JSON10N ? json_nosys : m[k];
 		if (!have[k]) {
 			printf("%-24s %10s %8s  (not installed%s)\n", names[k], "-", "-",
 			       k == IOTOP && geteuid() ? " or not root" : "");
@@ -284,6 +301,11 @@ int main(int argc, char **argv)
 	       steady_group / m[FLOOR]);
 	printf("iopstat peak RSS: one-shot %.0f KiB, 11 scans %.0f KiB (goal: under 3072, "
 	       "4 MiB with 1 MiB to spare)\n", median(rssv, reps), median(rssv2, reps));
+	printf("device report (iopstat -d) vs its floor (diskstats + each scheduler): %.2fx "
+	       "(goal: within 1.2x); peak RSS %.0f KiB (goal: under 3072)\n",
+	       m[DEVICES] / m[FLOOR_DEV], median(rssv3, reps));
+	printf("the system line in a steady JSON sample: %+.1f%% (goal: at most +3%%)\n",
+	       (json_sys - json_nosys) / json_nosys * 100);
 
 	churn(iopstat, reps < 3 ? 1 : 3, samples);
 

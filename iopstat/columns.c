@@ -9,6 +9,7 @@
 
 #include <libioprio.h>
 #include "iopcli/cli.h"
+#include "devices.h"
 #include "procfs.h"
 #include "sample.h"
 
@@ -261,12 +262,105 @@ const struct coldef columns[NCOLS] = {
 	[COL_PROCS] = { .name = "procs", .header = "PROCS", .width = 6, .kind = KIND_NUMBER,
 			.help = "processes the row stands for: a group's members, or 1",
 			.value = v_procs },
+
+	/* -d: disks (devices.c computes them).  Names as iostat -x -o JSON
+	 * writes its keys, headers as its table; the field says which */
+#define DISK(col, nm, hd, w, k, f, hp) \
+	[col] = { .name = nm, .header = hd, .width = w, .kind = k, .field = f, \
+		  .scope = SCOPE_DISK, .help = hp, .value = dev_value }
+	DISK(COL_DISK_DEVICE, "disk_device", "Device", -12, KIND_TEXT, DEV_NAME,
+	     "-d: the device, as in /proc/diskstats"),
+	DISK(COL_DISK_KIND, "kind", "KIND", -4, KIND_TEXT, DEV_KIND,
+	     "-d: disk (a whole disk) or part (a partition)"),
+	DISK(COL_RS, "r/s", "r/s", 8, KIND_FIXED, DEV_M(DEV_READ, DEV_IOS),
+	     "-d: reads completed per second"),
+	[COL_RKBS] = { .name = "rkB/s", .header = "rkB/s", .width = 9, .kind = KIND_FIXED,
+		       .field = DEV_M(DEV_READ, DEV_KB), .scope = SCOPE_DISK, .kib = true,
+		       .help = "-d: kB read per second", .value = dev_value },
+	DISK(COL_RRQMS, "rrqm/s", "rrqm/s", 8, KIND_FIXED, DEV_M(DEV_READ, DEV_RQM),
+	     "-d: reads merged per second"),
+	DISK(COL_RRQM, "rrqm", "%rrqm", 6, KIND_FIXED, DEV_M(DEV_READ, DEV_PRQM),
+	     "-d: reads merged, % of reads"),
+	DISK(COL_RAWAIT, "r_await", "r_await", 7, KIND_FIXED, DEV_M(DEV_READ, DEV_AWAIT),
+	     "-d: ms a read took on average, queue included"),
+	DISK(COL_RAREQSZ, "rareq-sz", "rareq-sz", 8, KIND_FIXED, DEV_M(DEV_READ, DEV_AREQ),
+	     "-d: kB a read asked for on average"),
+	DISK(COL_WS, "w/s", "w/s", 8, KIND_FIXED, DEV_M(DEV_WRITE, DEV_IOS),
+	     "-d: writes completed per second"),
+	[COL_WKBS] = { .name = "wkB/s", .header = "wkB/s", .width = 9, .kind = KIND_FIXED,
+		       .field = DEV_M(DEV_WRITE, DEV_KB), .scope = SCOPE_DISK, .kib = true,
+		       .help = "-d: kB written per second", .value = dev_value },
+	DISK(COL_WRQMS, "wrqm/s", "wrqm/s", 8, KIND_FIXED, DEV_M(DEV_WRITE, DEV_RQM),
+	     "-d: writes merged per second"),
+	DISK(COL_WRQM, "wrqm", "%wrqm", 6, KIND_FIXED, DEV_M(DEV_WRITE, DEV_PRQM),
+	     "-d: writes merged, % of writes"),
+	DISK(COL_WAWAIT, "w_await", "w_await", 7, KIND_FIXED, DEV_M(DEV_WRITE, DEV_AWAIT),
+	     "-d: ms a write took on average, queue included"),
+	DISK(COL_WAREQSZ, "wareq-sz", "wareq-sz", 8, KIND_FIXED, DEV_M(DEV_WRITE, DEV_AREQ),
+	     "-d: kB a write asked for on average"),
+	DISK(COL_DS, "d/s", "d/s", 8, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_IOS),
+	     "-d: discards completed per second (Linux 4.18)"),
+	[COL_DKBS] = { .name = "dkB/s", .header = "dkB/s", .width = 9, .kind = KIND_FIXED,
+		       .field = DEV_M(DEV_DISCARD, DEV_KB), .scope = SCOPE_DISK, .kib = true,
+		       .help = "-d: kB discarded per second", .value = dev_value },
+	DISK(COL_DRQMS, "drqm/s", "drqm/s", 8, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_RQM),
+	     "-d: discards merged per second"),
+	DISK(COL_DRQM, "drqm", "%drqm", 6, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_PRQM),
+	     "-d: discards merged, % of discards"),
+	DISK(COL_DAWAIT, "d_await", "d_await", 7, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_AWAIT),
+	     "-d: ms a discard took on average"),
+	DISK(COL_DAREQSZ, "dareq-sz", "dareq-sz", 8, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_AREQ),
+	     "-d: kB a discard asked for on average"),
+	DISK(COL_FS, "f/s", "f/s", 7, KIND_FIXED, DEV_FLUSH_S,
+	     "-d: flushes completed per second (Linux 5.5)"),
+	DISK(COL_FAWAIT, "f_await", "f_await", 7, KIND_FIXED, DEV_FLUSH_AWAIT,
+	     "-d: ms a flush took on average"),
+	DISK(COL_AQUSZ, "aqu-sz", "aqu-sz", 6, KIND_FIXED, DEV_AQU,
+	     "-d: requests in the queue on average (weighted ms / ms)"),
+	DISK(COL_UTIL, "util", "%util", 6, KIND_FIXED, DEV_UTIL,
+	     "-d: % of the time with a request in flight (busy)"),
+	DISK(COL_SCHED, "sched", "SCHED", -11, KIND_TEXT, DEV_SCHED,
+	     "-d: the active I/O scheduler (a partition's disk's)"),
+	DISK(COL_HONOURS, "honours", "HONOURS", -7, KIND_TEXT, DEV_HONOURS,
+	     "-d: what ionice does there: levels (bfq), classes (mq-deadline) or none"),
+#undef DISK
+#define NFS(col, nm, hd, w, k, f, hp) \
+	[col] = { .name = nm, .header = hd, .width = w, .kind = k, .field = f, \
+		  .scope = SCOPE_NFS, .help = hp, .value = nfs_value }
+	NFS(COL_NFS_MOUNT, "nfs_mount", "NFS mount", -16, KIND_TEXT, NFS_MOUNT,
+	    "-d: an NFS mount's mount point"),
+	NFS(COL_NFS_EXPORT, "nfs_export", "Export", -20, KIND_TEXT, NFS_EXPORT,
+	    "-d: what it mounts (server:/path)"),
+	NFS(COL_NFS_OPS, "op/s", "op/s", 8, KIND_FIXED, NFS_OPS,
+	    "-d: RPC requests sent per second (nfsiostat's op/s)"),
+	[COL_NFS_RKBS] = { .name = "read_kB/s", .header = "read_kB/s", .width = 9,
+			   .kind = KIND_FIXED, .field = NFS_RKBS, .scope = SCOPE_NFS, .kib = true,
+			   .help = "-d: kB per second of READ operations, as nfsiostat",
+			   .value = nfs_value },
+	[COL_NFS_WKBS] = { .name = "write_kB/s", .header = "write_kB/s", .width = 10,
+			   .kind = KIND_FIXED, .field = NFS_WKBS, .scope = SCOPE_NFS, .kib = true,
+			   .help = "-d: kB per second of WRITE operations, as nfsiostat",
+			   .value = nfs_value },
+	NFS(COL_NFS_KBOP, "kB/op", "kB/op", 7, KIND_FIXED, NFS_KBOP,
+	    "-d: kB a READ or WRITE moved on average"),
+	NFS(COL_NFS_RETRANS, "retrans", "retrans", 7, KIND_NUMBER, NFS_RETRANS,
+	    "-d: RPC retransmissions (every operation)"),
+	NFS(COL_NFS_RTT, "avg_rtt", "avg_RTT", 7, KIND_FIXED, NFS_RTT,
+	    "-d: ms from sending a request to its reply, on average"),
+	NFS(COL_NFS_EXE, "avg_exe", "avg_exe", 7, KIND_FIXED, NFS_EXE,
+	    "-d: ms an operation took in all, queue included, on average"),
+#undef NFS
 };
 
 int column_by_name(const char *name)
 {
+	return column_by_name_in(name, SCOPE_PROC);
+}
+
+int column_by_name_in(const char *name, enum col_scope scope)
+{
 	for (int c = 0; c < NCOLS; c++)
-		if (!strcasecmp(name, columns[c].name))
+		if (columns[c].scope == scope && !strcasecmp(name, columns[c].name))
 			return c;
 	return -1;
 }
@@ -294,7 +388,12 @@ struct cell_of column_at(const struct report *rep, const struct report_row *r, b
 {
 	struct cell_of at = { .rep = rep, .row = r, .cmdline = cmdline };
 
-	if (r) {
+	if (r && rep->devs) {
+		if (rep->devs->nfs_rows)
+			at.nfs = &rep->devs->nfs[r->task];
+		else
+			at.dev = &rep->devs->disks[r->task];
+	} else if (r) {
 		at.task = report_task(rep, r);
 		at.group = report_group(rep, r);
 	}
@@ -336,6 +435,7 @@ int column_compare(enum column col, const struct report *rep, const struct repor
 		return (rx > ry) - (rx < ry);
 	}
 	case KIND_RATE:
+	case KIND_FIXED:
 		if (!hx || !hy)
 			return hy - hx;
 		return x.rate > y.rate ? -1 : x.rate < y.rate ? 1 : 0;

@@ -17,6 +17,15 @@ enum column {
 	COL_READ, COL_WRITE, COL_IO, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW,
 	COL_READ_RATE, COL_WRITE_RATE, COL_IODELAY, COL_COMMAND,
 	COL_GROUP, COL_PROCS, /* --group-by */
+	/* -d: a disk's, as iostat -x (sysstat 12) names and computes them */
+	COL_DISK_DEVICE, COL_DISK_KIND,
+	COL_RS, COL_RKBS, COL_RRQMS, COL_RRQM, COL_RAWAIT, COL_RAREQSZ,
+	COL_WS, COL_WKBS, COL_WRQMS, COL_WRQM, COL_WAWAIT, COL_WAREQSZ,
+	COL_DS, COL_DKBS, COL_DRQMS, COL_DRQM, COL_DAWAIT, COL_DAREQSZ,
+	COL_FS, COL_FAWAIT, COL_AQUSZ, COL_UTIL, COL_SCHED, COL_HONOURS,
+	/* -d: an NFS mount's, as nfsiostat computes them */
+	COL_NFS_MOUNT, COL_NFS_EXPORT, COL_NFS_OPS, COL_NFS_RKBS, COL_NFS_WKBS, COL_NFS_KBOP,
+	COL_NFS_RETRANS, COL_NFS_RTT, COL_NFS_EXE,
 	NCOLS
 };
 
@@ -30,12 +39,18 @@ enum col_kind {
 	KIND_RATE,  /* per second (a double): sorts largest first; units apply */
 	KIND_DELAY, /* clock ticks, shown as seconds: sorts largest first */
 	KIND_NUMBER,/* a count of things (processes): sorts largest first; no units */
+	KIND_FIXED, /* a measure with two decimals (iostat's): sorts largest first */
 };
+
+/* Whose column it is: a process report's, or -d's for disks or NFS mounts. */
+enum col_scope { SCOPE_PROC, SCOPE_DISK, SCOPE_NFS };
 
 struct report;
 struct report_row;
 struct proc_row;
 struct group;
+struct dev_row;
+struct nfs_row;
 
 /* Where a value is read from: a task's row, a group's row, or the totals
  * (row == NULL). */
@@ -44,6 +59,8 @@ struct cell_of {
 	const struct report_row *row;
 	const struct proc_row *task;   /* a task's row */
 	const struct group *group;     /* a group's row */
+	const struct dev_row *dev;     /* a disk's row (-d) */
+	const struct nfs_row *nfs;     /* an NFS mount's row (-d) */
 	bool cmdline;                  /* -l: COMMAND is the command line */
 };
 
@@ -51,7 +68,7 @@ struct cell_of {
  * NULL): false when there is none to show ("-", null, empty). */
 struct cell {
 	cli_u128 n;    /* KIND_ID, KIND_COUNT, KIND_DELAY (ticks), KIND_PRIO (the value) */
-	double rate;   /* KIND_RATE */
+	double rate;   /* KIND_RATE, KIND_FIXED */
 	const char *s; /* KIND_TEXT, KIND_PRIO (its short form) */
 	bool escaped;  /* s is escaped for a terminal already (a group's key) */
 	bool mark;     /* KIND_PRIO: a thread has another one (a table adds '*') */
@@ -72,6 +89,8 @@ struct coldef {
 	const char *prom_group_help; /* the family's help with --group-by */
 	const char *help;
 	bool tasks_only;       /* it has no value for a group (--group-by) */
+	enum col_scope scope;  /* the report it belongs to */
+	bool kib;              /* KIND_FIXED in kB: -H shows it as 1.5M */
 	/* the value of a cell: false when it has none */
 	bool (*value)(const struct coldef *d, const struct cell_of *at, struct cell *out);
 };
@@ -80,6 +99,9 @@ extern const struct coldef columns[NCOLS];
 
 /* The column named name (any case), or -1. */
 int column_by_name(const char *name);
+
+/* The column named name (any case) of the given scope, or -1. */
+int column_by_name_in(const char *name, enum col_scope scope);
 
 /* Whether a column can be given to --sort. */
 bool column_sorts(enum column c);

@@ -28,6 +28,7 @@
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
 #include "atomic.h"
+#include "devices.h"
 #include "groups.h"
 #include "state.h"
 #include "output.h"
@@ -59,6 +60,15 @@ struct config {
 	const char *output_file; /* -w FILE */
 	struct output_options out;
 	const char **label_names, **label_values; /* --label, for out */
+	/* -d: the device report */
+	bool devices, all_devices, list_cols;
+	const char *sys_dir;        /* --sys DIR */
+	const char *sort_arg;       /* -s, resolved once -d is known */
+	const char **p_args;        /* -p as given: pids, or with -d device names */
+	size_t np_args;
+	const char **dev_names;     /* -d LIST, -p LIST with -d */
+	size_t ndev_names;
+	struct output_options nfs_out; /* -d: the NFS mounts' columns */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -83,6 +93,10 @@ static void __attribute__((noreturn)) usage(void)
 	       " -u, --user <user>        only processes of this user (name or uid)\n"
 	       " -C, --command <regex>    only commands matching this extended regex\n"
 	       "     --only-active        only rows with I/O in the period\n"
+	       " -d, --devices[=<list>]   a report of block devices (as iostat -x) and NFS\n"
+	       "                            mounts (as nfsiostat) instead; -p <list> names\n"
+	       "                            devices or mount points then\n"
+	       "     --all-devices        with -d: idle devices too\n"
 	       " -t, --threads            one row per thread\n"
 	       " -g, --group-by <key>     one row per group of processes: pid (the default),\n"
 	       "                            comm, user, cgroup or unit; counters never go down\n"
@@ -110,6 +124,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " -J, --json               the same as --format json\n"
 	       " -w, --write <file>       write each report to <file>, replaced atomically\n"
 	       "     --proc <dir>         read this procfs instead of /proc\n"
+	       "     --sys <dir>          read this sysfs instead of /sys (-d: schedulers)\n"
 	       "     --label <name>=<value>  a constant label on every Prometheus series\n"
 	       "                            (repeatable: several writers in one directory)\n"
 	       "\n"
@@ -121,10 +136,12 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-static void __attribute__((noreturn)) list_columns(void)
+/* a process report's columns, or with -d the devices' */
+static void __attribute__((noreturn)) list_columns(bool devices)
 {
 	for (int c = 0; c < NCOLS; c++)
-		printf("%-11s %s\n", columns[c].name, columns[c].help);
+		if ((columns[c].scope != SCOPE_PROC) == devices)
+			printf("%-11s %s\n", columns[c].name, columns[c].help);
 	exit(EXIT_SUCCESS);
 }
 
@@ -189,16 +206,18 @@ static void add_label(struct config *c, const char *arg)
 	c->out.nlabels = n + 1;
 }
 
-/* --sort: any column but the text ones */
-static enum column parse_sort(const char *arg)
+/* --sort: any column but the text ones, of the report's kind */
+static enum column parse_sort(const char *arg, bool devices)
 {
-	int c = column_by_name(arg);
+	int c = devices ? column_by_name_in(arg, SCOPE_DISK) : column_by_name(arg);
 	struct cli_buf names = { 0 };
 
+	if (c < 0 && devices)
+		c = column_by_name_in(arg, SCOPE_NFS);
 	if (c >= 0 && column_sorts((enum column)c))
 		return (enum column)c;
 	for (int i = 0; i < NCOLS; i++)
-		if (column_sorts((enum column)i)) {
+		if (column_sorts((enum column)i) && (columns[i].scope != SCOPE_PROC) == devices) {
 			cli_buf_puts(&names, names.len ? ", " : "");
 			cli_buf_puts(&names, columns[i].name);
 		}
@@ -232,8 +251,73 @@ static double parse_interval(const char *arg)
 
 enum {
 	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE,
-	OPT_LOCK_WAIT
+	OPT_LOCK_WAIT, OPT_ALL_DEVICES, OPT_SYS
 };
+
+static char *name_copies[64]; /* what add_names() split, freed at exit */
+static size_t ncopies;
+
+static void free_name_copies(void)
+{
+	for (size_t i = 0; i < ncopies; i++)
+		free(name_copies[i]);
+}
+
+/* A list of names, split at commas and blanks, added to *v (the words
+ * point into a copy that lives as long as the run). */
+static void add_names(const char ***v, size_t *n, const char *arg)
+{
+	char *copy = ncopies < 64 ? strdup(arg) : NULL, *save = NULL;
+
+	if (!copy)
+		err(EXIT_FAILURE, "cannot allocate memory (or more than 64 device lists)");
+	if (!ncopies)
+		atexit(free_name_copies);
+	name_copies[ncopies++] = copy;
+	for (char *w = strtok_r(copy, ", \t\n", &save); w; w = strtok_r(NULL, ", \t\n", &save)) {
+		const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+		if (!nv)
+			err(EXIT_FAILURE, "cannot allocate memory");
+		*v = nv;
+		(*v)[(*n)++] = w;
+	}
+	if (!*n)
+		cli_usage_error("no device named in '%s'", arg);
+}
+
+/* -d's columns: -o LIST split by kind (disk columns, NFS columns); a list
+ * of one kind shows only that kind's rows.  Defaults: every column. */
+static void device_columns(struct config *c)
+{
+	int cols[NCOLS];
+	size_t n = 0;
+
+	for (int i = 0; i < NCOLS; i++)
+		if (columns[i].scope != SCOPE_PROC)
+			cols[n++] = i;
+	if (c->columns) {
+		bool plus = c->columns[0] == '+';
+		if (!plus)
+			n = 0;
+		n = cli_parse_columns(c->columns, true, column_name, NCOLS, cols, n, NCOLS);
+	}
+	c->nfs_out = c->out;
+	c->out.ncols = c->nfs_out.ncols = 0;
+	for (size_t i = 0; i < n; i++) {
+		enum column col = (enum column)cols[i];
+		if (columns[col].scope == SCOPE_PROC)
+			cli_usage_error("column '%s' is a process's, not a device's (-d)",
+					columns[col].name);
+		if (columns[col].scope == SCOPE_DISK)
+			c->out.cols[c->out.ncols++] = col;
+		else
+			c->nfs_out.cols[c->nfs_out.ncols++] = col;
+	}
+	if (c->out.format == FMT_CSV && c->out.ncols && c->nfs_out.ncols && c->columns)
+		cli_usage_error("CSV has one header line: name disk columns or NFS columns, not both");
+	if (c->out.format == FMT_CSV && !c->columns)
+		c->nfs_out.ncols = 0; /* CSV: the disks, unless NFS columns are named */
+}
 
 static void parse_args(int argc, char **argv, struct config *c)
 {
@@ -251,6 +335,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "sort", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "only-active", no_argument, NULL, OPT_ONLY_ACTIVE },
+		{ "devices", optional_argument, NULL, 'd' },
+		{ "all-devices", no_argument, NULL, OPT_ALL_DEVICES },
+		{ "sys", required_argument, NULL, OPT_SYS },
 		{ "kibibytes", no_argument, NULL, 'k' },
 		{ "human", no_argument, NULL, 'H' },
 		{ "timestamp", optional_argument, NULL, 'T' },
@@ -269,10 +356,26 @@ static void parse_args(int argc, char **argv, struct config *c)
 	int opt, r;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:u:C:tg:lo:s:kHT::nqJw:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:u:C:tg:lo:s:kHT::nqJw:dhV", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'p':
-			cli_add_id_list(&c->pids, &c->npids, optarg, "PID");
+		case 'p': { /* pids, or with -d (given before or after) devices */
+			const char **nv = realloc(c->p_args, (c->np_args + 1) * sizeof(*nv));
+			if (!nv)
+				err(EXIT_FAILURE, "cannot allocate memory");
+			c->p_args = nv;
+			c->p_args[c->np_args++] = optarg;
+			break;
+		}
+		case 'd':
+			c->devices = true;
+			if (optarg)
+				add_names(&c->dev_names, &c->ndev_names, optarg);
+			break;
+		case OPT_ALL_DEVICES:
+			c->all_devices = true;
+			break;
+		case OPT_SYS:
+			c->sys_dir = optarg;
 			break;
 		case 'u':
 			c->uid = cli_user_arg(optarg);
@@ -311,10 +414,10 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->columns = optarg;
 			break;
 		case OPT_LIST_COLUMNS:
-			list_columns();
+			c->list_cols = true;
+			break;
 		case 's':
-			c->sort = parse_sort(optarg);
-			c->iodelay_asked |= c->sort == COL_IODELAY;
+			c->sort_arg = optarg;
 			break;
 		case OPT_TOP:
 			if (cli_parse_ll(optarg, 1, LLONG_MAX, &v) < 0)
@@ -385,6 +488,30 @@ static void parse_args(int argc, char **argv, struct config *c)
 	}
 	if (optind < argc)
 		cli_usage_error("unexpected argument: '%s'", argv[optind]);
+	if (c->list_cols)
+		list_columns(c->devices);
+	for (size_t i = 0; i < c->np_args; i++)
+		if (c->devices)
+			add_names(&c->dev_names, &c->ndev_names, c->p_args[i]);
+		else
+			cli_add_id_list(&c->pids, &c->npids, c->p_args[i], "PID");
+	if (c->sort_arg) {
+		c->sort = parse_sort(c->sort_arg, c->devices);
+		c->iodelay_asked |= c->sort == COL_IODELAY;
+	} else if (c->devices) {
+		c->sort = COL_DISK_DEVICE; /* a text column: the kernel's order */
+	}
+	if (c->devices) {
+		if (c->group_by != GROUP_PID || c->threads || c->state_file || c->filter_uid ||
+		    c->have_re || c->only_active || c->cmdline || c->output_file || c->out.nlabels)
+			cli_usage_error("-d reports devices: -g, -t, --state, -u, -C, --only-active, "
+					"-l, -w and --label are for processes");
+		if (c->out.format == FMT_PROMETHEUS)
+			cli_usage_error("-d has no prometheus form: node_exporter's diskstats "
+					"collector exports these counters");
+		device_columns(c);
+		return;
+	}
 
 	bool grouped = c->group_by != GROUP_PID;
 	static const char *const headers[NGROUP_BY] = { "PID", "COMM", "USER", "CGROUP", "UNIT" };
@@ -406,6 +533,8 @@ static void parse_args(int argc, char **argv, struct config *c)
 	for (size_t i = 0; i < c->out.ncols; i++) {
 		enum column col = c->out.cols[i];
 		const struct format_def *f = &formats[c->out.format];
+		if (columns[col].scope != SCOPE_PROC)
+			cli_usage_error("column '%s' is a device's: give -d", columns[col].name);
 		if (f->shows && !f->shows(col))
 			cli_usage_error("column '%s' has no %s form", columns[col].name, f->name);
 		if (grouped && columns[col].tasks_only)
@@ -652,9 +781,151 @@ static void sleep_until(const struct timespec *t)
 		;
 }
 
+/* -d's notes: lines of the kernel's files that are not what it writes */
+static void device_notes(const struct config *c, const struct dev_read *r)
+{
+	static bool said_disks, said_nfs;
+
+	if (c->quiet)
+		return;
+	if (r->bad && !said_disks) {
+		warnx("%s/diskstats: %zu %s not what the kernel writes (the first: line %zu), left out",
+		      c->proc_dir, r->bad, r->bad == 1 ? "line" : "lines", r->bad_line);
+		said_disks = true;
+	}
+	if (r->nfs_bad && !said_nfs && c->nfs_out.ncols) {
+		warnx("%s/self/mountstats: %zu %s not what the kernel writes, left out", c->proc_dir,
+		      r->nfs_bad, r->nfs_bad == 1 ? "mount whose statistics are" : "mounts whose statistics are");
+		said_nfs = true;
+	}
+}
+
+/* The device names of -d LIST or -p that neither diskstats nor an NFS
+ * mount has: said, and counted. */
+static int missing_devices(const struct config *c, const struct dev_read *r)
+{
+	int missing = 0;
+
+	for (size_t i = 0; i < c->ndev_names; i++) {
+		const char *name = c->dev_names[i];
+		bool found = false;
+		for (size_t k = 0; k < r->n && !found; k++)
+			found = !strcmp(r->disks[k].name, name);
+		for (size_t k = 0; k < r->nnfs && !found; k++)
+			found = !strcmp(r->nfs[k].mountpoint, name) || !strcmp(r->nfs[k].device, name);
+		if (!found) {
+			warnx("%s: no such device in %s/diskstats%s", name, c->proc_dir,
+			      c->nfs_out.ncols ? " nor NFS mount" : "");
+			missing++;
+		}
+	}
+	return missing;
+}
+
+static void emit_devices(const struct config *c, struct cli_buf *b, struct report *rep,
+			 struct dev_view *v, const struct proc_snapshot *when,
+			 const struct report_options *ro, enum report_kind kind, bool *first)
+{
+	for (int nfs = 0; nfs < 2; nfs++) {
+		const struct output_options *o = nfs ? &c->nfs_out : &c->out;
+		if (!o->ncols || (nfs && !v->nnfs && c->out.ncols))
+			continue; /* no NFS mount: no empty table after the disks */
+		if (dev_report_build(rep, v, nfs, ro, when) < 0)
+			errx(EXIT_FAILURE, "cannot allocate memory");
+		/* busy more than all the time: a counter is wrong (wrapped, a driver's
+		 * bug, a fixture); said once, shown as it is */
+		static bool said_absurd;
+		for (size_t i = 0; !nfs && !said_absurd && !c->quiet && i < v->n; i++) {
+			struct cell_of at = { .dev = &v->disks[i] };
+			struct cell util;
+			if (column_value(COL_UTIL, &at, &util) && util.rate > 100.5) {
+				warnx("%s: busy %.0f%% of the time: its counters are not what the "
+				      "kernel can count (wrapped, or a driver's bug)",
+				      v->disks[i].now->name, util.rate);
+				said_absurd = true;
+			}
+		}
+		if (output_report(stdout, b, rep, kind, o, *first) < 0)
+			exit(errno == EPIPE ? EXIT_SUCCESS : EXIT_FAILURE);
+		*first = false;
+	}
+}
+
+/* iopstat -d [INTERVAL [COUNT]]: since boot, or each interval's change */
+static int run_devices(struct config *c, const struct proc_root *root)
+{
+	struct dev_read reads[2] = { 0 };
+	struct dev_read *cur = &reads[0], *prev = NULL;
+	struct dev_view view = { 0 };
+	struct report rep = { 0 };
+	struct cli_buf buf = { 0 };
+	struct proc_snapshot when = { 0 };
+	struct dev_select sel = { .names = c->dev_names, .nnames = c->ndev_names,
+				  .all = c->all_devices };
+	struct report_options ro = { .sort = c->sort, .top = c->top };
+	unsigned what = (c->out.ncols ? DEV_READ_DISKS : 0) | (c->nfs_out.ncols ? DEV_READ_NFS : 0);
+	bool first = true;
+	int status = EXIT_SUCCESS;
+
+	what |= DEV_READ_DISKS; /* named devices are looked for in it */
+	int sysfs = open(c->sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sysfs < 0 && !c->quiet)
+		warn("%s: the schedulers are unknown", c->sys_dir);
+	if (dev_read(cur, root, sysfs, what) < 0)
+		errx(EXIT_FAILURE, "cannot allocate memory");
+	if (cur->disks_error < 0 && c->out.ncols)
+		errx(EXIT_FAILURE, "cannot read %s/diskstats: %s", c->proc_dir,
+		     strerror(-cur->disks_error));
+	device_notes(c, cur);
+	if (missing_devices(c, cur))
+		status = EXIT_FAILURE;
+	if (c->interval == 0) {
+		when.when = cur->when;
+		if (dev_view_build(&view, cur, NULL, sysfs, &sel) < 0)
+			errx(EXIT_FAILURE, "cannot allocate memory");
+		emit_devices(c, &buf, &rep, &view, &when, &ro, KIND_SNAPSHOT, &first);
+	} else {
+		struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		struct timespec next;
+		clock_gettime(CLOCK_MONOTONIC, &next);
+		for (long long done = 0; !stop_requested && (c->count == 0 || done < c->count); done++) {
+			double at = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c->interval;
+			next.tv_sec = (time_t)at;
+			next.tv_nsec = (long)((at - (double)next.tv_sec) * 1e9);
+			sleep_until(&next);
+			if (stop_requested)
+				break;
+			prev = cur;
+			cur = cur == &reads[0] ? &reads[1] : &reads[0];
+			if (dev_read(cur, root, sysfs, what) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
+			if (cur->disks_error < 0 && c->out.ncols)
+				errx(EXIT_FAILURE, "cannot read %s/diskstats: %s", c->proc_dir,
+				     strerror(-cur->disks_error));
+			device_notes(c, cur);
+			when.when = cur->when;
+			if (dev_view_build(&view, cur, prev, sysfs, &sel) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
+			emit_devices(c, &buf, &rep, &view, &when, &ro, KIND_INTERVAL, &first);
+		}
+	}
+	if (sysfs >= 0)
+		close(sysfs);
+	dev_view_free(&view);
+	dev_read_free(&reads[0]);
+	dev_read_free(&reads[1]);
+	free(rep.rows);
+	cli_buf_free(&buf);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
-	struct config c = { .sort = COL_IO, .proc_dir = "/proc", .lock_wait = STATE_LOCK_WAIT_DEFAULT };
+	struct config c = { .sort = COL_IO, .proc_dir = "/proc", .sys_dir = "/sys",
+			     .lock_wait = STATE_LOCK_WAIT_DEFAULT };
 	struct proc_snapshot snaps[3] = { 0 };
 	struct report rep = { 0 };
 	struct cli_buf buf = { 0 };
@@ -677,6 +948,13 @@ int main(int argc, char **argv)
 	if (e < 0)
 		errx(EXIT_FAILURE, "cannot open %s: %s", c.proc_dir, strerror(-e));
 	const struct proc_root *root = &proot;
+	if (c.devices) {
+		status = run_devices(&c, root);
+		proc_root_close(&proot);
+		free(c.p_args);
+		free(c.dev_names);
+		return status;
+	}
 	if (c.npids) {
 		/* a thread's id stands for its process (/proc/TID exists, unlisted):
 		 * counted once, not once more as a process of its own */
@@ -780,6 +1058,19 @@ int main(int argc, char **argv)
 				    procfs_snapshot_reserve(&snaps[2], first) < 0)))
 			errx(EXIT_FAILURE, "cannot allocate memory");
 		double started = first->mono;
+		/* the system line (a table with headings, JSON): the whole disks
+		 * and the I/O pressure, read right after each scan (-n: none);
+		 * partitions
+		 * are told from disks through sysfs, so without it only pressure */
+		bool want_sys = !lifetime && c.out.header &&
+				(c.out.format == FMT_TABLE || c.out.format == FMT_JSON);
+		int sysfs = want_sys ? open(c.sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		unsigned sys_what = DEV_READ_PSI | (sysfs >= 0 ? DEV_READ_DISKS : 0);
+		struct dev_read sysr[2] = { 0 };
+		struct sys_line sl = { .psi = 2 };
+		int sys_at = 0;
+		if (want_sys && dev_read(&sysr[0], root, sysfs, sys_what) < 0)
+			errx(EXIT_FAILURE, "cannot allocate memory");
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		while (!stop_requested && (c.count == 0 || done < c.count)) {
 			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
@@ -789,6 +1080,8 @@ int main(int argc, char **argv)
 			if (stop_requested)
 				break;
 			scan(root, &so, cur);
+			if (want_sys && dev_read(&sysr[!sys_at], root, sysfs, sys_what) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
 			if (grouped) {
 				r = groups_step(&groups, &base, cur, root, c.out.clock_ticks);
 				if (r == 0)
@@ -803,7 +1096,18 @@ int main(int argc, char **argv)
 			}
 			if (r < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
+			if (want_sys) {
+				sys_at = !sys_at;
+				sys_line_devices(&sl, &sysr[sys_at], &sysr[!sys_at]);
+				sl.seconds = rep.seconds;
+				/* what the processes did: the report's totals (issue 19 adds
+				 * the tasks that exited during the interval here) */
+				sl.proc_read = rep.seconds > 0 ? (double)rep.io[IO_READ_BYTES] / rep.seconds : 0;
+				sl.proc_write = rep.seconds > 0 ? (double)rep.io[IO_WRITE_BYTES] / rep.seconds : 0;
+				c.out.sys = &sl;
+			}
 			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
+			c.out.sys = NULL;
 			save_state(&c, &sid, cur, &groups);
 			if (base_keep(&base, cur) < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
@@ -827,6 +1131,10 @@ int main(int argc, char **argv)
 			emit(&c, &buf, &rep, KIND_SUMMARY, false);
 		}
 		report_exits_free(&exits);
+		dev_read_free(&sysr[0]);
+		dev_read_free(&sysr[1]);
+		if (sysfs >= 0)
+			close(sysfs);
 	}
 	base_free(&base);
 	groups_free(&groups);
@@ -838,6 +1146,8 @@ int main(int argc, char **argv)
 	report_free(&rep);
 	cli_buf_free(&buf);
 	free(c.pids);
+	free(c.p_args);
+	free(c.dev_names);
 	for (size_t i = 0; i < c.out.nlabels; i++)
 		free((char *)c.label_names[i]);
 	free(c.label_names);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "iopcli/cli.h"
+#include "devices.h"
 
 /* A number for a person: bytes, KiB, or 1.5K / 12.3M / 4.0G. */
 static void put_amount(struct cli_buf *b, double v, enum units u, int decimals)
@@ -113,6 +114,12 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 	case KIND_DELAY:
 		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
 		break;
+	case KIND_FIXED: /* kB columns as 1.5M with -H */
+		if (d->kib && o->units == UNITS_HUMAN && v.rate >= 1)
+			put_amount(b, v.rate * 1024, UNITS_HUMAN, 0);
+		else
+			cli_buf_fixed(b, v.rate, 2);
+		break;
 	}
 }
 
@@ -212,11 +219,42 @@ static void table_line(struct cli_buf *b, const struct report_row *r, const stru
 	cli_buf_putc(b, '\n');
 }
 
+/* "system: processes read R/s, write W/s; disks read .., write ..; I/O
+ * pressure some S%, full F%" */
+static void system_line(struct cli_buf *b, const struct sys_line *l, enum units u)
+{
+	cli_buf_puts(b, "system: processes read ");
+	put_amount(b, l->proc_read, u, 0);
+	cli_buf_puts(b, "/s, write ");
+	put_amount(b, l->proc_write, u, 0);
+	if (l->disks) {
+		cli_buf_puts(b, "/s; disks read ");
+		put_amount(b, l->disk_read, u, 0);
+		cli_buf_puts(b, "/s, write ");
+		put_amount(b, l->disk_write, u, 0);
+	}
+	cli_buf_puts(b, "/s");
+	if (l->psi == 1) {
+		cli_buf_puts(b, "; I/O pressure some ");
+		cli_buf_fixed(b, l->some, 1);
+		if (l->has_full) {
+			cli_buf_puts(b, "%, full ");
+			cli_buf_fixed(b, l->full, 1);
+		}
+		cli_buf_putc(b, '%');
+	} else if (l->psi == 0) {
+		cli_buf_puts(b, "; I/O pressure unknown (no /proc/pressure/io: PSI is off)");
+	}
+	cli_buf_putc(b, '\n');
+}
+
 static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 			 enum report_kind kind, const struct output_options *o, bool first)
 {
 	if (!first)
 		cli_buf_putc(b, '\n');
+	if (kind == KIND_INTERVAL && o->sys && o->header)
+		system_line(b, o->sys, o->units);
 	if (kind == KIND_SUMMARY) {
 		cli_buf_puts(b, "Summary: ");
 		cli_buf_fixed(b, rep->seconds, 1);
@@ -260,7 +298,7 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 			from = max < 1e18 ? rep->n : 0;
 		}
 		for (size_t r = from; r <= rep->n; r++) {
-			if (r == rep->n && !o->header)
+			if (r == rep->n && (!o->header || rep->devs))
 				break; /* no totals line */
 			size_t w = cell_width(o->cols[i], r < rep->n ? &rep->rows[r] : NULL, rep, o,
 					      i == 0 && o->ts == TS_NONE);
@@ -274,7 +312,7 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		table_line(b, &rep->rows[i], rep, o, false, width);
 		cli_buf_spill(b, f);
 	}
-	if (o->header) /* -n: the rows alone, for sort and awk */
+	if (o->header && !rep->devs) /* -n: the rows alone, for sort and awk */
 		table_line(b, NULL, rep, o, false, width);
 }
 
@@ -310,7 +348,44 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 	case KIND_DELAY:
 		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
 		break;
+	case KIND_FIXED:
+		cli_buf_fixed(b, v.rate, 2);
+		break;
 	}
+}
+
+/* -d: one object per report of disks ("disk": [...], iostat -x -o JSON's
+ * keys) or of NFS mounts ("nfs": [...]); seconds: what the rates are over
+ * (the uptime one-shot; each NFS row's own: its age) */
+static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
+			 enum report_kind kind, const struct output_options *o)
+{
+	bool nfs = rep->devs->nfs_rows;
+
+	cli_buf_puts(b, kind == KIND_SNAPSHOT ? "{\"type\":\"snapshot\"" : "{\"type\":\"interval\"");
+	cli_buf_puts(b, nfs ? ",\"report\":\"nfs\",\"timestamp\":" : ",\"report\":\"devices\",\"timestamp\":");
+	cli_buf_fixed(b, rep->snap->when, 3);
+	cli_buf_puts(b, ",\"time\":\"");
+	put_time(b, rep->snap->when, TS_ISO);
+	cli_buf_puts(b, "\",\"seconds\":");
+	if (nfs)
+		cli_buf_puts(b, "null");
+	else
+		cli_buf_fixed(b, rep->n ? rep->devs->disks[rep->rows[0].task].seconds
+					: rep->seconds, 3);
+	cli_buf_puts(b, nfs ? ",\"nfs\":[" : ",\"disk\":[");
+	for (size_t r = 0; r < rep->n; r++) {
+		cli_buf_puts(b, r ? ",{" : "{");
+		for (size_t i = 0; i < o->ncols; i++) {
+			cli_buf_puts(b, i ? ",\"" : "\"");
+			cli_buf_puts(b, columns[o->cols[i]].name);
+			cli_buf_puts(b, "\":");
+			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
+		}
+		cli_buf_putc(b, '}');
+		cli_buf_spill(b, f);
+	}
+	cli_buf_puts(b, "]}\n");
 }
 
 static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,
@@ -344,6 +419,10 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	static const char *const kinds[] = { "snapshot", "interval", "summary" };
 
 	(void)first;
+	if (rep->devs) {
+		json_devices(f, b, rep, kind, o);
+		return;
+	}
 	cli_buf_puts(b, "{\"type\":\"");
 	cli_buf_puts(b, kinds[kind]);
 	cli_buf_puts(b, "\",\"timestamp\":");
@@ -395,6 +474,34 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	cli_buf_ratio(b, rep->delay, (unsigned long long)o->clock_ticks, 2);
 	cli_buf_puts(b, "},\"denied\":");
 	cli_buf_u64(b, rep->snap->denied);
+	if (kind == KIND_INTERVAL && o->sys) { /* bytes per second, and % of the interval */
+		const struct sys_line *l = o->sys;
+		cli_buf_puts(b, ",\"system\":{\"processes_read_rate\":");
+		cli_buf_fixed(b, l->proc_read, 1);
+		cli_buf_puts(b, ",\"processes_write_rate\":");
+		cli_buf_fixed(b, l->proc_write, 1);
+		cli_buf_puts(b, ",\"disks_read_rate\":");
+		if (l->disks)
+			cli_buf_fixed(b, l->disk_read, 1);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_puts(b, ",\"disks_write_rate\":");
+		if (l->disks)
+			cli_buf_fixed(b, l->disk_write, 1);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_puts(b, ",\"pressure_some\":");
+		if (l->psi == 1)
+			cli_buf_fixed(b, l->some, 2);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_puts(b, ",\"pressure_full\":");
+		if (l->psi == 1 && l->has_full)
+			cli_buf_fixed(b, l->full, 2);
+		else
+			cli_buf_puts(b, "null");
+		cli_buf_putc(b, '}');
+	}
 	cli_buf_puts(b, "}\n");
 }
 

@@ -18,6 +18,8 @@ enum units { UNITS_BYTES, UNITS_KIB, UNITS_HUMAN };
 enum timestamps { TS_NONE, TS_ISO, TS_EPOCH };
 enum report_kind { KIND_SNAPSHOT, KIND_INTERVAL, KIND_SUMMARY };
 
+struct sys_line;
+
 struct output_options {
 	enum format format;
 	enum column cols[NCOLS];
@@ -31,6 +33,9 @@ struct output_options {
 	/* --label NAME=VALUE: constant labels on every Prometheus series */
 	const char *const *label_names, *const *label_values;
 	size_t nlabels;
+	/* interval reports of processes: the system line above a table, the
+	 * "system" object of JSON (NULL: none, as with -n) */
+	const struct sys_line *sys;
 };
 
 struct format_def {

@@ -15,6 +15,8 @@
 #include "groups.h"
 #include "procfs.h"
 
+struct dev_view;
+
 /* What is kept of a scan for the next one: enough to pair its tasks and
  * take differences (88 bytes a task; no names). */
 struct base_row {
@@ -68,6 +70,7 @@ struct report {
 	enum group_view view;              /* what a group row shows */
 	bool threads;                      /* the rows are threads (-t) */
 	long clock_ticks;
+	const struct dev_view *devs;       /* not NULL: the rows are devices (-d, devices.h) */
 };
 
 /* A row's task, or NULL for a group row. */

@@ -7,7 +7,7 @@
 set -eu
 src=$1 work=$2 secs=${3:-20}
 mkdir -p "$work"
-# the parsers alone: lib/iopcli/procparse.c needs only num.c
+# the parsers alone: lib/iopcli/procparse.c and diskparse.c need only num.c
 flags=(-g -O1 -fno-omit-frame-pointer -I"$src/lib")
 probe=$work/probe.c
 echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n){(void)d;(void)n;return 0;}' >"$probe"
@@ -18,11 +18,12 @@ else
   echo "libFuzzer not available (clang with libclang-rt): replaying the corpus instead"
   [ -z "${CI:-}" ] || { echo "FAIL: CI installs clang and libFuzzer"; exit 1; }
 fi
-for target in io stat; do
+for target in io stat diskstats pressure mountstats; do
   bin=$work/fuzz_$target
   if [ $mode = libfuzzer ]; then
     clang "${flags[@]}" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-      "$src/tests/fuzz/fuzz_$target.c" "$src/lib/iopcli/procparse.c" "$src/lib/iopcli/num.c" -o "$bin"
+      "$src/tests/fuzz/fuzz_$target.c" "$src/lib/iopcli/procparse.c" "$src/lib/iopcli/diskparse.c" \
+      "$src/lib/iopcli/num.c" -o "$bin"
     rm -rf "$work/corpus-$target" && cp -r "$src/tests/fuzz/corpus/$target" "$work/corpus-$target"
     "$bin" -max_total_time="$secs" -max_len=4096 -timeout=5 -print_final_stats=1 \
       -artifact_prefix="$work/$target-" \
@@ -30,9 +31,10 @@ for target in io stat; do
     grep -E 'stat::number_of_executed_units|Done' "$work/fuzz_$target.log" | sed "s/^/$target: /"
   else
     cc "${flags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
-      "$src/tests/fuzz/fuzz_$target.c" "$src/tests/fuzz/replay.c" "$src/lib/iopcli/procparse.c" "$src/lib/iopcli/num.c" \
+      "$src/tests/fuzz/fuzz_$target.c" "$src/tests/fuzz/replay.c" "$src/lib/iopcli/procparse.c" \
+      "$src/lib/iopcli/diskparse.c" "$src/lib/iopcli/num.c" \
       -o "$bin"
     "$bin" "$src/tests/fuzz/corpus/$target"/*
   fi
 done
-echo "fuzz: 2 passed, 0 failed"
+echo "fuzz: 5 passed, 0 failed"

@@ -4,7 +4,8 @@
 # (tests/fixtures/proc-golden), each case of tests/golden/cases compared
 # with tests/expected/NAME: stdout, stderr and exit status.  What cannot be
 # fixed is masked and said so: the wall-clock time of a scan (JSON
-# "timestamp" and "time", iopstat_scan_timestamp_seconds, -T epoch), and the
+# "timestamp" and "time", iopstat_scan_timestamp_seconds, -T epoch, a
+# summary's seconds), and the
 # fixture's temporary path.  The fixture's processes are owned as its
 # "owners" file says (iopstat's USER is the owner of /proc/PID), which needs
 # root: elsewhere the test skips.
@@ -31,7 +32,8 @@ mask() {
          -e 's/"time":"[^"]*"/"time":"@TIME@"/g' \
          -e 's/^(iopstat_scan_timestamp_seconds(\{[^}]*\})?) [0-9.]+$/\1 @TS@/' \
          -e 's/^[0-9]{10}\.[0-9]{3},/@TS@,/' \
-         -e "s#$proc#@PROC@#g"
+         -e 's/^Summary: [0-9.]+ s /Summary: @SECONDS@ s /' \
+         -e "s#$proc#@PROC@#g" -e "s#$src/tests/fixtures#@FIXTURES@#g"
 }
 
 mkdir -p "$tmp/actual"
@@ -39,6 +41,9 @@ mkdir -p "$tmp/actual"
 while read -r name tool args; do
   case $name in ''|'#'*) continue ;; esac
   case $tool in iopstat) bin=$IOPSTAT ;; ioprio-get) bin=$IG ;; *) bad "$name: unknown tool $tool"; continue ;; esac
+  # @FIXTURES@: tests/fixtures, for cases on trees of their own (a later
+  # --proc wins over the first)
+  args=${args//@FIXTURES@/$src/tests/fixtures}
   # shellcheck disable=SC2086 # the case's words, as written
   run env TZ=UTC LC_ALL=C "$bin" --proc "$proc" $args
   {

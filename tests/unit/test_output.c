@@ -351,7 +351,8 @@ static void columns_by_name(void **state)
 	assert_int_equal(column_by_name("nope"), -1);
 	for (int c = 0; c < NCOLS; c++) {
 		const struct coldef *d = &columns[c];
-		assert_int_equal(column_by_name(d->name), c);
+		assert_int_equal(column_by_name_in(d->name, d->scope), c);
+		assert_true(d->scope == SCOPE_PROC || column_by_name(d->name) == -1);
 		assert_true(strlen(d->help) > 5);
 		assert_non_null(d->header);
 		assert_non_null(d->value);

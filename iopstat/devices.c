@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iopstat -d: disks from /proc/diskstats and NFS mounts from mountstats,
+ * as rows of a report.  See devices.h.  The formulas are sysstat 12's
+ * iostat -x (over the interval S, in seconds; Δ a counter's change):
+ *   r/s = Δreads / S          rkB/s = Δsectors / 2 / S   rrqm/s = Δmerged / S
+ *   %rrqm = Δmerged / (Δmerged + Δreads) * 100           (0 without either)
+ *   r_await = Δread ms / Δreads   rareq-sz = Δsectors / 2 / Δreads (0 without reads)
+ *   the same for writes and discards; f/s, f_await for flushes
+ *   aqu-sz = Δweighted ms / (S * 1000)   %util = Δio_ticks ms / (S * 1000) * 100
+ * and nfsiostat's for NFS (over the mount's age one-shot):
+ *   op/s = Δsends / S, read_kB/s = Δ(READ bytes sent + received) / 1024 / S,
+ *   kB/op over READ and WRITE; avg_rtt, avg_exe = Δms / Δops over every op.
+ */
+#define _GNU_SOURCE
+#include "devices.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "iopcli/blockdev.h"
+#include "sample.h"
+
+int dev_read(struct dev_read *r, const struct proc_root *proc, int sysfs, unsigned what)
+{
+	struct timespec t;
+
+	dev_read_free(r);
+	r->disks_error = r->nfs_error = r->psi_error = -ENOENT;
+	if (what & DEV_READ_DISKS) {
+		r->disks_error = diskstats_read(proc->fd, sysfs, &r->disks, &r->n, &r->bad,
+						&r->bad_line);
+		if (r->disks_error == -ENOMEM)
+			return -ENOMEM;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	r->mono = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	clock_gettime(CLOCK_REALTIME, &t);
+	r->when = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	if (what & DEV_READ_PSI)
+		r->psi_error = pressure_read(proc->fd, &r->psi);
+	if (what & DEV_READ_NFS) {
+		r->nfs_error = mountstats_read(proc->fd, &r->nfs, &r->nnfs, &r->nfs_bad);
+		if (r->nfs_error == -ENOMEM)
+			return -ENOMEM;
+	}
+	r->uptime = proc_uptime(proc);
+	return 0;
+}
+
+void dev_read_free(struct dev_read *r)
+{
+	free(r->disks);
+	mountstats_free(r->nfs, r->nnfs);
+	memset(r, 0, sizeof(*r));
+}
+
+/* --- rows ------------------------------------------------------------------- */
+
+static bool named(const struct dev_select *sel, const char *name)
+{
+	for (size_t i = 0; i < sel->nnames; i++)
+		if (!strcmp(sel->names[i], name))
+			return true;
+	return false;
+}
+
+static bool used(const struct diskstat *d)
+{
+	return d->v[DISK_RD_IOS] || d->v[DISK_WR_IOS] || d->v[DISK_DC_IOS] || d->v[DISK_FL_IOS];
+}
+
+/* The active scheduler of a whole disk ("" when unknown) */
+static void scheduler_of(int sysfs, const char *name, char *buf, size_t size)
+{
+	if (sysfs < 0 || disk_scheduler(sysfs, name, buf, size) < 0)
+		buf[0] = '\0';
+}
+
+/* prev's line of the same name and device number as d, or NULL (another
+ * device under the name, or none): both reads are in the kernel's order,
+ * so the search goes on from *j, the line after the last match */
+static const struct diskstat *same_device(const struct dev_read *prev, const struct diskstat *d,
+					  size_t *j)
+{
+	for (size_t k = 0; k < prev->n; k++) {
+		const struct diskstat *o = &prev->disks[(*j + k) % prev->n];
+		if (!strcmp(o->name, d->name)) {
+			*j = (*j + k + 1) % prev->n;
+			return o->major == d->major && o->minor == d->minor &&
+				       o->nfields == d->nfields ? o : NULL;
+		}
+	}
+	return NULL;
+}
+
+int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct dev_read *prev,
+		   int sysfs, const struct dev_select *sel)
+{
+	const struct diskstat *disk = NULL; /* the whole disk the partitions after it are of */
+	char disk_sched[24] = "";
+	size_t j = 0;
+
+	v->n = v->nnfs = 0;
+	if (prev && prev->disks_error)
+		prev = NULL; /* nothing to pair with: since boot, rather than a spike */
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct diskstat *d = &cur->disks[i];
+		/* the kernel lists a disk's partitions right after it */
+		if (!d->partition) {
+			disk = d;
+			scheduler_of(sysfs, d->name, disk_sched, sizeof(disk_sched));
+		}
+		if (sel->nnames ? !named(sel, d->name) : !sel->all && !used(d))
+			continue;
+		if (v->n == v->cap) {
+			size_t nc = v->cap ? v->cap * 2 : 16;
+			struct dev_row *nv = realloc(v->disks, nc * sizeof(*nv));
+			if (!nv)
+				return -ENOMEM;
+			v->disks = nv;
+			v->cap = nc;
+		}
+		struct dev_row *r = &v->disks[v->n++];
+		memset(r, 0, sizeof(*r));
+		r->now = d;
+		r->seconds = prev ? cur->mono - prev->mono : cur->uptime;
+		if (prev)
+			r->then = same_device(prev, d, &j);
+		if (disk && (d == disk || d->partition)) {
+			memcpy(r->sched, disk_sched, sizeof(r->sched));
+			r->honours = r->sched[0] ? (int)cli_sched_honours(r->sched)
+						 : CLI_HONOURS_UNKNOWN;
+		} else {
+			r->honours = CLI_HONOURS_UNKNOWN;
+		}
+	}
+	for (size_t i = 0; i < cur->nnfs; i++) {
+		const struct nfs_mount *m = &cur->nfs[i];
+		if (sel->nnames && !named(sel, m->mountpoint) && !named(sel, m->device))
+			continue;
+		if (v->nnfs == v->nfs_cap) {
+			size_t nc = v->nfs_cap ? v->nfs_cap * 2 : 4;
+			struct nfs_row *nv = realloc(v->nfs, nc * sizeof(*nv));
+			if (!nv)
+				return -ENOMEM;
+			v->nfs = nv;
+			v->nfs_cap = nc;
+		}
+		struct nfs_row *r = &v->nfs[v->nnfs++];
+		r->now = m;
+		r->then = NULL;
+		r->seconds = (double)m->age;
+		for (size_t k = 0; prev && k < prev->nnfs; k++)
+			if (!strcmp(prev->nfs[k].mountpoint, m->mountpoint) &&
+			    !strcmp(prev->nfs[k].device, m->device) && prev->nfs[k].age <= m->age) {
+				r->then = &prev->nfs[k];
+				r->seconds = cur->mono - prev->mono;
+			}
+	}
+	return 0;
+}
+
+void dev_view_free(struct dev_view *v)
+{
+	free(v->disks);
+	free(v->nfs);
+	memset(v, 0, sizeof(*v));
+}
+
+/* --- values ----------------------------------------------------------------- */
+
+static unsigned long long change(unsigned long long now, unsigned long long then)
+{
+	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
+}
+
+bool dev_delta(const struct dev_row *r, int f, unsigned long long *out)
+{
+	if ((unsigned)f >= r->now->nfields)
+		return false;
+	*out = r->then ? change(r->now->v[f], r->then->v[f]) : r->now->v[f];
+	return true;
+}
+
+static const char *honours_name(int h)
+{
+	switch (h) {
+	case CLI_HONOURS_LEVELS:
+		return "levels";
+	case CLI_HONOURS_CLASSES:
+		return "classes";
+	case CLI_HONOURS_NEITHER:
+		return "none";
+	default:
+		return NULL;
+	}
+}
+
+static double ratio(double num, double den)
+{
+	return den > 0 ? num / den : 0;
+}
+
+bool dev_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
+{
+	const struct dev_row *r = at->dev;
+	unsigned long long ios, merges, sectors, ticks, x;
+
+	if (!r)
+		return false;
+	switch (d->field) {
+	case DEV_NAME:
+		c->s = r->now->name;
+		return true;
+	case DEV_KIND:
+		c->s = r->now->partition ? "part" : "disk";
+		return true;
+	case DEV_SCHED:
+		c->s = r->sched;
+		return r->sched[0] != '\0';
+	case DEV_HONOURS:
+		c->s = honours_name(r->honours);
+		return c->s != NULL;
+	}
+	double s = r->seconds;
+	if (!(s > 0))
+		return false;
+	switch (d->field) {
+	case DEV_FLUSH_S:
+		if (!dev_delta(r, DISK_FL_IOS, &x))
+			return false;
+		c->rate = (double)x / s;
+		return true;
+	case DEV_FLUSH_AWAIT:
+		if (!dev_delta(r, DISK_FL_IOS, &ios) || !dev_delta(r, DISK_FL_TICKS, &ticks))
+			return false;
+		c->rate = ratio((double)ticks, (double)ios);
+		return true;
+	case DEV_AQU:
+		if (!dev_delta(r, DISK_TIME_IN_QUEUE, &x))
+			return false;
+		c->rate = (double)x / (s * 1000);
+		return true;
+	case DEV_UTIL:
+		if (!dev_delta(r, DISK_IO_TICKS, &x))
+			return false;
+		c->rate = (double)x / (s * 10);
+		return true;
+	}
+	static const int base[] = { DISK_RD_IOS, DISK_WR_IOS, DISK_DC_IOS };
+	int dir = d->field / 8, m = d->field % 8;
+	if (dir > DEV_DISCARD)
+		return false;
+	int b = base[dir];
+	if (!dev_delta(r, b, &ios) || !dev_delta(r, b + 1, &merges) ||
+	    !dev_delta(r, b + 2, &sectors) || !dev_delta(r, b + 3, &ticks))
+		return false;
+	switch (m) {
+	case DEV_IOS:
+		c->rate = (double)ios / s;
+		break;
+	case DEV_KB:
+		c->rate = (double)sectors / 2 / s;
+		break;
+	case DEV_RQM:
+		c->rate = (double)merges / s;
+		break;
+	case DEV_PRQM:
+		c->rate = ratio((double)merges * 100, (double)merges + (double)ios);
+		break;
+	case DEV_AWAIT:
+		c->rate = ratio((double)ticks, (double)ios);
+		break;
+	case DEV_AREQ:
+		c->rate = ratio((double)sectors / 2, (double)ios);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* an NFS counter's change: a mount's counters only grow while it lives */
+static double nfs_d(const unsigned long long *now, const unsigned long long *then, int f)
+{
+	return (double)(then ? change(now[f], then[f]) : now[f]);
+}
+
+bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
+{
+	const struct nfs_row *r = at->nfs;
+
+	if (!r)
+		return false;
+	const struct nfs_mount *m = r->now, *o = r->then;
+	switch (d->field) {
+	case NFS_MOUNT:
+		c->s = m->mountpoint;
+		return true;
+	case NFS_EXPORT:
+		c->s = m->device;
+		return true;
+	}
+	double s = r->seconds;
+	double rd = nfs_d(m->read, o ? o->read : NULL, RPC_BYTES_SENT) +
+		    nfs_d(m->read, o ? o->read : NULL, RPC_BYTES_RECV);
+	double wr = nfs_d(m->write, o ? o->write : NULL, RPC_BYTES_SENT) +
+		    nfs_d(m->write, o ? o->write : NULL, RPC_BYTES_RECV);
+	double ops = nfs_d(m->all, o ? o->all : NULL, RPC_OPS);
+	switch (d->field) {
+	case NFS_OPS:
+		if (!m->has_xprt || !(s > 0))
+			return false;
+		c->rate = (double)(o ? change(m->sends, o->sends) : m->sends) / s;
+		return true;
+	case NFS_RKBS:
+		if (!(s > 0))
+			return false;
+		c->rate = rd / 1024 / s;
+		return true;
+	case NFS_WKBS:
+		if (!(s > 0))
+			return false;
+		c->rate = wr / 1024 / s;
+		return true;
+	case NFS_KBOP:
+		c->rate = ratio((rd + wr) / 1024, nfs_d(m->read, o ? o->read : NULL, RPC_OPS) +
+							  nfs_d(m->write, o ? o->write : NULL, RPC_OPS));
+		return true;
+	case NFS_RETRANS: {
+		unsigned long long t = o ? change(m->all[RPC_TRANS], o->all[RPC_TRANS]) : m->all[RPC_TRANS];
+		unsigned long long n = o ? change(m->all[RPC_OPS], o->all[RPC_OPS]) : m->all[RPC_OPS];
+		c->n = t > n ? t - n : 0;
+		return true;
+	}
+	case NFS_RTT:
+		c->rate = ratio(nfs_d(m->all, o ? o->all : NULL, RPC_RTT_MS), ops);
+		return true;
+	case NFS_EXE:
+		c->rate = ratio(nfs_d(m->all, o ? o->all : NULL, RPC_EXECUTE_MS), ops);
+		return true;
+	}
+	return false;
+}
+
+/* --- the report ------------------------------------------------------------- */
+
+/* qsort() has no context: the report being sorted, one at a time */
+static const struct report *sorting;
+static enum column sort_col;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+	int r = column_compare(sort_col, sorting, x, y);
+	return r ? r : (x->task > y->task) - (x->task < y->task);
+}
+
+int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
+		     const struct report_options *opt, const struct proc_snapshot *snap)
+{
+	size_t n = nfs ? v->nnfs : v->n;
+
+	((struct dev_view *)v)->nfs_rows = nfs;
+	if (n > rep->cap) {
+		struct report_row *nr = realloc(rep->rows, n * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		rep->rows = nr;
+		rep->cap = n;
+	}
+	for (size_t i = 0; i < n; i++)
+		rep->rows[i] = (struct report_row){ .task = (unsigned)i, .old = ROW_NO_OLD };
+	rep->n = rep->total_rows = n;
+	rep->devs = v;
+	rep->groups = NULL;
+	rep->base = NULL;
+	rep->seconds = 0;
+	rep->snap = snap;
+	if (columns[opt->sort].scope == (nfs ? SCOPE_NFS : SCOPE_DISK) &&
+	    column_sorts(opt->sort) && n > 1) {
+		sorting = rep;
+		sort_col = opt->sort;
+		qsort(rep->rows, n, sizeof(*rep->rows), cmp_rows);
+		sorting = NULL;
+	}
+	if (opt->top && rep->n > opt->top)
+		rep->n = opt->top;
+	return 0;
+}
+
+/* --- the system line ------------------------------------------------------------- */
+
+void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const struct dev_read *prev)
+{
+	double s = cur->mono - prev->mono;
+	unsigned long long rd = 0, wr = 0;
+	size_t j = 0;
+
+	l->disks = cur->disks_error == 0 && prev->disks_error == 0 && s > 0;
+	for (size_t i = 0; l->disks && i < cur->n; i++) {
+		const struct diskstat *d = &cur->disks[i];
+		if (d->partition || d->stacked)
+			continue; /* its disk counts it; a loop or dm device's I/O is the disk's below */
+		struct dev_row r = { .now = d };
+		r.then = same_device(prev, d, &j);
+		unsigned long long x;
+		if (dev_delta(&r, DISK_RD_SECTORS, &x))
+			rd += x;
+		if (dev_delta(&r, DISK_WR_SECTORS, &x))
+			wr += x;
+	}
+	l->disk_read = l->disks ? (double)rd * 512 / s : 0;
+	l->disk_write = l->disks ? (double)wr * 512 / s : 0;
+	if (cur->psi_error == 0 && prev->psi_error == 0 && s > 0) {
+		double some = (double)change(cur->psi.some_us, prev->psi.some_us) / (s * 1e6) * 100;
+		double full = (double)change(cur->psi.full_us, prev->psi.full_us) / (s * 1e6) * 100;
+		/* the stall of the interval, as a share of it: 0..100 (the reads
+		 * are a moment apart from the clock's) */
+		l->some = some > 100 ? 100 : some;
+		l->full = full > 100 ? 100 : full;
+		l->has_full = cur->psi.has_full;
+		l->psi = 1;
+	} else {
+		l->psi = l->psi == 0 || l->psi == -1 ? -1 : 0; /* said once, then not again */
+	}
+}

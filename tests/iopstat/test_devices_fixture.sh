@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# iopstat -d INTERVAL on a fixture /proc whose diskstats this script
+# replaces between iopstat's reads: a counter that went down, a device
+# removed, another device under an old name, a device added.  The reads are
+# 3 s apart and the file is replaced 1.5 s after each, so a slow start
+# (valgrind, a loaded machine) of up to 1.5 s still reads each version once.
+#   usage: test_devices_fixture.sh IOPSTAT FIXTURES
+IOPSTAT=$1 FIXTURES=$2
+. "$(dirname "$0")/../lib.sh"
+rc=0 out= err=
+proc=$tmp/proc
+mkdir -p "$proc"
+echo '100.00 100.00' >"$proc/uptime"
+line() { # NAME MAJOR MINOR READS: reads, and 8 sectors and 2 ms each
+  printf '%4d %7d %s %d 0 %d %d 0 0 0 0 0 %d %d 0 0 0 0 0 0\n' "$2" "$3" "$1" "$4" $(($4 * 8)) $(($4 * 2)) "$4" "$4"
+}
+{ line sda 8 0 1000; line sdb 8 16 500; line sdc 8 32 100; } >"$tmp/A"
+{ line sda 8 0 400; line sdc 8 48 30; line sdd 8 64 60; } >"$tmp/B"    # down, gone, other, new
+{ line sda 8 0 700; line sdc 8 48 90; line sdd 8 64 60; } >"$tmp/C"
+cp "$tmp/A" "$proc/diskstats"
+swap() { cp "$1" "$proc/diskstats.new" && mv "$proc/diskstats.new" "$proc/diskstats"; }
+
+"$IOPSTAT" -d -J -o disk_device,r/s,rkB/s,r_await --proc "$proc" --sys "$FIXTURES/disks-old/sys" \
+  3 2 >"$tmp/out" 2>"$tmp/err" &
+ip=$!
+children+=("$ip")
+sleep 1.5; swap "$tmp/B"
+sleep 3; swap "$tmp/C"
+wait "$ip"; rc=$?
+out=$(cat "$tmp/out") err=$(cat "$tmp/err")
+no_memory_errors "iopstat -d 3 2" "$rc" "$err"
+check "two interval reports" [ "$rc" = 0 -a "$(wc -l <<<"$out")" = 2 -a -z "$err" ]
+check "each interval's change, never negative" python3 - "$out" <<'PY'
+import json, sys
+a, b = [json.loads(l) for l in sys.argv[1].splitlines()]
+def reads(doc):
+    return {d["disk_device"]: round(d["r/s"] * doc["seconds"]) for d in doc["disk"]}
+ra, rb = reads(a), reads(b)
+# sda went down 1000 -> 400: counts from zero; sdb is gone; sdc is another
+# device (8:48, not 8:32): counts from zero; sdd is new: all of it
+assert ra == {"sda": 400, "sdc": 30, "sdd": 60}, ra
+assert rb == {"sda": 300, "sdc": 60, "sdd": 0}, rb
+for doc in (a, b):
+    assert doc["type"] == "interval" and 2.5 < doc["seconds"] < 3.5, doc
+    for d in doc["disk"]:
+        assert d["r/s"] >= 0 and d["rkB/s"] >= 0, d
+        # 2 ms a read, 4 kB a read: whatever the interval
+        assert d["r_await"] in (0, 2.0), d
+PY
+finish devices-fixture
