@@ -15,8 +15,8 @@
       later than AFTER (seconds since the epoch)
   promapi.py check URL SOURCE_DIR DASHBOARD OUT_JSON HEAVY LIGHT BEFORE AFTER
       runs every PromQL expression of README.md, iopstat(1), the loaded
-      rules and the dashboard at one time, checks each is accepted and
-      returns data, that the top-writer queries rank the group HEAVY (the
+      rules (with those their annotations' templates query) and the
+      dashboard at one time, checks each is accepted and returns data, that the top-writer queries rank the group HEAVY (the
       comm of the heaviest writers) first and LIGHT after it, and that
       HEAVY's rate agrees with its exact bytes (AFTER - BEFORE, the kernel's
       counts) over the 5 minute window; writes what it ran to OUT_JSON
@@ -131,6 +131,32 @@ def dashboard_exprs(path):
     return out
 
 
+def template_queries(rule, labels):
+    """the expressions RULE's annotations pass to the template function
+    `query`, for a series of LABELS: `query "EXPR"`, or `query (printf "FMT"
+    $labels.NAME...)` with %q or %s verbs; ValueError for any other use"""
+    out = []
+    for text in rule.get("annotations", {}).values():
+        for m in re.finditer(r"\bquery\b", text):
+            rest = text[m.end():]
+            lit = re.match(r'\s+"((?:\\.|[^"\\])*)"', rest)
+            fmt = re.match(r'\s+\(\s*printf\s+"((?:\\.|[^"\\])*)"((?:\s+\$labels\.\w+)*)\s*\)', rest)
+            if lit:
+                out.append(json.loads('"%s"' % lit.group(1)))
+            elif fmt:
+                f = json.loads('"%s"' % fmt.group(1))
+                args = re.findall(r"\$labels\.(\w+)", fmt.group(2))
+                verbs = re.findall(r"%[qs%]", f)
+                if len([v for v in verbs if v != "%%"]) != len(args):
+                    raise ValueError("printf %r: %d arguments" % (f, len(args)))
+                vals = iter(labels.get(a, "") for a in args)
+                out.append(re.sub(r"%[qs%]", lambda v: "%" if v.group(0) == "%%" else
+                                  (json.dumps(next(vals)) if v.group(0) == "%q" else next(vals)), f))
+            else:
+                raise ValueError("a template query this test cannot run: query%s" % rest[:80])
+    return out
+
+
 def rate_bound(samples):
     """how far above increase/window rate() may be: it extrapolates, at each
     end of the samples it has, by at most 1.1 times their average interval
@@ -183,6 +209,20 @@ def check(url, src, dashboard, out_json, heavy, light, before, after):
                     "expr": expr, "status": st, "results": len(res or [])})
         if st != "success" or not res:
             fail("rule %s: %s returns no data (%s)" % (r["name"], expr, err))
+            continue
+        # the PromQL an alert's annotations run through the template `query`
+        # function, as the server would for the first series of its SIGNAL
+        try:
+            asked = template_queries(r, res[0]["metric"])
+        except ValueError as e:
+            fail("alert %s: %s" % (r["name"], e))
+            continue
+        for q in asked:
+            st, kind, res, err = query(url, q, at)
+            ran.append({"source": "rule %s (template)" % r["name"], "expr": q, "status": st,
+                        "results": len(res or [])})
+            if st != "success" or not res:
+                fail("alert %s: its annotations' query %s returns no data (%s)" % (r["name"], q, err))
     json.dump({"time": at, "ran": ran, "recorded": recorded}, open(out_json, "w"), indent=1)
     print("%d expressions asked of the server, %d with data" % (len(ran), sum(r["results"] > 0 for r in ran)))
 

@@ -181,6 +181,7 @@ ran = json.load(open(sys.argv[1]))["ran"]
 src = {r["source"].split(" ")[0] for r in ran}
 assert {"README.md", "iopstat.1", "rule", "dashboard"} <= src, src
 assert sum(r["source"] == "iopstat.1" for r in ran) >= 3, ran
+assert any(r["source"].endswith(" (template)") for r in ran), "no alert template query"
 ' "$tmp/ran.json"
 run api dashboard "$src/iopstat/prometheus/iopstat-dashboard.json" "$tmp/ran.json"
 check "every dashboard expression is one the server ran, on the shipped series" [ "$rc" = 0 ]
