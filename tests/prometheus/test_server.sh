@@ -186,10 +186,17 @@ assert any(r["source"].endswith(" (template)") for r in ran), "no alert template
 run api dashboard "$src/iopstat/prometheus/iopstat-dashboard.json" "$tmp/ran.json"
 check "every dashboard expression is one the server ran, on the shipped series" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || echo "$out"
+# (IopstatDiskBusy is about this machine's own disks, which other jobs may
+# keep busy: it may be pending or firing here, and is not the test's)
 check "no alert fired on the test's series" python3 -c '
 import json, sys, urllib.request
 d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/v1/alerts", timeout=10))
-assert d["status"] == "success" and d["data"]["alerts"] == [], d
+assert d["status"] == "success", d
+ours = [a for a in d["data"]["alerts"] if "device" not in a["labels"]]
+for a in d["data"]["alerts"]:
+    if a not in ours:
+        print("note: %s %s on this machine (%s)" % (a["labels"]["alertname"], a["state"], a["labels"]["device"]))
+assert ours == [], ours
 ' "$url"
 
 # stopped by pid: the server, the exporter, the reporters (each still
@@ -204,7 +211,11 @@ for r in "${reporters[@]}"; do
   no_memory_errors "iopstat reporter $name" "$rc" "$(cat "$tmp/$name.err")"
   check "iopstat ($name) exit 0 on SIGTERM" [ "$rc" = 0 ]
 done
-check "the server's port is free again" not_listening "$port"
-check "the exporter's port is free again" not_listening "$ne_port"
+# free again, or taken by another test meanwhile (two copies at once draw
+# from the same ephemeral ports): what answers there is not ours
+check "the server has ended" bash -c '! kill -0 "$1" 2>/dev/null' _ "$server"
+check "no server of ours answers on its port" eval 'not_listening "$port" || ! api ready "$url" "$tmp/prom/data"'
+check "the exporter has ended" bash -c '! kill -0 "$1" 2>/dev/null' _ "$exporter"
+check "no exporter of ours answers on its port" eval 'not_listening "$ne_port" || ! ne_ours'
 check "the server's data was in the test's directory" test -d "$tmp/prom/data/wal"
 finish prometheus-server
