@@ -20,6 +20,9 @@
       comm of the heaviest writers) first and LIGHT after it, and that
       HEAVY's rate agrees with its exact bytes (AFTER - BEFORE, the kernel's
       counts) over the 5 minute window; writes what it ran to OUT_JSON
+  promapi.py grafana DASHBOARD
+      the dashboard's JSON as Grafana's import reads it (check_grafana): no
+      server needed
   promapi.py dashboard DASHBOARD RAN_JSON
       the dashboard's JSON parsed: every target expression (its variables
       as Grafana's "All" has them) is one the server ran with data, and
@@ -276,6 +279,106 @@ def check(url, src, dashboard, out_json, heavy, light, before, after):
         fail("README's top writers by command, per process: %s, not %s then %s" % (names, heavy, light))
 
 
+PANEL_TYPES = {"timeseries", "stat", "gauge", "bargauge", "table", "text", "row", "heatmap",
+               "piechart", "barchart", "state-timeline", "status-history"}
+GRAFANA_VARS = {"__interval", "__interval_ms", "__rate_interval", "__range", "__range_s",
+                "__range_ms", "__dashboard", "__from", "__to", "__all"}
+
+
+def check_grafana(path):
+    """what Grafana's import needs of the dashboard, read from its JSON: a
+    dashboard (not an export wrapper) with no id of its own, a valid uid;
+    one data source variable of type prometheus that every panel, target
+    and query variable uses (no hard-coded data source, no ${DS_...} input
+    without __inputs); variables used are defined; panels with unique ids on
+    the 24-column grid, not overlapping; targets with unique refIds"""
+    try:
+        d = json.load(open(path))
+    except ValueError as e:
+        fail("dashboard: not JSON: %s" % e)
+        return
+    if "dashboard" in d or "panels" not in d:
+        fail("dashboard: not a dashboard model (an API wrapper, or no panels)")
+        return
+    if d.get("id") is not None:
+        fail("dashboard: has an id (%r): an import would overwrite that dashboard" % d["id"])
+    if not isinstance(d.get("title"), str) or not d["title"]:
+        fail("dashboard: no title")
+    if not re.fullmatch(r"[a-zA-Z0-9_-]{1,40}", str(d.get("uid", ""))):
+        fail("dashboard: uid %r: 1 to 40 letters, digits, - or _" % d.get("uid"))
+    if not isinstance(d.get("schemaVersion"), int):
+        fail("dashboard: no schemaVersion")
+    variables = d.get("templating", {}).get("list", [])
+    names = [v.get("name") for v in variables]
+    if len(set(names)) != len(names):
+        fail("dashboard: variables named twice: %s" % names)
+    ds = [v for v in variables if v.get("type") == "datasource"]
+    if len(ds) != 1 or ds[0].get("query") != "prometheus":
+        fail("dashboard: not one data source variable of type prometheus: %s" % ds)
+        return
+    want = {"type": "prometheus", "uid": "${%s}" % ds[0]["name"]}
+    inputs = {i.get("name") for i in d.get("__inputs", [])}
+
+    def walk(x, where):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k == "datasource" and v != want:
+                    fail("dashboard: %s: data source %r, not the variable's %r" % (where, v, want))
+                walk(v, where + "." + k)
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, "%s[%d]" % (where, i))
+        elif isinstance(x, str):
+            for m in re.finditer(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)", x):
+                n = m.group(1) or m.group(2)
+                if n.startswith("DS_") and n not in inputs:
+                    fail("dashboard: %s: ${%s} is no input of the dashboard" % (where, n))
+                elif not n.startswith("DS_") and n not in names and n not in GRAFANA_VARS:
+                    fail("dashboard: %s: $%s is no variable of the dashboard" % (where, n))
+    for i, v in enumerate(variables):
+        if v.get("type") == "query" and v.get("datasource") != want:
+            fail("dashboard: variable %s: data source %r" % (v.get("name"), v.get("datasource")))
+    walk(d.get("panels"), "panels")
+    walk(variables, "templating")
+
+    panels, ids, cells = [], set(), {}
+    stack = list(d["panels"])
+    while stack:
+        p = stack.pop(0)
+        panels.append(p)
+        stack.extend(p.get("panels", []))
+    for p in panels:
+        t = p.get("title", p.get("id"))
+        if not isinstance(p.get("id"), int) or p["id"] in ids:
+            fail("dashboard: panel %r: id %r missing or not unique" % (t, p.get("id")))
+        ids.add(p.get("id"))
+        if p.get("type") not in PANEL_TYPES:
+            fail("dashboard: panel %r: type %r" % (t, p.get("type")))
+        g = p.get("gridPos", {})
+        if not all(isinstance(g.get(k), int) for k in "hwxy") or g["x"] < 0 or g["y"] < 0 \
+                or g["w"] < 1 or g["h"] < 1 or g["x"] + g["w"] > 24:
+            fail("dashboard: panel %r: gridPos %r off the 24-column grid" % (t, g))
+            continue
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                if (x, y) in cells:
+                    fail("dashboard: panels %r and %r overlap" % (cells[(x, y)], t))
+                    break
+                cells[(x, y)] = t
+            else:
+                continue
+            break
+        refs = [q.get("refId") for q in p.get("targets", [])]
+        if p.get("type") != "row" and p.get("type") != "text" and not refs:
+            fail("dashboard: panel %r: no targets" % t)
+        if None in refs or len(set(refs)) != len(refs):
+            fail("dashboard: panel %r: refIds %s missing or repeated" % (t, refs))
+        for q in p.get("targets", []):
+            if not q.get("expr", "").strip():
+                fail("dashboard: panel %r, target %s: no expression" % (t, q.get("refId")))
+    print("dashboard: %d panels, %d variables, as Grafana imports them" % (len(panels), len(variables)))
+
+
 def check_dashboard(dashboard, ran_json):
     ran = json.load(open(ran_json))
     with_data = {r["expr"] for r in ran["ran"] if r["status"] == "success" and r["results"] > 0}
@@ -327,6 +430,8 @@ def main():
         check(url, src, dash, out, sys.argv[6], sys.argv[7], int(sys.argv[8]), int(sys.argv[9]))
     elif cmd == "dashboard":
         check_dashboard(*sys.argv[2:4])
+    elif cmd == "grafana":
+        check_grafana(sys.argv[2])
     else:
         raise SystemExit("unknown command " + cmd)
     return min(failures, 100)

@@ -5,6 +5,7 @@
 # with tests/prometheus/rules_test.yml.  That those tests can fail is shown
 # too: with any one rule changed (a recording rule's expression or window,
 # an alert's comparison, threshold or `for:`), the same tests must fail.
+# The dashboard's JSON is checked as Grafana's import reads it.
 #   usage: test_rules.sh SOURCE_DIR
 src=$1
 . "$src/tests/lib.sh"
@@ -113,5 +114,27 @@ windows=$(grep -c '^ *expr: .*\[5m\]' "$src/iopstat/prometheus/iopstat-rules.yml
 alerts=$(cat "${rules[@]/#/$src/}" | grep -c '^ *- alert:')
 check "every rule mutated ($mutants mutants)" [ "$mutants" = $((records + windows + 4 * alerts + fors)) ]
 check "the rules counted are the rules found" [ $((records + alerts)) = "$nrules" ]
+
+# the dashboard, as Grafana's import reads it (its expressions run on a
+# real server in test_server.sh), and the same check on broken copies
+dash=$src/iopstat/prometheus/iopstat-dashboard.json
+run python3 "$src/tests/prometheus/promapi.py" grafana "$dash"
+check "the dashboard imports in Grafana: one prometheus data source variable, a sound grid" [ "$rc" = 0 ]
+for m in 'd["panels"][1]["datasource"] = {"type": "prometheus", "uid": "P1809F7CD0C75ACF3"}' \
+    'd["panels"][2]["targets"][0]["datasource"] = {"type": "prometheus", "uid": "${DS_PROMETHEUS}"}' \
+    'd["templating"]["list"][1]["datasource"] = "Prometheus"' \
+    'd["panels"][0]["targets"][0]["expr"] += "{job=~\"$job\"}"' \
+    'd["panels"][3]["gridPos"]["x"] = 6' \
+    'd["panels"][4]["id"] = d["panels"][0]["id"]' \
+    'd["panels"][5]["targets"][1]["refId"] = "A"' \
+    'd["id"] = 7' \
+    'd = {"dashboard": d}'; do
+  python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(d, open(sys.argv[3], "w"))' "$dash" "$m" "$tmp/dash.json"
+  run python3 "$src/tests/prometheus/promapi.py" grafana "$tmp/dash.json"
+  check "the Grafana check notices: $m" [ "$rc" != 0 ]
+done
 
 finish prometheus-rules
