@@ -179,8 +179,25 @@ def agrees(what, got, samples, exact):
     return ratio, bound
 
 
+def steady_time(url, secs=120):
+    """a time at which every scrape of the last 15 s succeeded: a scrape
+    that fails (a stalled exporter on a loaded machine) marks every series
+    of the target stale, and an instant query just after it finds nothing.
+    Every query of the check is asked at that one time."""
+    deadline = time.time() + secs
+    while True:
+        at = time.time()
+        st, kind, res, err = query(url, "min_over_time(up[15s]) == 1 and count_over_time(up[15s]) >= 10", at)
+        if st == "success" and res:
+            return at
+        if time.time() > deadline:
+            fail("no 15 s of successful scrapes in %d s" % secs)
+            return at
+        time.sleep(1)
+
+
 def check(url, src, dashboard, out_json, heavy, light, before, after):
-    at = time.time()
+    at = steady_time(url)
     ran = []
     quiet = alerts(url)  # the test trips no alert: their SIGNALs have data, below
     for where, expr in sources(src, url, dashboard):
