@@ -13,13 +13,14 @@
   promapi.py evaluated URL RULE_NAME AFTER
       exit 0 when every rule named RULE_NAME has been evaluated at a time
       later than AFTER (seconds since the epoch)
-  promapi.py check URL SOURCE_DIR DASHBOARD OUT_JSON HEAVY LIGHT BEFORE AFTER
+  promapi.py check URL SOURCE_DIR DASHBOARD OUT_JSON HEAVY LIGHT BEFORE AFTER INSTANCE
       runs every PromQL expression of README.md, iopstat(1), the loaded
       rules (with those their annotations' templates query) and the
       dashboard at one time, checks each is accepted and returns data, that the top-writer queries rank the group HEAVY (the
       comm of the heaviest writers) first and LIGHT after it, and that
       HEAVY's rate agrees with its exact bytes (AFTER - BEFORE, the kernel's
-      counts) over the 5 minute window; writes what it ran to OUT_JSON
+      counts) over the 5 minute window on the host INSTANCE (the server may
+      scrape others, with the same processes); writes what it ran to OUT_JSON
   promapi.py grafana DASHBOARD
       the dashboard's JSON as Grafana's import reads it (check_grafana): no
       server needed
@@ -196,7 +197,7 @@ def steady_time(url, secs=120):
         time.sleep(1)
 
 
-def check(url, src, dashboard, out_json, heavy, light, before, after):
+def check(url, src, dashboard, out_json, heavy, light, before, after, instance):
     at = steady_time(url)
     ran = []
     quiet = alerts(url)  # the test trips no alert: their SIGNALs have data, below
@@ -247,7 +248,7 @@ def check(url, src, dashboard, out_json, heavy, light, before, after):
     print("%d expressions asked of the server, %d with data" % (len(ran), sum(r["results"] > 0 for r in ran)))
 
     # the heavy group's exact bytes over the window, as the server has them
-    sel = 'iopstat_group_write_bytes_total{comm="%s"}' % heavy
+    sel = 'iopstat_group_write_bytes_total{instance="%s",comm="%s"}' % (instance, heavy)
     samples = series_samples(url, sel, at)
     if len(samples) < 3:
         fail("%s: %d samples" % (sel, len(samples)))
@@ -270,14 +271,17 @@ def check(url, src, dashboard, out_json, heavy, light, before, after):
     names = [s["metric"].get("comm") for s in top]
     if names[:1] != [heavy] or light not in names:
         fail("README's top writers: %s, not %s first and %s among them" % (names, heavy, light))
-    if top and names[0] == heavy:
-        ratio, bound = agrees("README's top writer", float(top[0]["value"][1]), samples, exact)
+    mine = [s for s in top if s["metric"].get("comm") == heavy and s["metric"].get("instance") == instance]
+    if top and names[0] == heavy and mine:
+        ratio, bound = agrees("README's top writer", float(mine[0]["value"][1]), samples, exact)
         print("top writer %s: %.1f B/s over [5m], exact %.1f B/s: ratio %.4f (bound %.4f, %d samples)"
-              % (heavy, float(top[0]["value"][1]), exact, ratio, 1 + bound, len(samples)))
+              % (heavy, float(mine[0]["value"][1]), exact, ratio, 1 + bound, len(samples)))
+    elif top and names[0] == heavy:
+        fail("README's top writers: %s of %s not among them" % (heavy, instance))
     # the recorded top writers by command: the same, at their own evaluation
-    st, kind, res, err = query(url, "timestamp(comm:iopstat_write_bytes:top5_rate5m)", at)
+    st, kind, res, err = query(url, 'timestamp(comm:iopstat_write_bytes:top5_rate5m{instance="%s"})' % instance, at)
     when = max((float(s["value"][1]) for s in res or []), default=0)
-    top = ranked("comm:iopstat_write_bytes:top5_rate5m", "comm", when)
+    top = ranked('comm:iopstat_write_bytes:top5_rate5m{instance="%s"}' % instance, "comm", when)
     names = [s["metric"].get("comm") for s in top]
     if names[:2] != [heavy, light]:
         fail("recorded top writers: %s, not %s then %s" % (names, heavy, light))
@@ -290,7 +294,7 @@ def check(url, src, dashboard, out_json, heavy, light, before, after):
     # the README's per-process top writers by command: the heavy one first
     top = ranked("""topk(5, sum by (comm) (
   rate(iopstat_write_bytes_total[5m])
-    * on (pid, start) group_left (comm) iopstat_process_info))""", "comm")
+    * on (instance, job, pid, start) group_left (comm) iopstat_process_info))""", "comm")
     names = [s["metric"].get("comm") for s in top]
     if names[:2] != [heavy, light]:
         fail("README's top writers by command, per process: %s, not %s then %s" % (names, heavy, light))
@@ -444,7 +448,7 @@ def main():
         return 0 if ok else 1
     if cmd == "check":
         url, src, dash, out = sys.argv[2:6]
-        check(url, src, dash, out, sys.argv[6], sys.argv[7], int(sys.argv[8]), int(sys.argv[9]))
+        check(url, src, dash, out, sys.argv[6], sys.argv[7], int(sys.argv[8]), int(sys.argv[9]), sys.argv[10])
     elif cmd == "dashboard":
         check_dashboard(*sys.argv[2:4])
     elif cmd == "grafana":

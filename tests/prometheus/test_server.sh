@@ -12,6 +12,7 @@
 # is accepted and returns data; the top-writer queries rank the heavy group
 # first, at a rate that agrees with the kernel's exact bytes over the 5
 # minute window; every expression of the dashboard is one the server ran.
+# The server scrapes the exporter twice, as two hosts of one fleet.
 #   usage: test_server.sh SOURCE_DIR IOPSTAT WRITER_HELPER
 src=$1 IOPSTAT=$2 WRITER=$3
 TEST_TMP_BASE=${TMPDIR:-/var/tmp}
@@ -126,6 +127,17 @@ scrape_configs:
   - job_name: node
     static_configs:
       - targets: ['127.0.0.1:$ne_port']
+  # a second host of the fleet, its twin: the same processes, pids and
+  # start times (as two hosts booted from one image have for their first
+  # processes), so every query must keep hosts apart
+  - job_name: twin
+    static_configs:
+      - targets: ['127.0.0.1:$ne_port']
+    relabel_configs:
+      - target_label: job
+        replacement: node
+      - target_label: instance
+        replacement: twin-$run_id:9100
 EOF
   "$PROM" --config.file="$tmp/prom/prometheus.yml" --storage.tsdb.path="$tmp/prom/data" \
     --web.listen-address="127.0.0.1:$port" >"$tmp/prom.log" 2>&1 &
@@ -139,7 +151,9 @@ done
 [ -n "$server" ] || { echo "prometheus did not start: $(tail -3 "$tmp/prom.log")" >&2; exit 1; }
 
 # a few scrapes of both groups before the bytes the test counts
-sel_h="iopstat_group_write_bytes_total{comm=\"$H\"}" sel_l="iopstat_group_write_bytes_total{comm=\"$L\"}"
+instance=127.0.0.1:$ne_port
+sel_h="iopstat_group_write_bytes_total{instance=\"$instance\",comm=\"$H\"}"
+sel_l="iopstat_group_write_bytes_total{instance=\"$instance\",comm=\"$L\"}"
 has_samples() { local n; read -r n _ < <(api samples "$url" "$1"); [ "${n:-0}" -ge "$2" ]; }
 check "the server scrapes the groups" wait_for 120 has_samples "$sel_h" 3
 check "the server scrapes the groups (2)" wait_for 120 has_samples "$sel_l" 3
@@ -172,7 +186,7 @@ check "the recording rules evaluated since" wait_for 60 api evaluated "$url" com
 
 # every expression, the ranking and the rate
 run api check "$url" "$src" "$src/iopstat/prometheus/iopstat-dashboard.json" "$tmp/ran.json" \
-  "$H" "$L" "$before_h" "$after_h"
+  "$H" "$L" "$before_h" "$after_h" "$instance"
 check "every expression accepted, with data; the heavy group first at its exact rate" [ "$rc" = 0 ]
 echo "$out"
 check "expressions run: README, iopstat(1), rules, dashboard" python3 -c '
