@@ -181,14 +181,14 @@ def agrees(what, got, samples, exact):
 
 
 def steady_time(url, secs=120):
-    """a time at which every scrape of the last 15 s succeeded: a scrape
-    that fails (a stalled exporter on a loaded machine) marks every series
-    of the target stale, and an instant query just after it finds nothing.
-    Every query of the check is asked at that one time."""
+    """a time at which every scrape of every target in the last 15 s
+    succeeded: a scrape that fails (a stalled exporter on a loaded machine)
+    marks every series of the target stale, and an instant query just after
+    it finds nothing.  Every query of the check is asked at that one time."""
     deadline = time.time() + secs
     while True:
         at = time.time()
-        st, kind, res, err = query(url, "min_over_time(up[15s]) == 1 and count_over_time(up[15s]) >= 10", at)
+        st, kind, res, err = query(url, "min(min_over_time(up[15s])) == 1 and min(count_over_time(up[15s])) >= 10", at)
         if st == "success" and res:
             return at
         if time.time() > deadline:
