@@ -12,6 +12,7 @@
 # is accepted and returns data; the top-writer queries rank the heavy group
 # first, at a rate that agrees with the kernel's exact bytes over the 5
 # minute window; every expression of the dashboard is one the server ran.
+# The server scrapes the exporter twice, as two hosts of one fleet.
 #   usage: test_server.sh SOURCE_DIR IOPSTAT WRITER_HELPER
 src=$1 IOPSTAT=$2 WRITER=$3
 TEST_TMP_BASE=${TMPDIR:-/var/tmp}
@@ -126,6 +127,17 @@ scrape_configs:
   - job_name: node
     static_configs:
       - targets: ['127.0.0.1:$ne_port']
+  # a second host of the fleet, its twin: the same processes, pids and
+  # start times (as two hosts booted from one image have for their first
+  # processes), so every query must keep hosts apart
+  - job_name: twin
+    static_configs:
+      - targets: ['127.0.0.1:$ne_port']
+    relabel_configs:
+      - target_label: job
+        replacement: node
+      - target_label: instance
+        replacement: twin-$run_id:9100
 EOF
   "$PROM" --config.file="$tmp/prom/prometheus.yml" --storage.tsdb.path="$tmp/prom/data" \
     --web.listen-address="127.0.0.1:$port" >"$tmp/prom.log" 2>&1 &
@@ -139,7 +151,9 @@ done
 [ -n "$server" ] || { echo "prometheus did not start: $(tail -3 "$tmp/prom.log")" >&2; exit 1; }
 
 # a few scrapes of both groups before the bytes the test counts
-sel_h="iopstat_group_write_bytes_total{comm=\"$H\"}" sel_l="iopstat_group_write_bytes_total{comm=\"$L\"}"
+instance=127.0.0.1:$ne_port
+sel_h="iopstat_group_write_bytes_total{instance=\"$instance\",comm=\"$H\"}"
+sel_l="iopstat_group_write_bytes_total{instance=\"$instance\",comm=\"$L\"}"
 has_samples() { local n; read -r n _ < <(api samples "$url" "$1"); [ "${n:-0}" -ge "$2" ]; }
 check "the server scrapes the groups" wait_for 120 has_samples "$sel_h" 3
 check "the server scrapes the groups (2)" wait_for 120 has_samples "$sel_l" 3
@@ -172,7 +186,7 @@ check "the recording rules evaluated since" wait_for 60 api evaluated "$url" com
 
 # every expression, the ranking and the rate
 run api check "$url" "$src" "$src/iopstat/prometheus/iopstat-dashboard.json" "$tmp/ran.json" \
-  "$H" "$L" "$before_h" "$after_h"
+  "$H" "$L" "$before_h" "$after_h" "$instance"
 check "every expression accepted, with data; the heavy group first at its exact rate" [ "$rc" = 0 ]
 echo "$out"
 check "expressions run: README, iopstat(1), rules, dashboard" python3 -c '
@@ -181,14 +195,22 @@ ran = json.load(open(sys.argv[1]))["ran"]
 src = {r["source"].split(" ")[0] for r in ran}
 assert {"README.md", "iopstat.1", "rule", "dashboard"} <= src, src
 assert sum(r["source"] == "iopstat.1" for r in ran) >= 3, ran
+assert any(r["source"].endswith(" (template)") for r in ran), "no alert template query"
 ' "$tmp/ran.json"
 run api dashboard "$src/iopstat/prometheus/iopstat-dashboard.json" "$tmp/ran.json"
 check "every dashboard expression is one the server ran, on the shipped series" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || echo "$out"
+# (IopstatDiskBusy is about this machine's own disks, which other jobs may
+# keep busy: it may be pending or firing here, and is not the test's)
 check "no alert fired on the test's series" python3 -c '
 import json, sys, urllib.request
 d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/v1/alerts", timeout=10))
-assert d["status"] == "success" and d["data"]["alerts"] == [], d
+assert d["status"] == "success", d
+ours = [a for a in d["data"]["alerts"] if "device" not in a["labels"]]
+for a in d["data"]["alerts"]:
+    if a not in ours:
+        print("note: %s %s on this machine (%s)" % (a["labels"]["alertname"], a["state"], a["labels"]["device"]))
+assert ours == [], ours
 ' "$url"
 
 # stopped by pid: the server, the exporter, the reporters (each still
@@ -203,7 +225,11 @@ for r in "${reporters[@]}"; do
   no_memory_errors "iopstat reporter $name" "$rc" "$(cat "$tmp/$name.err")"
   check "iopstat ($name) exit 0 on SIGTERM" [ "$rc" = 0 ]
 done
-check "the server's port is free again" not_listening "$port"
-check "the exporter's port is free again" not_listening "$ne_port"
+# free again, or taken by another test meanwhile (two copies at once draw
+# from the same ephemeral ports): what answers there is not ours
+check "the server has ended" bash -c '! kill -0 "$1" 2>/dev/null' _ "$server"
+check "no server of ours answers on its port" eval 'not_listening "$port" || ! api ready "$url" "$tmp/prom/data"'
+check "the exporter has ended" bash -c '! kill -0 "$1" 2>/dev/null' _ "$exporter"
+check "no exporter of ours answers on its port" eval 'not_listening "$ne_port" || ! ne_ours'
 check "the server's data was in the test's directory" test -d "$tmp/prom/data/wal"
 finish prometheus-server
