@@ -169,7 +169,7 @@ y-$run_id.service,1" ]
 ##### a counter near 2^128 in a state does not wrap
 fs=$tmp/proc-sat
 mkdir "$fs"
-cp -r "$FIXTURE/uptime" "$FIXTURE/sys" "$FIXTURE/300" "$fs/"
+cp -r "$FIXTURE/uptime" "$FIXTURE/sys" "$FIXTURE/300" "$FIXTURE/400" "$fs/"
 run "$IOPSTAT" --proc "$fs" -g comm --format prometheus --state "$tmp/sat.state" -q
 check "a fixture state" [ "$rc" = 0 ]
 near=340282366920938463463374607431768211450 # 2^128 - 6
@@ -181,6 +181,17 @@ run "$IOPSTAT" --proc "$fs" -g comm --format prometheus --state "$tmp/sat.state"
 got=$(sed -n 's/^iopstat_group_write_bytes_total{comm="rsync"} //p' <<<"$out")
 check "near 2^128: no wrap" python3 -c 'import sys; assert int(sys.argv[1]) >= int(sys.argv[2]), sys.argv' \
   "${got:-0}" "$near"
+# nor do the sums shown of such counters: IO (read + write) and the totals
+# line over two groups near 2^128 (both wrapped on issue 21's fix)
+run "$IOPSTAT" --proc "$fs" -g comm -o group,io,write --sort io --state "$tmp/sat.state"
+check "near 2^128: a table" [ "$rc" = 0 ]
+check "near 2^128: IO and the totals do not wrap" python3 -c '
+import sys
+near = int(sys.argv[2])
+rows = [l.split()[-2:] for l in sys.argv[1].splitlines()[1:]]
+assert len(rows) == 3, rows
+assert all(int(v) >= near for r in rows for v in r), rows
+' "$out" "$near"
 
 ##### file names as long as the file system allows
 d=$tmp/long; mkdir "$d"
