@@ -127,6 +127,18 @@ if is_root; then
   check "a lock another user holds: refused, not waited on" [ "$rc" = 1 ] &&
     check "a lock another user holds: names it" has "$err" "$hl"
   stop_spawned "$uflock"
+  # seen from the other side: an unprivileged run finds a lock root made
+  # (mode 0644, which it may not open for writing) in its own directory:
+  # refused naming the owner, not "Permission denied".  An existing lock
+  # is opened without O_CREAT, which is also what fs.protected_regular
+  # refuses for another user's file in a sticky directory, even to root.
+  ud=$tmp/user-dir
+  mkdir "$ud"; chown "$U:$U" "$ud"
+  : >"$ud/rlock.state.lock"; chmod 644 "$ud/rlock.state.lock"
+  run timeout 30 setpriv --reuid="$U" --regid="$U" --clear-groups \
+    "$IOPSTAT" "${SEL[@]}" --state "$ud/rlock.state"
+  check "as another user, a lock root made: refused" [ "$rc" = 1 ] &&
+    check "as another user, a lock root made: its owner said" has "$err" "owned by uid 0, not by uid $U"
   ##### hidepid=noaccess: the processes not readable are counted, whether
   ##### stat is needed or only io (a procfs of a private mount namespace)
   if command -v unshare >/dev/null; then
