@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,6 +577,15 @@ int state_load(const char *path, const struct state_id *id, struct base *prev,
 	}
 	/* another user's file, or one others may write, may say anything */
 	if (state_trusted(&st, why, whysize) < 0) {
+		close(fd);
+		return -2;
+	}
+	/* iopstat's own state has one name (made by a rename); another is a
+	 * link to some other file of ours, perhaps a secret that a note on
+	 * a corrupt line would show */
+	if (st.st_nlink != 1) {
+		snprintf(why, whysize, "it has %ju names (hard links): perhaps another file linked "
+			 "in its place", (uintmax_t)st.st_nlink);
 		close(fd);
 		return -2;
 	}

@@ -87,6 +87,17 @@ check "--lock-wait without --state: refused" [ "$rc" = 1 ] && check "--lock-wait
 run "$IOPSTAT" --help
 check "--help: the lock wait and its default" bash -c 'grep -A1 -- "--lock-wait" <<<"$1" | grep -q "default 50"' _ "$out"
 
+##### a state with another name (a hard link) is not read: it may be any
+##### file of ours linked in its place (where fs.protected_hardlinks is 0,
+##### by anyone), and what a corrupt state says is shown in the note
+printf 'secret-%s-text more\n' "$run_id" >"$tmp/secret"; chmod 600 "$tmp/secret"
+ln "$tmp/secret" "$tmp/linked.state"
+run "$IOPSTAT" "${SEL[@]}" --state "$tmp/linked.state"
+check "a hard-linked state: refused" [ "$rc" = 1 ] &&
+  check "a hard-linked state: said" has "$err" "hard link"
+check "a hard-linked state: nothing of the file shown" bash -c '! grep -q secret- <<<"$1"' _ "$err"
+check "a hard-linked state: the other file untouched" grep -q "secret-$run_id-text" "$tmp/secret"
+
 ##### state and lock files another user made, or may write, are refused
 if is_root; then
   U=$(unused_uid)
