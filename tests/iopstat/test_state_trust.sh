@@ -167,6 +167,13 @@ if is_root; then
     check "hidepid, io only: said" has "$err" "not shown"
     run as_user_hidepid -o pid,command,read
     check "hidepid, a table with names: said" has "$err" "not shown"
+    # threads: the task directory of a hidden process cannot be listed
+    run as_user_hidepid -t --format prometheus
+    n=$(sed -n 's/^iopstat_denied_processes //p' <<<"$out")
+    check "hidepid, -t: the hidden are counted" [ "$rc" = 0 -a "${n:-0}" -gt 0 ]
+    check "hidepid, -t: said" has "$err" "not shown"
+    run as_user_hidepid -t -o pid,tid,read
+    check "hidepid, -t, io only: said" has "$err" "not shown"
   else
     skip "hidepid: unshare missing"
   fi
