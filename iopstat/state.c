@@ -361,7 +361,7 @@ static int u128_field(struct reader *r, size_t i, cli_u128 *v)
 	const char *s = r->fields[i];
 
 	if (num_parse_u128(s, s + strlen(s), v) < 0)
-		return bad(r, "field %zu: '%s' is not a number", i + 1, shown(s));
+		return bad(r, "field %zu: '%s' is not a number below 2^128", i + 1, shown(s));
 	return 0;
 }
 
