@@ -99,19 +99,25 @@ int state_lock(const char *path, double wait, struct state_lock_error *e)
 		return -1;
 	memcpy(lock, path, len);
 	memcpy(lock + len, ".lock", 6);
-	/* O_NONBLOCK: a FIFO in its place is never waited on.  Read-only
-	 * (flock needs no more) and, when it exists, without O_CREAT: a lock
-	 * that is another user's is then opened and refused with its owner
-	 * named, instead of failing with EACCES (as O_RDWR does for a user
-	 * who may not write it, and O_CREAT does even for root in a sticky
-	 * directory with fs.protected_regular set). */
-	const int how = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
+	/* O_NONBLOCK: a FIFO in its place is never waited on.  When it exists,
+	 * opened without O_CREAT (which fs.protected_regular refuses, even to
+	 * root, for another user's file in a sticky directory), and read-only
+	 * where it may not be written: a lock that is another user's is then
+	 * refused with its owner named, not "Permission denied".  Read-write
+	 * otherwise: flock() over NFS needs it. */
+	const int how = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
 	int fd = -1;
 	for (int tries = 0; fd < 0 && tries < 8; tries++) {
-		fd = open(lock, how);
-		if (fd >= 0 || errno != ENOENT)
+		fd = open(lock, O_RDWR | how);
+		if (fd >= 0)
 			break;
-		fd = open(lock, how | O_CREAT | O_EXCL, 0600);
+		if (errno == EACCES) {
+			fd = open(lock, O_RDONLY | how);
+			break;
+		}
+		if (errno != ENOENT)
+			break;
+		fd = open(lock, O_RDWR | how | O_CREAT | O_EXCL, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break; /* EEXIST: made meanwhile, by another run: open it */
 	}
