@@ -80,7 +80,7 @@ check "a held lock: no state written" [ ! -e "$tmp/held.state" ]
 stop_spawned "$flocker"
 for bad in x -1 0.0001x 100000000; do
   run "$IOPSTAT" "${SEL[@]}" --state "$tmp/x.state" --lock-wait "$bad"
-  check "--lock-wait $bad: refused" [ "$rc" = 1 ] && check "--lock-wait $bad: said" has "$err" "--lock-wait"
+  check "--lock-wait $bad: refused" [ "$rc" = 1 ] && check "--lock-wait $bad: said" has "$err" "invalid --lock-wait argument: '$bad'"
 done
 run "$IOPSTAT" "${SEL[@]}" --lock-wait 1
 check "--lock-wait without --state: refused" [ "$rc" = 1 ] && check "--lock-wait without --state: said" has "$err" "give --state too"
