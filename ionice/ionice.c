@@ -454,9 +454,11 @@ enum task_result {
  * later pass, left alone when it has the value already.  A zombie (state
  * Z: exited, not yet reaped) has given up its I/O context: the kernel
  * accepts a set and keeps nothing (a get answers the default), so it is
- * not set, and -v says so. */
+ * not set, and -v says so.  'threads' (stat's field 20) tells a zombie
+ * process (1) from the main thread of a live one that has exited, which is
+ * Z too while its other threads run on (more than 1). */
 static enum task_result set_task(struct job *j, int tid, const char *comm, char state,
-				 const char *what, bool later)
+				 int threads, const char *what, bool later)
 {
 	const struct options *o = j->o;
 	bool show = o->verbose || o->dry_run;
@@ -468,8 +470,11 @@ static enum task_result set_task(struct job *j, int tid, const char *comm, char 
 			cli_buf_u64(&j->line, (unsigned)tid);
 			cli_buf_putc(&j->line, ' ');
 			cli_buf_text(&j->line, comm);
-			cli_buf_puts(&j->line, ": a zombie (exited, not yet reaped): no I/O "
-					       "priority to set\n");
+			cli_buf_puts(&j->line, threads > 1
+				     ? ": its main thread has exited, its other threads live on "
+				       "(-a acts on them): no I/O priority to set on it\n"
+				     : ": a zombie (exited, not yet reaped): no I/O "
+				       "priority to set\n");
 			cli_buf_flush(&j->line, stdout);
 		}
 		return TASK_ZOMBIE;
@@ -554,8 +559,8 @@ static int threads_of(struct job *j, const struct sel_proc *p, bool later, size_
 				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, tid_what, prefix, -1, true);
 				continue;
 			}
-			enum task_result r = set_task(j, tid, ts.comm, ts.state, tid_what,
-						      later || round > 0);
+			enum task_result r = set_task(j, tid, ts.comm, ts.state, ts.threads,
+						      tid_what, later || round > 0);
 			needed += r == TASK_DONE || r == TASK_FAILED;
 			failed |= r == TASK_FAILED && !j->o->tolerant;
 		}
@@ -612,7 +617,8 @@ static int act_on_selected(struct job *j, const struct sel_set *procs, bool late
 				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, what, prefix, -1, true);
 				continue;
 			}
-			enum task_result r = set_task(j, tid, ts.comm, ts.state, what, later);
+			enum task_result r = set_task(j, tid, ts.comm, ts.state, ts.threads, what,
+						      later);
 			*acted += r == TASK_DONE || r == TASK_FAILED;
 			failed |= r == TASK_FAILED && !j->o->tolerant;
 		}

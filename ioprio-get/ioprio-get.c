@@ -319,8 +319,10 @@ static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner
 	/* a zombie has exited and given up its I/O context: what the kernel
 	 * answers for it is the default, not what was set, and nothing is
 	 * set on it any more: no priority to show (not a task a demotion
-	 * missed) */
-	if (!proc.own || st->state == 'Z')
+	 * missed).  A process row whose stat says Z with more than one
+	 * thread is a live process whose main thread has exited: shown, its
+	 * threads compared, as any other */
+	if (!proc.own || (st->state == 'Z' && (tid != 0 || st->threads <= 1)))
 		return 0;
 	int e = iop_task_get(r->tid, &t);
 	if (e < 0)

@@ -19,8 +19,11 @@
  * ABRT, SYS: blocking them would hide a bug), and KILL, which cannot wait.
  * While a report is written to the file beside --write they wait
  * (blocked), so that the file is renamed into place or removed before they
- * act: no temporary file is ever left behind. */
-static void block_stop_signals(int how)
+ * act: no temporary file is ever left behind.  The mask found is kept in
+ * *old and given back afterwards as it was: a signal the caller blocked
+ * stays blocked (unblocking the whole set ended a run started with
+ * SIGUSR1 blocked at the first SIGUSR1 after its first report). */
+static void block_stop_signals(sigset_t *old)
 {
 	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS };
 	/* their default is to be ignored, or to stop: nothing is left behind */
@@ -33,7 +36,7 @@ static void block_stop_signals(int how)
 		sigdelset(&set, faults[i]);
 	for (size_t i = 0; i < sizeof(harmless) / sizeof(*harmless); i++)
 		sigdelset(&set, harmless[i]);
-	sigprocmask(how, &set, NULL);
+	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 /* The file beside path that is written first: path's name and ".XXXXXX",
@@ -122,7 +125,8 @@ int atomic_replace(const char *path, mode_t mode, int (*fill)(FILE *f, void *ctx
 {
 	if (replaceable(path) < 0)
 		return -1;
-	block_stop_signals(SIG_BLOCK);
+	sigset_t mask_before;
+	block_stop_signals(&mask_before);
 	char *tmp = temporary_name(path);
 	int r = -1, e = ENOMEM, fd = -1;
 	if (!tmp)
@@ -160,7 +164,8 @@ int atomic_replace(const char *path, mode_t mode, int (*fill)(FILE *f, void *ctx
 		unlink(tmp);
 out:
 	free(tmp);
-	block_stop_signals(SIG_UNBLOCK); /* a signal that came meanwhile acts now */
+	/* a signal that came meanwhile acts now, unless it was blocked before */
+	sigprocmask(SIG_SETMASK, &mask_before, NULL);
 	errno = e;
 	return r;
 }

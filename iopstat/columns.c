@@ -74,10 +74,10 @@ static bool v_io(const struct coldef *d, const struct cell_of *at, struct cell *
 {
 	(void)d;
 	if (at->row)
-		c->n = report_value(at->rep, at->row, IO_READ_BYTES) +
-		       report_value(at->rep, at->row, IO_WRITE_BYTES);
-	else
-		c->n = at->rep->io[IO_READ_BYTES] + at->rep->io[IO_WRITE_BYTES];
+		c->n = cli_u128_sat_add(report_value(at->rep, at->row, IO_READ_BYTES),
+					report_value(at->rep, at->row, IO_WRITE_BYTES));
+	else /* saturated, as a group's counters near 2^128 are */
+		c->n = cli_u128_sat_add(at->rep->io[IO_READ_BYTES], at->rep->io[IO_WRITE_BYTES]);
 	return true;
 }
 
@@ -417,8 +417,10 @@ int column_compare(enum column col, const struct report *rep, const struct repor
 		return x > y ? -1 : x < y ? 1 : 0;
 	}
 	if (col == COL_IO) {
-		cli_u128 x = report_value(rep, a, IO_READ_BYTES) + report_value(rep, a, IO_WRITE_BYTES);
-		cli_u128 y = report_value(rep, b, IO_READ_BYTES) + report_value(rep, b, IO_WRITE_BYTES);
+		cli_u128 x = cli_u128_sat_add(report_value(rep, a, IO_READ_BYTES),
+					      report_value(rep, a, IO_WRITE_BYTES));
+		cli_u128 y = cli_u128_sat_add(report_value(rep, b, IO_READ_BYTES),
+					      report_value(rep, b, IO_WRITE_BYTES));
 		return x > y ? -1 : x < y ? 1 : 0;
 	}
 	struct cell_of at_a = column_at(rep, a, false), at_b = column_at(rep, b, false);

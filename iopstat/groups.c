@@ -161,24 +161,15 @@ static struct group *group_of(struct groups *g, const struct proc_snapshot *s,
 
 /* --- the counters ------------------------------------------------------------- */
 
-/* a + b, or the largest counter when that would wrap: a counter near
- * 2^128 (from a state file) stays there instead of starting again small */
-static cli_u128 sat_add(cli_u128 a, cli_u128 b)
-{
-	cli_u128 s = a + b;
-
-	return s < a ? ~(cli_u128)0 : s;
-}
-
 static void add(struct group *grp, const unsigned long long io[IO_NFIELDS],
 		unsigned long long delay)
 {
 	for (int f = 0; f < IO_NFIELDS; f++) {
-		grp->acc[f] = sat_add(grp->acc[f], io[f]);
-		grp->delta[f] = sat_add(grp->delta[f], io[f]);
+		grp->acc[f] = cli_u128_sat_add(grp->acc[f], io[f]);
+		grp->delta[f] = cli_u128_sat_add(grp->delta[f], io[f]);
 	}
-	grp->acc_delay = sat_add(grp->acc_delay, delay);
-	grp->delta_delay = sat_add(grp->delta_delay, delay);
+	grp->acc_delay = cli_u128_sat_add(grp->acc_delay, delay);
+	grp->delta_delay = cli_u128_sat_add(grp->delta_delay, delay);
 }
 
 void groups_mark_first(struct groups *g)

@@ -158,7 +158,14 @@ static int read_threads(const struct proc_root *root, const struct scan_options 
 	size_t first = snap->n;
 	int r = 0, tid;
 
-	if (proc_list_open(&threads, root, pid) < 0)
+	r = proc_list_open(&threads, root, pid);
+	if (r == -EACCES || r == -EPERM) {
+		/* not ours to list (hidepid=noaccess): its threads unknown, it
+		 * counts as one denied, never passed over in silence */
+		snap->denied++;
+		return 0;
+	}
+	if (r < 0)
 		return 0; /* gone */
 	while (r >= 0 && (tid = proc_list_next(&threads)))
 		r = read_task(root, opt, pid, tid, snap);

@@ -148,8 +148,8 @@ static void keep_row(struct report *rep, const struct report_options *opt)
 		return;
 	}
 	for (int f = 0; f < IO_NFIELDS; f++)
-		rep->io[f] += report_value(rep, r, f);
-	rep->delay += report_value(rep, r, -1);
+		rep->io[f] = cli_u128_sat_add(rep->io[f], report_value(rep, r, f));
+	rep->delay = cli_u128_sat_add(rep->delay, report_value(rep, r, -1)); /* groups near 2^128 */
 }
 
 /* Sorts (rows are in pid or key order already) and cuts at --top. */
@@ -344,8 +344,8 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 	finish_report(rep, opt);
 	rep->total_rows += x->dropped;
 	for (int f = 0; f < IO_NFIELDS; f++)
-		rep->io[f] += x->dropped_io[f];
-	rep->delay += x->dropped_delay;
+		rep->io[f] = cli_u128_sat_add(rep->io[f], x->dropped_io[f]);
+	rep->delay = cli_u128_sat_add(rep->delay, x->dropped_delay);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +99,28 @@ int state_lock(const char *path, double wait, struct state_lock_error *e)
 		return -1;
 	memcpy(lock, path, len);
 	memcpy(lock + len, ".lock", 6);
-	/* O_NONBLOCK: a FIFO in its place is never waited on */
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
+	/* O_NONBLOCK: a FIFO in its place is never waited on.  When it exists,
+	 * opened without O_CREAT (which fs.protected_regular refuses, even to
+	 * root, for another user's file in a sticky directory), and read-only
+	 * where it may not be written: a lock that is another user's is then
+	 * refused with its owner named, not "Permission denied".  Read-write
+	 * otherwise: flock() over NFS needs it. */
+	const int how = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
+	int fd = -1;
+	for (int tries = 0; fd < 0 && tries < 8; tries++) {
+		fd = open(lock, O_RDWR | how);
+		if (fd >= 0)
+			break;
+		if (errno == EACCES) {
+			fd = open(lock, O_RDONLY | how);
+			break;
+		}
+		if (errno != ENOENT)
+			break;
+		fd = open(lock, O_RDWR | how | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break; /* EEXIST: made meanwhile, by another run: open it */
+	}
 	int err = errno;
 	free(lock);
 	if (fd < 0) {
@@ -346,7 +367,7 @@ static int u128_field(struct reader *r, size_t i, cli_u128 *v)
 	const char *s = r->fields[i];
 
 	if (num_parse_u128(s, s + strlen(s), v) < 0)
-		return bad(r, "field %zu: '%s' is not a number", i + 1, shown(s));
+		return bad(r, "field %zu: '%s' is not a number below 2^128", i + 1, shown(s));
 	return 0;
 }
 
@@ -562,6 +583,15 @@ int state_load(const char *path, const struct state_id *id, struct base *prev,
 	}
 	/* another user's file, or one others may write, may say anything */
 	if (state_trusted(&st, why, whysize) < 0) {
+		close(fd);
+		return -2;
+	}
+	/* iopstat's own state has one name (made by a rename); another is a
+	 * link to some other file of ours, perhaps a secret that a note on
+	 * a corrupt line would show */
+	if (st.st_nlink != 1) {
+		snprintf(why, whysize, "it has %ju names (hard links): perhaps another file linked "
+			 "in its place", (uintmax_t)st.st_nlink);
 		close(fd);
 		return -2;
 	}

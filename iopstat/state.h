@@ -64,7 +64,8 @@ int state_lock(const char *path, double wait, struct state_lock_error *e);
 /* Reads path into prev and g (empty before).  1: loaded; 0: no such file;
  * -1: not usable, why in 'why' (a sentence: "it is from before the last
  * boot", "line 7: ..."); -2: not to be believed, someone else's or
- * writable by others (why as state_trusted() says).  prev and g are empty
+ * writable by others (why as state_trusted() says), or with more than one
+ * name (a hard link).  prev and g are empty
  * again unless 1. */
 int state_load(const char *path, const struct state_id *id, struct base *prev,
 	       struct groups *g, char *why, size_t whysize);

@@ -13,6 +13,16 @@
 /* Sums of 64-bit counters: exact, never wrapped. */
 typedef unsigned __int128 cli_u128;
 
+/* a + b, or the largest value when that would wrap: a group counter near
+ * 2^128 (from a state file) and the sums shown of it stay there instead
+ * of starting again small */
+static inline cli_u128 cli_u128_sat_add(cli_u128 a, cli_u128 b)
+{
+	cli_u128 s = a + b;
+
+	return s < a ? ~(cli_u128)0 : s;
+}
+
 struct cli_buf {
 	char *p;
 	size_t len, cap;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Test helper: a process with N threads (argument, default 4) that waits
  * until killed, named NAME when given (prctl).  It prints "ready" on
- * stdout once every thread runs. */
+ * stdout once every thread runs.  With a third argument "main-exits" its
+ * main thread then exits (pthread_exit): the process lives on in its other
+ * threads, its main thread a zombie (state Z) until they end. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sys/prctl.h>
@@ -40,6 +42,8 @@ int main(int argc, char **argv)
 	pthread_attr_destroy(&attr);
 	printf("ready\n");
 	fflush(stdout);
+	if (argc > 3 && !strcmp(argv[3], "main-exits") && n > 1)
+		pthread_exit(NULL);
 	wait_forever(NULL);
 	return 0;
 }

@@ -70,4 +70,25 @@ run "$IG" -a -T -p "$parent" -o prio -n
 check "ioprio-get -T after a demotion: no task shown at the old priority" \
   [ "$(sort -u <<<"$out" | tr '\n' ' ')" = "- idle " ]
 
+##### a live process whose main thread has exited (its stat says Z, and
+##### more than one thread) is not a zombie: ionice says what it skips,
+##### and ioprio-get still shows the process and marks its threads
+spawn "$THREADS" 3 "lx$run_id" main-exits; lx=$child
+for k in $(seq 500); do
+  [ "$(sed 's/.*) //' "/proc/$lx/stat" | cut -d' ' -f1)" = Z ] && break
+  sleep 0.01
+done
+check "a process whose main thread exited" [ "$(ls "/proc/$lx/task" | wc -l)" = 3 ]
+run "$IONICE" -v -c3 -p "$lx"
+check "-v, main thread exited: exit 0" [ "$rc" = 0 ]
+check "-v, main thread exited: not called a zombie" bash -c '! grep -q "a zombie" <<<"$1"' _ "$out"
+check "-v, main thread exited: said, and -a named" has "$out" "$lx lx$run_id: its main thread has exited"
+run "$IONICE" -c3 -a -p "$lx"
+check "-a, main thread exited: exit 0" [ "$rc" = 0 ]
+run "$IG" -p "$lx" -o prio -n
+check "ioprio-get: a live process with its main thread gone keeps a row, marked" has "$out" "*"
+run "$IG" -a -p "$lx" -o prio -n
+check "ioprio-get -a: the exited main thread none to show, the others idle" \
+  [ "$(echo $out)" = "- idle idle" ]
+
 finish job-tasks

@@ -120,6 +120,26 @@ else
 fi
 rm -rf "$dir"; mkdir -p "$dir"
 
+##### a signal the caller blocked stays blocked: holding the ending signals
+##### while a file is written gives back the mask iopstat started with, not
+##### an empty one (after the first report, SIGUSR1 ended the run)
+env --block-signal=USR1 "$IOPSTAT" -p "$p" --format prometheus --write "$dir/b.prom" \
+  0.05 400 2>"$tmp/block.err" &
+bp=$!
+children+=("$bp")
+for k in $(seq 1000); do [ -s "$dir/b.prom" ] && break; sleep 0.01; done
+sleep 0.3 # a few more reports written meanwhile
+kill -USR1 "$bp"
+sleep 0.3
+kill -TERM "$bp"
+wait "$bp"; rc=$?
+err=$(cat "$tmp/block.err")
+no_memory_errors "a run with SIGUSR1 blocked" "$rc" "$err"
+check "a signal the caller blocked: still blocked after the writes (ended by TERM, exit 0)" \
+  [ "$rc" = 0 ]
+check "a signal the caller blocked: the file written" [ -s "$dir/b.prom" ]
+rm -rf "$dir"; mkdir -p "$dir"
+
 ##### closed standard descriptors: nothing of ours lands on them
 run sh -c "exec \"$IOPSTAT\" -p $p --format csv --write \"$dir/f.csv\" >&- <&-"
 check "stdout closed, --write: exit 0" [ "$rc" = 0 -a -z "$err" ]

@@ -80,12 +80,23 @@ check "a held lock: no state written" [ ! -e "$tmp/held.state" ]
 stop_spawned "$flocker"
 for bad in x -1 0.0001x 100000000; do
   run "$IOPSTAT" "${SEL[@]}" --state "$tmp/x.state" --lock-wait "$bad"
-  check "--lock-wait $bad: refused" [ "$rc" = 1 ] && check "--lock-wait $bad: said" has "$err" "--lock-wait"
+  check "--lock-wait $bad: refused" [ "$rc" = 1 ] && check "--lock-wait $bad: said" has "$err" "invalid --lock-wait argument: '$bad'"
 done
 run "$IOPSTAT" "${SEL[@]}" --lock-wait 1
 check "--lock-wait without --state: refused" [ "$rc" = 1 ] && check "--lock-wait without --state: said" has "$err" "give --state too"
 run "$IOPSTAT" --help
 check "--help: the lock wait and its default" bash -c 'grep -A1 -- "--lock-wait" <<<"$1" | grep -q "default 50"' _ "$out"
+
+##### a state with another name (a hard link) is not read: it may be any
+##### file of ours linked in its place (where fs.protected_hardlinks is 0,
+##### by anyone), and what a corrupt state says is shown in the note
+printf 'secret-%s-text more\n' "$run_id" >"$tmp/secret"; chmod 600 "$tmp/secret"
+ln "$tmp/secret" "$tmp/linked.state"
+run "$IOPSTAT" "${SEL[@]}" --state "$tmp/linked.state"
+check "a hard-linked state: refused" [ "$rc" = 1 ] &&
+  check "a hard-linked state: said" has "$err" "hard link"
+check "a hard-linked state: nothing of the file shown" bash -c '! grep -q secret- <<<"$1"' _ "$err"
+check "a hard-linked state: the other file untouched" grep -q "secret-$run_id-text" "$tmp/secret"
 
 ##### state and lock files another user made, or may write, are refused
 if is_root; then
@@ -127,6 +138,18 @@ if is_root; then
   check "a lock another user holds: refused, not waited on" [ "$rc" = 1 ] &&
     check "a lock another user holds: names it" has "$err" "$hl"
   stop_spawned "$uflock"
+  # seen from the other side: an unprivileged run finds a lock root made
+  # (mode 0644, which it may not open for writing) in its own directory:
+  # refused naming the owner, not "Permission denied".  An existing lock
+  # is opened without O_CREAT, which is also what fs.protected_regular
+  # refuses for another user's file in a sticky directory, even to root.
+  ud=$tmp/user-dir
+  mkdir "$ud"; chown "$U:$U" "$ud"
+  : >"$ud/rlock.state.lock"; chmod 644 "$ud/rlock.state.lock"
+  run timeout 30 setpriv --reuid="$U" --regid="$U" --clear-groups \
+    "$IOPSTAT" "${SEL[@]}" --state "$ud/rlock.state"
+  check "as another user, a lock root made: refused" [ "$rc" = 1 ] &&
+    check "as another user, a lock root made: its owner said" has "$err" "owned by uid 0, not by uid $U"
   ##### hidepid=noaccess: the processes not readable are counted, whether
   ##### stat is needed or only io (a procfs of a private mount namespace)
   if command -v unshare >/dev/null; then
@@ -144,6 +167,13 @@ if is_root; then
     check "hidepid, io only: said" has "$err" "not shown"
     run as_user_hidepid -o pid,command,read
     check "hidepid, a table with names: said" has "$err" "not shown"
+    # threads: the task directory of a hidden process cannot be listed
+    run as_user_hidepid -t --format prometheus
+    n=$(sed -n 's/^iopstat_denied_processes //p' <<<"$out")
+    check "hidepid, -t: the hidden are counted" [ "$rc" = 0 -a "${n:-0}" -gt 0 ]
+    check "hidepid, -t: said" has "$err" "not shown"
+    run as_user_hidepid -t -o pid,tid,read
+    check "hidepid, -t, io only: said" has "$err" "not shown"
   else
     skip "hidepid: unshare missing"
   fi
@@ -169,7 +199,7 @@ y-$run_id.service,1" ]
 ##### a counter near 2^128 in a state does not wrap
 fs=$tmp/proc-sat
 mkdir "$fs"
-cp -r "$FIXTURE/uptime" "$FIXTURE/sys" "$FIXTURE/300" "$fs/"
+cp -r "$FIXTURE/uptime" "$FIXTURE/sys" "$FIXTURE/300" "$FIXTURE/400" "$fs/"
 run "$IOPSTAT" --proc "$fs" -g comm --format prometheus --state "$tmp/sat.state" -q
 check "a fixture state" [ "$rc" = 0 ]
 near=340282366920938463463374607431768211450 # 2^128 - 6
@@ -179,8 +209,25 @@ awk '$1 == "write_bytes:" { $2 += 1048576 } { print }' "$fs/300/io" >"$fs/300/io
 mv "$fs/300/io.new" "$fs/300/io"
 run "$IOPSTAT" --proc "$fs" -g comm --format prometheus --state "$tmp/sat.state"
 got=$(sed -n 's/^iopstat_group_write_bytes_total{comm="rsync"} //p' <<<"$out")
+# and 2^128 itself, past what a counter holds, is set aside with a note
+# that says so (not "is not a number")
+awk '$1 == "g" { $8 = "340282366920938463463374607431768211456" } { print }' "$tmp/sat.state" >"$tmp/over.state"
+chmod 600 "$tmp/over.state"
+run "$IOPSTAT" --proc "$fs" -g comm --format prometheus --state "$tmp/over.state"
+check "2^128 in a state: set aside, said" [ "$rc" = 0 ] && check "2^128 in a state: the limit said" has "$err" "2^128"
 check "near 2^128: no wrap" python3 -c 'import sys; assert int(sys.argv[1]) >= int(sys.argv[2]), sys.argv' \
   "${got:-0}" "$near"
+# nor do the sums shown of such counters: IO (read + write) and the totals
+# line over two groups near 2^128 (both wrapped on issue 21's fix)
+run "$IOPSTAT" --proc "$fs" -g comm -o group,io,write --sort io --state "$tmp/sat.state"
+check "near 2^128: a table" [ "$rc" = 0 ]
+check "near 2^128: IO and the totals do not wrap" python3 -c '
+import sys
+near = int(sys.argv[2])
+rows = [l.split()[-2:] for l in sys.argv[1].splitlines()[1:]]
+assert len(rows) == 3, rows
+assert all(int(v) >= near for r in rows for v in r), rows
+' "$out" "$near"
 
 ##### file names as long as the file system allows
 d=$tmp/long; mkdir "$d"

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -274,6 +275,65 @@ static void saves_safely(void **state)
 	groups_free(&h);
 }
 
+/* fs.protected_regular, as the kernel applies it even to root: an open
+ * with O_CREAT (and not O_EXCL) of a file that exists, in a sticky
+ * world-writable directory, is refused with EACCES when the file is
+ * another user's.  A test cannot make another user's file, nor set the
+ * sysctl: with creat_refused set, every such open is refused. */
+static bool creat_refused;
+int __real_open(const char *p, int flags, ...);
+int __wrap_open(const char *p, int flags, ...);
+int __wrap_open(const char *p, int flags, ...)
+{
+	mode_t mode = 0;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (creat_refused && (flags & O_CREAT) && !(flags & O_EXCL) && access(p, F_OK) == 0) {
+		errno = EACCES;
+		return -1;
+	}
+	return __real_open(p, flags, mode);
+}
+
+/* A lock file that exists is opened without O_CREAT, so what is wrong with
+ * it is said (here: others may write it), not "Permission denied". */
+static void lock_not_ours_said(void **state)
+{
+	(void)state;
+	char lock[PATH_MAX + 32];
+	struct state_lock_error le;
+
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chmod(lock, 0666), 0);
+	creat_refused = true;
+	assert_int_equal(state_lock(path, 0, &le), -1);
+	assert_int_equal(errno, EPERM);
+	assert_non_null(strstr(le.why, "writable by group or others (mode 0666)"));
+	/* ours and 0600: taken */
+	assert_int_equal(chmod(lock, 0600), 0);
+	fd = state_lock(path, 0, &le);
+	creat_refused = false;
+	assert_true(fd >= 0);
+	close(fd);
+	/* missing: made, 0600 */
+	assert_int_equal(unlink(lock), 0);
+	fd = state_lock(path, 0, &le);
+	assert_true(fd >= 0);
+	close(fd);
+	struct stat st;
+	assert_int_equal(stat(lock, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	unlink(lock);
+}
+
 int main(void)
 {
 	/* the files written here as a user might: never group-writable, which
@@ -284,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_what_it_did_not_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(saves_safely, setup, teardown),
+		cmocka_unit_test_setup_teardown(lock_not_ours_said, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
