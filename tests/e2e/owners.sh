@@ -48,9 +48,17 @@ start_owner_children() {
     # M: a container's daemon: a namespace whose root is UI drops to its uid 1 (UJ)
     "M $UJ $userns $UI $UJ setpriv --ruid 0 --euid 1 --rgid 0 --egid 1 --clear-groups $threads 2 oM$id"
   )
+  # user namespaces may be off (user.max_user_namespaces = 0), or closed to users
+  local no_ns=
+  if ! unshare -U true 2>/dev/null; then
+    no_ns=NM; skip "user namespace children: user namespaces are not available here"
+  elif ! setpriv --reuid "$UH" --regid "$UH" --clear-groups unshare -U -r true 2>/dev/null; then
+    no_ns=N; skip "unshare -U -r child: user namespaces are closed to users here"
+  fi
   local line
   for line in "${plan[@]}"; do
     read -r k want cmd <<<"$line"
+    [[ "$no_ns" == *"$k"* ]] && continue
     name=o$k$id
     # shellcheck disable=SC2086 # the plan's words
     spawn $cmd

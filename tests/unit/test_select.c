@@ -140,7 +140,7 @@ static void criteria(void **state)
 	c = (struct sel_criteria){ .pids = none, .npids = 1 };
 	assert_string_equal(select_once(&c), "");
 
-	/* the owner of stat is the effective user (here: the files' owner) */
+	/* the effective user: the owner of the task's directory (here: ours) */
 	unsigned me = (unsigned)geteuid(), other = me + 1;
 	c = (struct sel_criteria){ .re = &re, .uids = &me, .nuids = 1 };
 	assert_string_equal(select_once(&c), "300 400");
