@@ -394,10 +394,14 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
 
 	if (proc_list_open(&procs, &proc, 0) < 0)
 		err(EXIT_FAILURE, "cannot read %s", o->proc_dir);
+	/* -u alone: the owner first, and another user's process costs no file */
+	bool user_only = o->by_user && !o->all && o->npgids == 0;
 	while ((pid = proc_list_next(&procs))) {
 		struct proc_stat st;
 		unsigned owner;
-		int r = proc_read_stat(&proc, pid, 0, &st, &owner);
+		if (user_only && (proc_task_owner(&proc, pid, 0, &owner) < 0 || owner != o->uid))
+			continue;
+		int r = proc_read_stat(&proc, pid, 0, &st, user_only ? NULL : &owner);
 		bool want = o->all;
 		if (r < 0) {
 			if (want)

@@ -134,6 +134,17 @@ ssize_t proc_read(const struct proc_root *root, int pid, int tid, const char *na
 	return read_at(root, proc_path(path, pid, tid, name), buf, size, owner ? dir : NULL, owner);
 }
 
+int proc_task_owner(const struct proc_root *root, int pid, int tid, unsigned *owner)
+{
+	char dir[PROC_PATH_MAX];
+	struct stat st;
+
+	if (fstatat(root->fd, proc_path(dir, pid, tid, NULL), &st, 0) < 0)
+		return -errno;
+	*owner = (unsigned)st.st_uid;
+	return 0;
+}
+
 int proc_read_stat(const struct proc_root *root, int pid, int tid, struct proc_stat *st,
 		   unsigned *owner)
 {

@@ -91,6 +91,11 @@ char *proc_path(char *path, int pid, int tid, const char *name);
 ssize_t proc_read(const struct proc_root *root, int pid, int tid, const char *name, char *buf,
 		  size_t size, unsigned *owner);
 
+/* The owner of a task (process, or thread when tid > 0) alone, as
+ * proc_read() gives it: one stat of its directory, no file.  0 or -errno
+ * (ENOENT: no such task).  For a filter by user that comes before any read. */
+int proc_task_owner(const struct proc_root *root, int pid, int tid, unsigned *owner);
+
 /* A task's stat, parsed: 0, or -errno (-EINVAL: not what the kernel
  * writes).  owner as for proc_read(). */
 int proc_read_stat(const struct proc_root *root, int pid, int tid, struct proc_stat *st,

@@ -238,9 +238,18 @@ static void scan_reads_only_what_is_needed(void **state)
 	 * known to be a regular one, and not looked at */
 	assert_int_equal(fixture_counts.dir_stats, 10);
 	assert_int_equal(fixture_counts.fstats, 0);
+	fixture_count_reset(); /* another user's tasks cost no file at all */
 	opt.uid = getuid() + 1;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
+	assert_int_equal(fixture_counts.dir_stats, 10);
+	assert_int_equal(fixture_counts.opens_io, 0);
+	assert_int_equal(fixture_counts.opens_stat, 0);
+	fixture_count_reset(); /* nor with stat needed */
+	opt.need = NEED_STAT;
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 0);
+	assert_int_equal(fixture_counts.opens_stat, 0);
 
 	fixture_count_reset(); /* stat, not its owner */
 	opt = (struct scan_options){ .need = NEED_STAT };
