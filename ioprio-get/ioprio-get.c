@@ -301,14 +301,14 @@ static struct proc_root proc = { .fd = -1 };
 
 /* One task into a row, from its stat (read by the caller, with its owner:
  * the effective user, as ps shows it): 0, or -errno (gone, not allowed).
- * The priority, with the nice and policy it comes from, is the kernel's,
- * and only for a procfs of our own pid namespace; in another one (--proc)
- * nice and policy come from stat and the priorities are unknown (-1), as
- * no file in /proc holds them; a zombie's too. */
+ * Nice and policy come from stat (the task's own, a thread's for a
+ * thread), the priority set from the kernel, and only for a procfs of our
+ * own pid namespace; in another one (--proc) the priorities are unknown
+ * (-1), as no file in /proc holds them; a zombie's too.  The effective
+ * priority is the one those give, as iop_task_get() has it, without asking
+ * the kernel again for what stat has just said. */
 static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner, struct row *r)
 {
-	struct iop_task t;
-
 	r->pid = pid;
 	r->tid = tid ? tid : pid;
 	r->uid = owner;
@@ -324,13 +324,14 @@ static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner
 	 * threads compared, as any other */
 	if (!proc.own || (st->state == 'Z' && (tid != 0 || st->threads <= 1)))
 		return 0;
-	int e = iop_task_get(r->tid, &t);
+	int v = iop_get(IOP_WHO_PROCESS, r->tid);
+	if (v < 0)
+		return v;
+	int e = iop_effective_value(v, r->nice, r->policy);
 	if (e < 0)
 		return e;
-	r->value = t.value;
-	r->evalue = t.effective;
-	r->nice = t.nice;
-	r->policy = t.policy & ~SCHED_RESET_ON_FORK;
+	r->value = v;
+	r->evalue = e;
 	return 0;
 }
 
@@ -386,8 +387,8 @@ static int add_process(const struct options *o, struct rows *rows, int pid,
 static int add_pid(const struct options *o, struct rows *rows, int pid)
 {
 	struct proc_stat st;
-	unsigned owner;
-	int r = proc_read_stat(&proc, pid, 0, &st, &owner);
+	unsigned owner = 0; /* with -a each thread has its own */
+	int r = proc_read_stat(&proc, pid, 0, &st, o->all_tasks ? NULL : &owner);
 
 	return r < 0 ? r : add_process(o, rows, pid, &st, owner);
 }
@@ -400,10 +401,16 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
 
 	if (proc_list_open(&procs, &proc, 0) < 0)
 		err(EXIT_FAILURE, "cannot read %s", o->proc_dir);
+	/* -u alone: the owner first, and another user's process costs no file */
+	bool user_only = o->by_user && !o->all && o->npgids == 0;
 	while ((pid = proc_list_next(&procs))) {
 		struct proc_stat st;
-		unsigned owner;
-		int r = proc_read_stat(&proc, pid, 0, &st, &owner);
+		unsigned owner = 0;
+		if (user_only && (proc_task_owner(&proc, pid, 0, &owner) < 0 || owner != o->uid))
+			continue;
+		/* with -a each thread has its own owner: the process's only for -u */
+		bool need_owner = !user_only && (!o->all_tasks || o->by_user);
+		int r = proc_read_stat(&proc, pid, 0, &st, need_owner ? &owner : NULL);
 		bool want = o->all;
 		if (r < 0) {
 			if (want)

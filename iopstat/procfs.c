@@ -84,6 +84,12 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 	struct proc_stat st = { .policy = 0 };
 	int r;
 
+	if (opt->filter_uid) {
+		/* the owner first: another user's task costs no file at all */
+		if (proc_task_owner(root, pid, tid, &owner) < 0 || owner != opt->uid)
+			return 0;
+		want_owner = NULL;
+	}
 	if (need & (NEED_STAT | NEED_PRIO | NEED_CGROUP)) {
 		/* stat first: the filters it serves spare the io read */
 		r = proc_read_stat(root, pid, tid, &st, want_owner);
@@ -98,8 +104,6 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 		if (st.state == 'X')
 			return 0; /* dead: reaped, its I/O its parent's already */
 		want_owner = NULL; /* known now */
-		if (opt->filter_uid && owner != opt->uid)
-			return 0;
 		if (opt->comm_re && regexec(opt->comm_re, st.comm, 0, NULL, 0) != 0)
 			return 0;
 	}
@@ -112,7 +116,7 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 		snap->denied++;
 		return 0;
 	}
-	if (r < 0 || (opt->filter_uid && owner != opt->uid))
+	if (r < 0)
 		return 0;
 
 	row->pid = pid;

@@ -20,7 +20,7 @@
  * goal at 5,000 processes is 3 MiB. */
 struct proc_row {
 	int pid, tid;
-	unsigned uid;         /* the owner of its /proc files: the effective uid */
+	unsigned uid;         /* the owner of its /proc directory: the effective uid */
 	int ppid;             /* the parent (0 unknown: no stat read) */
 	unsigned name;        /* offset in the snapshot's names: the command name,
 	                         then with ROW_EXTRA a second string right after
@@ -55,7 +55,7 @@ struct proc_snapshot {
 /* What a report needs read for each task, beside its io counters. */
 enum scan_need {
 	NEED_STAT = 1 << 0,    /* stat: name, start time, delay, nice, policy */
-	NEED_OWNER = 1 << 1,   /* the owner (effective uid): fstat() of a file */
+	NEED_OWNER = 1 << 1,   /* the owner (effective uid): a stat of its directory */
 	NEED_PRIO = 1 << 2,    /* the kernel's I/O priority (needs stat too) */
 	NEED_CMDLINE = 1 << 3, /* cmdline, as the row's second string */
 	NEED_CGROUP = 1 << 4,  /* the cgroup path, as the row's second string */

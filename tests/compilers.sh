@@ -4,8 +4,10 @@
 # library, warnings as errors, and runs the unit and e2e tests there:
 #   clang           clang instead of gcc
 #   clang-sanitize  clang with IOP_SANITIZE (ASan + UBSan; a report is exit 86)
-#   musl            musl-gcc (Debian's musl-tools), against a cmocka built
-#                   with musl-gcc from Debian's cmocka source package
+#   musl            musl-gcc (Debian's musl-tools): first a user's plain build
+#                   (CC=musl-gcc cmake, nothing else), then the tests' build,
+#                   configured the same way, against a cmocka built with
+#                   musl-gcc from Debian's cmocka source package
 # Under CI a missing compiler is a failure; elsewhere a skip (77).
 #   usage: compilers.sh MODE SOURCE_DIR WORK_DIR
 set -u
@@ -25,12 +27,24 @@ case $mode in
     ;;
   musl)
     command -v musl-gcc >/dev/null || skip "musl-gcc not installed (musl-tools; scripts/install-deps.sh)"
-    # kernel headers (linux/, asm/) are not on musl-gcc's include path
-    kh=$work/kernel-headers
-    mkdir -p "$kh"
-    ln -sfn /usr/include/linux "$kh/linux"
-    ln -sfn /usr/include/asm-generic "$kh/asm-generic"
-    ln -sfn "/usr/include/$(gcc -print-multiarch)/asm" "$kh/asm"
+    # a user's build, exactly: CC=musl-gcc, no flags, no help with headers
+    # (what needs the kernel's finds them, or is left out and says so)
+    plain=$work/plain
+    rm -rf "$plain"
+    (cd "$work" && CC=musl-gcc cmake -S "$src" -B "$plain") >"$work/plain.log" 2>&1 &&
+      CMAKE_BUILD_PARALLEL_LEVEL=2 cmake --build "$plain" >>"$work/plain.log" 2>&1 ||
+      { grep -E 'error|warning|Error' "$work/plain.log" | head -40; echo "FAIL musl: CC=musl-gcc cmake -S . -B b && cmake --build b"; exit 1; }
+    readelf -l "$plain/iopstat/iopstat" | grep -q 'ld-musl' ||
+      { echo "FAIL musl: the plain build's iopstat is not linked against musl"; exit 1; }
+    # the architecture self-check, if built, with musl's numbers and the table
+    if [ -x "$plain/tests/selfcheck_libc" ]; then
+      "$plain/tests/selfcheck_libc" && "$plain/tests/selfcheck_table" ||
+        { echo "FAIL musl: the architecture self-check"; exit 1; }
+    else
+      grep -q 'Kernel headers: not found' "$work/plain.log" ||
+        { echo "FAIL musl: no self-check built, and configure did not say why"; exit 1; }
+    fi
+    rm -rf "$plain"
     # cmocka for musl: Debian's libcmocka is built against glibc
     cm=$work/cmocka
     if [ ! -f "$cm/lib/libcmocka-static.a" ]; then
@@ -45,10 +59,11 @@ case $mode in
       cp "$cm/build/src/libcmocka-static.a" "$cm/lib/"
       cp "$top/include/cmocka.h" "$cm/include/"
     fi
-    export CFLAGS="-isystem $kh"
+    # the tests' build is configured as the user's was (CC, no CFLAGS)
+    export CC=musl-gcc
+    unset CFLAGS
     export IOP_TEST_LIBC=musl
-    flags+=(-DCMAKE_C_COMPILER=musl-gcc -DCMOCKA_INCLUDE_DIR="$cm/include"
-            -DCMOCKA_LIBRARY="$cm/lib/libcmocka-static.a")
+    flags+=(-DCMOCKA_INCLUDE_DIR="$cm/include" -DCMOCKA_LIBRARY="$cm/lib/libcmocka-static.a")
     ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac

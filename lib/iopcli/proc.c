@@ -79,9 +79,10 @@ char *proc_path(char *path, int pid, int tid, const char *name)
 	return path;
 }
 
-/* One read() of path below the root, NUL-terminated; see proc_read(). */
+/* One read() of path below the root, NUL-terminated; see proc_read().  With
+ * owner, that of dir, the task's directory: the task's effective uid. */
 static ssize_t read_at(const struct proc_root *root, const char *path, char *buf, size_t size,
-		       unsigned *owner)
+		       const char *dir, unsigned *owner)
 {
 	struct stat st;
 	ssize_t n;
@@ -95,8 +96,20 @@ static ssize_t read_at(const struct proc_root *root, const char *path, char *buf
 	if (fd < 0)
 		return -errno;
 	if (owner) {
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/* a tree not our procfs may hold anything: only a regular file
+		 * counts (a procfs file always is one) */
+		if (!root->own && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 			e = S_ISREG(st.st_mode) ? errno : EINVAL;
+			close(fd);
+			return -e;
+		}
+		/* the directory, not the file: the kernel gives every file of a
+		 * non-dumpable task (one that changed its ids, as a daemon
+		 * dropping privileges does) to root, or to the root of its user
+		 * namespace, and the directory keeps the effective ids, as ps
+		 * reads them (docs/DESIGN.md) */
+		if (fstatat(root->fd, dir, &st, 0) < 0) {
+			e = errno;
 			close(fd);
 			return -e;
 		}
@@ -114,9 +127,22 @@ static ssize_t read_at(const struct proc_root *root, const char *path, char *buf
 ssize_t proc_read(const struct proc_root *root, int pid, int tid, const char *name, char *buf,
 		  size_t size, unsigned *owner)
 {
-	char path[PROC_PATH_MAX];
+	char path[PROC_PATH_MAX], dir[PROC_PATH_MAX];
 
-	return read_at(root, proc_path(path, pid, tid, name), buf, size, owner);
+	if (owner)
+		proc_path(dir, pid, tid, NULL);
+	return read_at(root, proc_path(path, pid, tid, name), buf, size, owner ? dir : NULL, owner);
+}
+
+int proc_task_owner(const struct proc_root *root, int pid, int tid, unsigned *owner)
+{
+	char dir[PROC_PATH_MAX];
+	struct stat st;
+
+	if (fstatat(root->fd, proc_path(dir, pid, tid, NULL), &st, 0) < 0)
+		return -errno;
+	*owner = (unsigned)st.st_uid;
+	return 0;
 }
 
 int proc_read_stat(const struct proc_root *root, int pid, int tid, struct proc_stat *st,
@@ -194,14 +220,14 @@ double proc_uptime(const struct proc_root *root)
 {
 	char buf[128];
 
-	return read_at(root, "uptime", buf, sizeof(buf), NULL) > 0 ? strtod(buf, NULL) : 0;
+	return read_at(root, "uptime", buf, sizeof(buf), NULL, NULL) > 0 ? strtod(buf, NULL) : 0;
 }
 
 int proc_delayacct_enabled(const struct proc_root *root)
 {
 	char buf[8];
 
-	if (read_at(root, "sys/kernel/task_delayacct", buf, sizeof(buf), NULL) <= 0)
+	if (read_at(root, "sys/kernel/task_delayacct", buf, sizeof(buf), NULL, NULL) <= 0)
 		return -1;
 	return buf[0] == '1';
 }
@@ -330,7 +356,7 @@ char *proc_read_cgroup_path(const struct proc_root *root, int pid)
 int proc_boot_id(const struct proc_root *root, char *buf, size_t size)
 {
 	char text[64];
-	ssize_t n = read_at(root, "sys/kernel/random/boot_id", text, sizeof(text), NULL);
+	ssize_t n = read_at(root, "sys/kernel/random/boot_id", text, sizeof(text), NULL, NULL);
 
 	if (n < 0)
 		return (int)n;

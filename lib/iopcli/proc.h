@@ -80,14 +80,21 @@ char *proc_path(char *path, int pid, int tid, const char *name);
 
 /* Reads a small file of a task in one read() (procfs writes these whole)
  * into buf, NUL-terminated (at most size - 1 bytes).  Opened O_NONBLOCK, so
- * a FIFO in a fixture tree is never waited on.  With owner, fstat()s the
- * file and stores its owner, the task's effective uid as ps shows it (a
- * process that made itself non-dumpable shows as root); then a file that is
- * not a regular one is -EINVAL.  The length, or -errno: ENOENT (no such
- * task or file), ESRCH (gone while read), EACCES (the kernel checks access
- * at read(), not at open()). */
+ * a FIFO in a fixture tree is never waited on.  With owner, stores the
+ * owner of the task's directory (<pid>, or <pid>/task/<tid> for a thread):
+ * its effective uid as ps shows it, also for a task that changed its ids
+ * or made itself non-dumpable, whose files the kernel gives to root (or to
+ * its user namespace's root); kernel threads are root.  Then, in a tree
+ * that is not our procfs, a file that is not a regular one is -EINVAL.
+ * The length, or -errno: ENOENT (no such task or file), ESRCH (gone while
+ * read), EACCES (the kernel checks access at read(), not at open()). */
 ssize_t proc_read(const struct proc_root *root, int pid, int tid, const char *name, char *buf,
 		  size_t size, unsigned *owner);
+
+/* The owner of a task (process, or thread when tid > 0) alone, as
+ * proc_read() gives it: one stat of its directory, no file.  0 or -errno
+ * (ENOENT: no such task).  For a filter by user that comes before any read. */
+int proc_task_owner(const struct proc_root *root, int pid, int tid, unsigned *owner);
 
 /* A task's stat, parsed: 0, or -errno (-EINVAL: not what the kernel
  * writes).  owner as for proc_read(). */

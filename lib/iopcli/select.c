@@ -81,32 +81,46 @@ static bool has_int(const int *v, size_t n, int x)
 	return false;
 }
 
-/* Whether a process matches every kind of criterion given; the regex (a
- * command line to read, perhaps) last. */
+/* Whether the owner of process pid (the effective user, one stat of its
+ * directory) is one of the users given. */
+static bool user_matches(const struct proc_root *root, const struct sel_criteria *c, int pid)
+{
+	unsigned owner;
+
+	if (proc_task_owner(root, pid, 0, &owner) < 0)
+		return false;
+	for (size_t i = 0; i < c->nuids; i++)
+		if (c->uids[i] == owner)
+			return true;
+	return false;
+}
+
+/* Whether a process matches every kind of criterion given, the cheapest
+ * first: the command name before the owner, the command line (a file to
+ * read) last.  user_known: its user was found to match already. */
 static bool matches(const struct proc_root *root, const struct sel_criteria *c, int pid,
-		    const struct proc_stat *st, unsigned owner)
+		    const struct proc_stat *st, bool user_known)
 {
 	if (c->npids && !has_int(c->pids, c->npids, pid))
 		return false;
 	if (c->npgids && !has_int(c->pgids, c->npgids, st->pgrp))
 		return false;
-	if (c->nuids) {
-		bool any = false;
-		for (size_t i = 0; i < c->nuids && !any; i++)
-			any = c->uids[i] == owner;
-		if (!any)
-			return false;
-	}
-	if (!c->re)
+	if (c->re && !c->full && regexec(c->re, st->comm, 0, NULL, 0) != 0)
+		return false;
+	if (c->nuids && !user_known && !user_matches(root, c, pid))
+		return false;
+	if (!c->re || !c->full)
 		return true;
-	char *line = c->full ? proc_read_cmdline(root, pid, 0) : NULL;
+	char *line = proc_read_cmdline(root, pid, 0);
 	bool hit = regexec(c->re, line ? line : st->comm, 0, NULL, 0) == 0;
 	free(line);
 	return hit;
 }
 
 /* Every live process of root, sorted by pid, those matching the criteria
- * marked when match: 0 and *out, *n; or -errno. */
+ * marked when match: 0 and *out, *n; or -errno.  Without a tree to follow,
+ * only what matches is needed: with users given, another user's process is
+ * passed over before its stat is read. */
 static int read_live(const struct proc_root *root, const struct sel_criteria *c, bool match,
 		     struct live **out, size_t *n)
 {
@@ -114,14 +128,16 @@ static int read_live(const struct proc_root *root, const struct sel_criteria *c,
 	struct live *v = NULL;
 	size_t cap = 0;
 	int pid, r = proc_list_open(&procs, root, 0);
+	bool user_first = match && c->nuids && !c->tree;
 
 	*n = 0;
 	if (r < 0)
 		return r;
 	while ((pid = proc_list_next(&procs))) {
 		struct proc_stat st;
-		unsigned owner = 0;
-		if (proc_read_stat(root, pid, 0, &st, match && c->nuids ? &owner : NULL) < 0)
+		if (user_first && !user_matches(root, c, pid))
+			continue;
+		if (proc_read_stat(root, pid, 0, &st, NULL) < 0)
 			continue; /* gone, or not a process we can tell anything of */
 		struct live *more = cli_grow(v, &cap, *n + 1, sizeof(*v), 256);
 		if (!more) {
@@ -131,7 +147,7 @@ static int read_live(const struct proc_root *root, const struct sel_criteria *c,
 		}
 		v = more;
 		v[*n] = (struct live){ pid, st.ppid, st.start, false };
-		v[*n].in = match && pid != c->exclude && matches(root, c, pid, &st, owner);
+		v[*n].in = match && pid != c->exclude && matches(root, c, pid, &st, user_first);
 		(*n)++;
 	}
 	proc_list_close(&procs);

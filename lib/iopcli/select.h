@@ -26,7 +26,7 @@ struct sel_criteria {
 	size_t npids;
 	const int *pgids;       /* -P */
 	size_t npgids;
-	const unsigned *uids;   /* -u: the effective user (the owner of stat) */
+	const unsigned *uids;   /* -u: the effective user (its /proc directory's owner) */
 	size_t nuids;
 	const regex_t *re;      /* -C: on the command name, or with full on */
 	bool full;              /* the command line (a kernel thread's or a

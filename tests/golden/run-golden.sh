@@ -7,8 +7,10 @@
 # "timestamp" and "time", iopstat_scan_timestamp_seconds, -T epoch, a
 # summary's seconds), and the
 # fixture's temporary path.  The fixture's processes are owned as its
-# "owners" file says (iopstat's USER is the owner of /proc/PID), which needs
-# root: elsewhere the test skips.
+# "owners" file says, which needs root (elsewhere the test skips): lines
+# "PATH UID [FILES]", PATH and all below it given to UID, then with FILES the
+# files below it to FILES, as the kernel gives the files of a task that
+# dropped privileges to root (USER is the owner of the directory).
 #   usage: run-golden.sh [--update] SOURCE_DIR IOPSTAT IOPRIO_GET
 update=
 [ "${1-}" = --update ] && { update=1; shift; }
@@ -24,7 +26,10 @@ if ! is_root; then
 fi
 proc=$tmp/proc
 cp -r "$fixture" "$proc"
-while read -r pid uid; do chown -R "$uid:$uid" "$proc/$pid"; done <"$fixture/owners"
+while read -r path uid files; do
+  chown -R "$uid:$uid" "$proc/$path"
+  [ -z "$files" ] || find "$proc/$path" -type f -exec chown "$files:$files" {} +
+done <"$fixture/owners"
 
 # the wall clock, and where the fixture was copied to
 mask() {

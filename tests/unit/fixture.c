@@ -24,10 +24,12 @@ static int denied_fd = -1;
 int __real_openat(int dirfd, const char *path, int flags, ...);
 ssize_t __real_read(int fd, void *buf, size_t n);
 int __real_fstat(int fd, struct stat *st);
+int __real_fstatat(int dirfd, const char *path, struct stat *st, int flags);
 int __real_iopriv_sys_get(int which, int who);
 int __wrap_openat(int dirfd, const char *path, int flags, ...);
 ssize_t __wrap_read(int fd, void *buf, size_t n);
 int __wrap_fstat(int fd, struct stat *st);
+int __wrap_fstatat(int dirfd, const char *path, struct stat *st, int flags);
 int __wrap_iopriv_sys_get(int which, int who);
 
 static int ends_with(const char *s, const char *tail)
@@ -72,6 +74,12 @@ int __wrap_fstat(int fd, struct stat *st)
 {
 	fixture_counts.fstats++;
 	return __real_fstat(fd, st);
+}
+
+int __wrap_fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	fixture_counts.dir_stats++;
+	return __real_fstatat(dirfd, path, st, flags);
 }
 
 int (*fixture_prio)(int which, int who);

@@ -3,7 +3,7 @@
  * Fixture procfs trees for the unit tests of the /proc layer and iopstat's
  * scanner, built in a temporary directory, and counters of what the code
  * under test opened, fstat()ed and asked the kernel.  The test binaries
- * link with -Wl,--wrap=openat,read,fstat,iopriv_sys_get: a test can make
+ * link with -Wl,--wrap=openat,read,fstat,fstatat,iopriv_sys_get: a test can make
  * one file fail at read() with EACCES, as the kernel does for another
  * user's /proc/<pid>/io (root ignores file modes, so a fixture file cannot
  * do that by itself).
@@ -23,6 +23,7 @@ extern const char *fixture_deny;
 struct fixture_counts {
 	int opens_stat, opens_io, opens_status, opens_cmdline, opens_other;
 	int fstats;
+	int dir_stats; /* fstatat(): a task's directory, for its owner */
 	int prio_gets; /* ioprio_get through the library's system call shim */
 };
 extern struct fixture_counts fixture_counts;

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -390,6 +393,105 @@ static void real_proc(void **state)
 	proc_root_close(&root);
 }
 
+/* A task that changed its ids (a daemon dropping privileges) is not
+ * dumpable, and the kernel gives every file under its /proc directory to
+ * root, while the directory keeps its effective ids: the owner is the
+ * directory's, for a process and for a thread.  Needs root (chown). */
+static void owner_is_the_directory(void **state)
+{
+	struct proc_root root;
+	struct proc_stat st;
+	unsigned long long io[IO_NFIELDS];
+	char buf[64], dir[PATH_MAX + 16];
+	unsigned owner = 0;
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* files owned by root, a directory by another: chown */
+	fixture_process(10, "daemon", 0);
+	fixture_file("10/task/11/stat", fixture_stat(11, "worker", 0, 1011, 0, 0));
+	fixture_file("10/task/11/io", fixture_io(0));
+	snprintf(dir, sizeof(dir), "%s/10", fixture_root);
+	assert_int_equal(chown(dir, 4000010, 4000020), 0);
+	snprintf(dir, sizeof(dir), "%s/10/task/11", fixture_root);
+	assert_int_equal(chown(dir, 4000011, 4000021), 0);
+	assert_int_equal(proc_root_open(&root, fixture_root), 0);
+
+	fixture_count_reset();
+	assert_int_equal(proc_read_stat(&root, 10, 0, &st, &owner), 0);
+	assert_int_equal(owner, 4000010);
+	assert_int_equal(fixture_counts.dir_stats, 1);
+	owner = 0;
+	assert_int_equal(proc_read_io(&root, 10, 0, io, &owner), 0);
+	assert_int_equal(owner, 4000010);
+	owner = 0;
+	assert_int_equal(proc_read_stat(&root, 10, 11, &st, &owner), 0);
+	assert_int_equal(owner, 4000011); /* the thread's own directory */
+	assert_string_equal(st.comm, "worker");
+	owner = 0;
+	assert_true(proc_read(&root, 10, 11, "io", buf, sizeof(buf), &owner) > 0);
+	assert_int_equal(owner, 4000011);
+	/* without an owner asked, no directory is looked at */
+	fixture_count_reset();
+	assert_int_equal(proc_read_stat(&root, 10, 0, &st, NULL), 0);
+	assert_int_equal(fixture_counts.dir_stats, 0);
+	proc_root_close(&root);
+}
+
+/* The same on the real kernel: a child of ours made non-dumpable (as root,
+ * by switching to a uid nobody has, which is how daemons get so; else with
+ * PR_SET_DUMPABLE, as ssh-agent does) has root's files; its owner is still
+ * its effective uid. */
+static void owner_of_a_nondumpable_child(void **state)
+{
+	struct proc_root root;
+	struct proc_stat st;
+	unsigned long long io[IO_NFIELDS];
+	unsigned want = geteuid() == 0 ? 3900000000u + (unsigned)getpid() % 100000 : geteuid();
+	unsigned owner = 0;
+	int ready[2];
+	char c;
+	struct stat file;
+	(void)state;
+	assert_int_equal(pipe(ready), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (geteuid() == 0 && (setresgid(want, want, want) || setresuid(want, want, want)))
+			_exit(1);
+		if (prctl(PR_SET_DUMPABLE, 0) != 0)
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_int_equal(proc_root_open(&root, "/proc"), 0);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)child);
+	assert_int_equal(stat(path, &file), 0);
+	int stat_r = proc_read_stat(&root, child, 0, &st, &owner);
+	unsigned stat_owner = owner;
+	owner = 0;
+	int io_r = proc_read_io(&root, child, 0, io, &owner);
+	unsigned io_owner = owner;
+	owner = 0;
+	int thread_r = proc_read_stat(&root, child, child, &st, &owner);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	proc_root_close(&root);
+	assert_int_equal(file.st_uid, 0); /* the kernel's side of it */
+	assert_int_equal(stat_r, 0);
+	assert_int_equal(stat_owner, want);
+	assert_int_equal(io_r, 0);
+	assert_int_equal(io_owner, want);
+	assert_int_equal(thread_r, 0);
+	assert_int_equal(owner, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +504,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cmdline_tgid_uptime, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(listing, fixture_setup, fixture_teardown),
 		cmocka_unit_test(real_proc),
+		cmocka_unit_test_setup_teardown(owner_is_the_directory, fixture_setup, fixture_teardown),
+		cmocka_unit_test(owner_of_a_nondumpable_child),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

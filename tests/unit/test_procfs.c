@@ -229,21 +229,34 @@ static void scan_reads_only_what_is_needed(void **state)
 	assert_int_equal(snap.rows[3].start, 0);
 	assert_string_equal(proc_comm(&snap, &snap.rows[3]), "");
 
-	fixture_count_reset(); /* -u without stat: the owner of io */
+	fixture_count_reset(); /* -u without stat: the owner of the task, with io */
 	opt = (struct scan_options){ .filter_uid = true, .uid = getuid() };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 10);
 	assert_int_equal(fixture_counts.opens_stat, 0);
-	assert_int_equal(fixture_counts.fstats, 10);
+	/* one look at each task's directory; in our own procfs the file is
+	 * known to be a regular one, and not looked at */
+	assert_int_equal(fixture_counts.dir_stats, 10);
+	assert_int_equal(fixture_counts.fstats, 0);
+	fixture_count_reset(); /* another user's tasks cost no file at all */
 	opt.uid = getuid() + 1;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
+	assert_int_equal(fixture_counts.dir_stats, 10);
+	assert_int_equal(fixture_counts.opens_io, 0);
+	assert_int_equal(fixture_counts.opens_stat, 0);
+	fixture_count_reset(); /* nor with stat needed */
+	opt.need = NEED_STAT;
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 0);
+	assert_int_equal(fixture_counts.opens_stat, 0);
 
 	fixture_count_reset(); /* stat, not its owner */
 	opt = (struct scan_options){ .need = NEED_STAT };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(fixture_counts.opens_stat, 10);
 	assert_int_equal(fixture_counts.fstats, 0);
+	assert_int_equal(fixture_counts.dir_stats, 0);
 	assert_int_equal(fixture_counts.prio_gets, 0);
 	assert_int_equal(snap.rows[0].start, 1100);
 	assert_string_equal(proc_comm(&snap, &snap.rows[0]), "p");

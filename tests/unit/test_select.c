@@ -140,12 +140,25 @@ static void criteria(void **state)
 	c = (struct sel_criteria){ .pids = none, .npids = 1 };
 	assert_string_equal(select_once(&c), "");
 
-	/* the owner of stat is the effective user (here: the files' owner) */
+	/* the effective user: the owner of the task's directory (here: ours) */
 	unsigned me = (unsigned)geteuid(), other = me + 1;
 	c = (struct sel_criteria){ .re = &re, .uids = &me, .nuids = 1 };
 	assert_string_equal(select_once(&c), "300 400");
 	c = (struct sel_criteria){ .re = &re, .uids = &other, .nuids = 1 };
+	fixture_count_reset(); /* another user's processes: no stat read */
 	assert_string_equal(select_once(&c), "");
+	assert_int_equal(fixture_counts.opens_stat, 0);
+	assert_true(fixture_counts.dir_stats > 0);
+	c.tree = true; /* a tree needs every process's parent; the owner is */
+	fixture_count_reset(); /* looked at only where the name matched */
+	assert_string_equal(select_once(&c), "");
+	assert_true(fixture_counts.opens_stat > 2);
+	assert_int_equal(fixture_counts.dir_stats, 2);
+	c = (struct sel_criteria){ .re = &re, .tree = true };
+	char all[512];
+	snprintf(all, sizeof(all), "%s", select_once(&c));
+	c = (struct sel_criteria){ .re = &re, .uids = &me, .nuids = 1, .tree = true };
+	assert_string_equal(select_once(&c), all); /* every process is ours here */
 	regfree(&re);
 	regfree(&bk);
 }
