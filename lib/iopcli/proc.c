@@ -98,8 +98,8 @@ static ssize_t read_at(const struct proc_root *root, const char *path, char *buf
 	if (owner) {
 		/* a tree not our procfs may hold anything: only a regular file
 		 * counts (a procfs file always is one) */
-		if (!root->own && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-			e = S_ISREG(st.st_mode) ? errno : EINVAL;
+		e = root->own ? 0 : fstat(fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+		if (e) {
 			close(fd);
 			return -e;
 		}
