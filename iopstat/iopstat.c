@@ -28,6 +28,7 @@
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
 #include "atomic.h"
+#include "exits.h"
 #include "groups.h"
 #include "state.h"
 #include "output.h"
@@ -53,6 +54,7 @@ struct config {
 	const char *columns; /* -o LIST, applied once the format is known */
 	enum group_by group_by;
 	const char *state_file; /* --state FILE */
+	bool no_exits; /* --no-exits: no exit notifications */
 	char *selection;        /* what chooses and groups processes, for --state */
 	const char *output_file; /* -w FILE */
 	struct output_options out;
@@ -86,6 +88,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "                            comm, user, cgroup or unit; counters never go down\n"
 	       "     --state <file>       carry the group counters from one run to the next\n"
 	       "                            (one-shot runs from cron; kept in <file>)\n"
+	       "     --no-exits           do not listen for tasks that end between samples\n"
+	       "                            (by default, where privileged, they are shown)\n"
 	       "\n"
 	       "Output:\n"
 	       " -o, --output <list>      columns to show (+<list> adds to the default;\n"
@@ -216,7 +220,8 @@ static double parse_interval(const char *arg)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE
+	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE,
+	OPT_NO_EXITS
 };
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -228,6 +233,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "threads", no_argument, NULL, 't' },
 		{ "group-by", required_argument, NULL, 'g' },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "no-exits", no_argument, NULL, OPT_NO_EXITS },
 		{ "cmdline", no_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
@@ -276,6 +282,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 				cli_usage_error("unknown --group-by key: '%s' (pid, comm, user, cgroup or unit)",
 						optarg);
 			c->group_by = (enum group_by)r;
+			break;
+		case OPT_NO_EXITS:
+			c->no_exits = true;
 			break;
 		case OPT_STATE:
 			c->state_file = optarg;
@@ -595,6 +604,54 @@ static void scan(const struct proc_root *root, const struct scan_options *so,
 		errx(EXIT_FAILURE, "cannot read %s: %s", root->path, strerror(-r));
 }
 
+/* Listens for exit notifications where that makes sense (an interval run
+ * whose reports are deltas, or groups) and is allowed; says once when it
+ * is not, unless -q or --no-exits. */
+static void listen_exits(struct config *c, const struct proc_root *root, struct exits *x)
+{
+	bool lifetime = formats[c->out.format].lifetime;
+	bool grouped = c->group_by != GROUP_PID;
+	int e;
+
+	*x = (struct exits){ .ts.fd = -1 };
+	if (c->interval == 0 || c->no_exits || (lifetime && !grouped))
+		return;
+	e = root->own ? exits_open(x, c->threads) : -EXDEV;
+	if (e < 0) {
+		if (!c->quiet) {
+			const char *why = e == -EPERM ? "exit notifications need CAP_NET_ADMIN (run as root)"
+					  : e == -EXDEV ? "the exit notifications are not of this procfs"
+					  : e == -EINVAL ? "exit notifications are for the initial pid namespace only"
+					  : e == -ENOENT ? "this kernel has no taskstats"
+							 : strerror(-e);
+			warnx("processes that live less than an interval are not shown: %s", why);
+		}
+		return;
+	}
+	/* the EXITED column among the default ones (before COMMAND, which
+	 * stays last) */
+	if (grouped || c->out.format == FMT_PROMETHEUS || (c->columns && c->columns[0] != '+') ||
+	    shows(c, COL_EXITED) || c->out.ncols >= NCOLS)
+		return;
+	size_t at = c->out.ncols;
+	for (size_t i = 0; i < c->out.ncols; i++)
+		if (c->out.cols[i] == COL_COMMAND)
+			at = i;
+	memmove(&c->out.cols[at + 1], &c->out.cols[at], (c->out.ncols - at) * sizeof(c->out.cols[0]));
+	c->out.cols[at] = COL_EXITED;
+	c->out.ncols++;
+}
+
+/* Where the report has no place for it (CSV, Prometheus), the exits
+ * missed in an interval are said on stderr. */
+static void note_missed(const struct config *c, const struct exits *x)
+{
+	if (x->missed && !c->quiet &&
+	    (c->out.format == FMT_CSV || c->out.format == FMT_PROMETHEUS))
+		warnx("%zu exits missed in this interval (the notification buffer overflowed)",
+		      x->missed);
+}
+
 static void sleep_until(const struct timespec *t)
 {
 	while (!stop_requested && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
@@ -707,11 +764,14 @@ int main(int argc, char **argv)
 		struct proc_snapshot *first = &snaps[0], *prev = first;
 		struct proc_snapshot *cur = keep_scans ? &snaps[1] : &snaps[0];
 		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
+		struct exits ex; /* the kernel's exit notifications */
 		struct timespec next;
 		long long done = 0;
 		int r;
 
+		listen_exits(&c, root, &ex);
 		scan(root, &so, first);
+		exits_discard(&ex); /* what ended before the first scan is not the run's */
 		notes(&c, root, first);
 		/* a named pid that is not there at the start is an error, as in
 		 * one-shot mode; with none of them left there is nothing to watch */
@@ -732,10 +792,15 @@ int main(int argc, char **argv)
 			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
 			next.tv_sec = (time_t)when;
 			next.tv_nsec = (long)((when - (double)next.tv_sec) * 1e9);
-			sleep_until(&next);
+			if (ex.on)
+				exits_sleep_until(&ex, &next, &stop_requested);
+			else
+				sleep_until(&next);
 			if (stop_requested)
 				break;
 			scan(root, &so, cur);
+			if (ex.on && exits_add_rows(&ex, &base, cur, &so, root, c.out.clock_ticks) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
 			if (grouped) {
 				r = groups_step(&groups, &base, cur, root, c.out.clock_ticks);
 				if (r == 0)
@@ -750,7 +815,14 @@ int main(int argc, char **argv)
 			}
 			if (r < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
+			rep.exits_on = ex.on;
+			rep.exits_missed = ex.missed;
+			note_missed(&c, &ex);
 			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
+			/* reported once: the summary finds them in the kept scans,
+			 * a state file and the next pairing never see them */
+			if (!keep_scans)
+				exits_strip(cur);
 			save_state(&c, &sid, cur, &groups);
 			if (base_keep(&base, cur) < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
@@ -771,9 +843,12 @@ int main(int argc, char **argv)
 							 c.out.clock_ticks);
 			if (r < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
+			rep.exits_on = ex.on;
+			rep.exits_missed = ex.missed_run;
 			emit(&c, &buf, &rep, KIND_SUMMARY, false);
 		}
 		report_exits_free(&exits);
+		exits_close(&ex);
 	}
 	base_free(&base);
 	groups_free(&groups);

@@ -113,6 +113,9 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 	case KIND_DELAY:
 		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
 		break;
+	case KIND_FLAG:
+		cli_buf_puts(b, v.n ? "yes" : "-");
+		break;
 	}
 }
 
@@ -276,6 +279,12 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	}
 	if (o->header) /* -n: the rows alone, for sort and awk */
 		table_line(b, NULL, rep, o, false, width);
+	if (rep->exits_missed) { /* never a number short without saying so */
+		cli_buf_u64(b, rep->exits_missed);
+		cli_buf_puts(b, rep->exits_missed == 1 ? " exit" : " exits");
+		cli_buf_puts(b, " missed: the kernel's notification buffer overflowed, so"
+				" the figures above may be short\n");
+	}
 }
 
 /* A CSV or JSON value of one cell: empty or null when there is none. */
@@ -309,6 +318,9 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 		break;
 	case KIND_DELAY:
 		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
+		break;
+	case KIND_FLAG:
+		cli_buf_puts(b, v.n ? "true" : "false");
 		break;
 	}
 }
@@ -395,6 +407,10 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	cli_buf_ratio(b, rep->delay, (unsigned long long)o->clock_ticks, 2);
 	cli_buf_puts(b, "},\"denied\":");
 	cli_buf_u64(b, rep->snap->denied);
+	if (rep->exits_on) { /* exit notifications lost in the period */
+		cli_buf_puts(b, ",\"exits_missed\":");
+		cli_buf_u64(b, rep->exits_missed);
+	}
 	cli_buf_puts(b, "}\n");
 }
 

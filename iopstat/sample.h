@@ -68,6 +68,8 @@ struct report {
 	enum group_view view;              /* what a group row shows */
 	bool threads;                      /* the rows are threads (-t) */
 	long clock_ticks;
+	bool exits_on;                     /* exit notifications were listened for */
+	size_t exits_missed;               /* ... and this many lost in the period */
 };
 
 /* A row's task, or NULL for a group row. */
