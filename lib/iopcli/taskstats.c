@@ -40,8 +40,10 @@ struct nl_addr {
 #define TS_MSG_MAX 8192
 #define TS_BATCH 32
 
-/* Sends one request: a generic netlink command with one attribute. */
-static int request(int fd, int type, int cmd, int attr, const void *data, size_t len)
+/* Sends one request: a generic netlink command with one attribute; with
+ * ack, the kernel answers with an acknowledgement (only then: a stray one
+ * would pass for the next request's). */
+static int request(int fd, int type, int cmd, int attr, const void *data, size_t len, bool ack)
 {
 	unsigned char b[256];
 	size_t alen = 4 + len, total = 16 + 4 + ((alen + 3) & ~(size_t)3);
@@ -55,7 +57,7 @@ static int request(int fd, int type, int cmd, int attr, const void *data, size_t
 	memcpy(b, &u32, 4);
 	u16 = (uint16_t)type;
 	memcpy(b + 4, &u16, 2);
-	u16 = 0x1 | 0x4; /* NLM_F_REQUEST | NLM_F_ACK */
+	u16 = ack ? 0x1 | 0x4 : 0x1; /* NLM_F_REQUEST, NLM_F_ACK */
 	memcpy(b + 6, &u16, 2);
 	u32 = 1;
 	memcpy(b + 8, &u32, 4); /* seq */
@@ -115,7 +117,7 @@ int ts_open(struct ts_listener *l, int rcvbuf)
 	struct timeval tv = { .tv_sec = 2 };
 	setsockopt(l->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	r = request(l->fd, TS_GENL_ID_CTRL, TS_CTRL_CMD_GETFAMILY, TS_CTRL_ATTR_FAMILY_NAME,
-		    "TASKSTATS", 10);
+		    "TASKSTATS", 10, false);
 	if (r == 0)
 		r = reply(l->fd, l->buf, true);
 	if (r < 0)
@@ -126,7 +128,7 @@ int ts_open(struct ts_listener *l, int rcvbuf)
 		setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	snprintf(mask, sizeof(mask), "0-%ld", cpus > 1 ? cpus - 1 : 0);
 	r = request(l->fd, l->family, TS_CMD_GET, TS_CMD_ATTR_REGISTER_CPUMASK, mask,
-		    strlen(mask) + 1);
+		    strlen(mask) + 1, true);
 	if (r == 0)
 		r = reply(l->fd, l->buf, false);
 	if (r < 0)
