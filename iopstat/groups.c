@@ -210,6 +210,14 @@ static int cmp_pending(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+/* The last parent asked whether it ignores SIGCHLD, within one step: a
+ * build's children share one reaper, whose status is then read once. */
+static struct {
+	int pid;
+	unsigned long long start;
+	int ignores;
+} sigchld_seen;
+
 /* A reaped child's last-seen totals, to take back from its parent: the
  * parent must be in cur (the process row), must have started no later than
  * the child (else its pid was reused), and must not ignore SIGCHLD. */
@@ -222,7 +230,12 @@ static int offer(struct groups *g, const struct proc_snapshot *cur, const struct
 							  sizeof(*cur->rows), cmp_row_key) : NULL;
 	if (!parent || parent->tid || parent->start > child_start)
 		return 0;
-	if (root && proc_ignores_sigchld(root, ppid) == 1)
+	if (root && !(sigchld_seen.pid == ppid && sigchld_seen.start == parent->start)) {
+		sigchld_seen.pid = ppid;
+		sigchld_seen.start = parent->start;
+		sigchld_seen.ignores = proc_ignores_sigchld(root, ppid) == 1;
+	}
+	if (root && sigchld_seen.ignores)
 		return 0; /* the kernel reaps for it and adds the I/O to nobody */
 	struct pending *p = cli_grow(g->pend, &g->pend_cap, g->npend + 1, sizeof(*p), 16);
 	if (!p)
@@ -279,6 +292,7 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 {
 	size_t j = 0, k = 0, kept = 0;
 
+	sigchld_seen.pid = 0; /* asked again each step: it may have changed */
 	for (size_t i = 0; i < g->n; i++) {
 		g->v[i].members = 0;
 		memset(g->v[i].delta, 0, sizeof(g->v[i].delta));
