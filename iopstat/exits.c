@@ -213,7 +213,7 @@ static bool alive_unscanned(const struct scan_options *so, const struct proc_roo
 {
 	struct proc_stat st;
 
-	if (!so->npids && !so->filter_uid && !so->comm_re)
+	if (!root || (!so->npids && !so->filter_uid && !so->comm_re))
 		return false; /* the scan kept every process */
 	if (proc_read_stat(root, pid, 0, &st, NULL) < 0 || st.state == 'X')
 		return false;
@@ -439,7 +439,7 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 		long k = find_proc(x, p.ppid, 0, p.shi, tick);
 		if (k < 0) {
 			long pr = find_row(cur->rows, n0, p.ppid, 0, 0, p.shi, tick);
-			if (pr < 0 || proc_ignores_sigchld(root, p.ppid) == 1)
+			if (pr < 0 || (root && proc_ignores_sigchld(root, p.ppid) == 1))
 				continue; /* not seen, or the kernel adds it to nobody */
 			double s = (double)cur->rows[pr].start * tick;
 			if ((k = new_proc(x, p.ppid, s, s + tick)) < 0) {

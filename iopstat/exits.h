@@ -84,7 +84,7 @@ void exits_sleep_until(struct exits *x, const struct timespec *t, volatile sig_a
  * adds a row to cur for each task that ended since prev was taken and that
  * the scan's options select, its counters as above; cur stays sorted.
  * root is asked whether a selected process that is not in cur still lives
- * (filters) and whether a parent ignores SIGCHLD.  Sets x->missed and
+ * (filters) and whether a parent ignores SIGCHLD (NULL: never).  Sets x->missed and
  * x->rows.  0 or -ENOMEM. */
 int exits_add_rows(struct exits *x, const struct base *prev, struct proc_snapshot *cur,
 		   const struct scan_options *so, const struct proc_root *root, long clock_ticks);
