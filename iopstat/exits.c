@@ -22,7 +22,7 @@
 /* Records read together: after one arrives, the next are let gather for
  * this long (fewer wake-ups under churn; the window of a record's start
  * grows by as much). */
-#define EXITS_BATCH_NS 50000000L
+#define EXITS_BATCH_NS 100000000L
 
 static double boot_now(void)
 {
