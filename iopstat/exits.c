@@ -405,10 +405,15 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 		return -ENOMEM;
 	for (size_t i = 0; i < x->nproc; i++) {
 		struct exit_proc *p = &x->proc[i];
-		p->alive = find_row(cur->rows, n0, p->pid, 0, p->slo, p->shi, tick) >= 0 ||
-			   alive_unscanned(so, root, p->pid, p->slo, p->shi, tick);
-		if (!p->alive)
-			ended[nended++] = (unsigned)i;
+		p->alive = find_row(cur->rows, n0, p->pid, 0, p->slo, p->shi, tick) >= 0;
+		if (p->alive)
+			continue;
+		/* one the scan left out that still lives (its effective user is
+		 * not its real one, say) is not ours to remember: forgotten */
+		if (selected(so, p->pid, p->uid, p->comm) &&
+		    alive_unscanned(so, root, p->pid, p->slo, p->shi, tick))
+			continue;
+		ended[nended++] = (unsigned)i;
 	}
 	/* the ended ones, children before the parents that reaped them (a
 	 * parent's last record comes after its children's): each one's row,

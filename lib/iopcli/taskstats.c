@@ -35,10 +35,11 @@ struct nl_addr {
 	uint32_t groups;
 };
 
-/* A record is about 600 bytes; one recv() returns one message, and a
- * recvmmsg() up to TS_BATCH of them. */
-#define TS_MSG_MAX 8192
-#define TS_BATCH 32
+/* A record is about 600 bytes (1,200 with a process's aggregate); one
+ * recv() returns one message, and a recvmmsg() up to TS_BATCH of them:
+ * 64 KiB of buffers in all. */
+#define TS_MSG_MAX 4096
+#define TS_BATCH 16
 
 /* Sends one request: a generic netlink command with one attribute; with
  * ack, the kernel answers with an acknowledgement (only then: a stray one
@@ -147,9 +148,9 @@ unsigned ts_drops(struct ts_listener *l)
 
 	if (l->fd < 0 || getsockopt(l->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
 	    len < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t))
-		return l->drops;
+		return l->drops + l->truncated;
 	l->drops = mem[SK_MEMINFO_DROPS];
-	return l->drops;
+	return l->drops + l->truncated;
 }
 
 int ts_drain(struct ts_listener *l, int (*fn)(void *ctx, const struct ts_record *r), void *ctx)
@@ -172,6 +173,10 @@ int ts_drain(struct ts_listener *l, int (*fn)(void *ctx, const struct ts_record 
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 		}
 		for (int i = 0; i < n; i++) {
+			if (m[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				l->truncated++; /* larger than a record can be: lost */
+				continue;
+			}
 			size_t k = ts_parse(iov[i].iov_base, m[i].msg_len, l->family, recs, 4);
 			for (size_t j = 0; j < k && j < 4; j++) {
 				l->received++;

@@ -98,6 +98,7 @@ struct ts_listener {
 	int fd;          /* -1: not listening */
 	int family;
 	unsigned drops;  /* the socket's dropped records so far (SO_MEMINFO) */
+	unsigned truncated; /* messages too large for the buffers, lost */
 	size_t received; /* records read so far */
 	char *buf;       /* receive buffers */
 };
@@ -114,7 +115,8 @@ int ts_open(struct ts_listener *l, int rcvbuf);
  * fn, or -errno of the socket (never ENOBUFS: a loss is counted in drops). */
 int ts_drain(struct ts_listener *l, int (*fn)(void *ctx, const struct ts_record *r), void *ctx);
 
-/* The records the kernel dropped so far because the buffer was full. */
+/* The records lost so far: dropped by the kernel because the buffer was
+ * full, or too large for ours. */
 unsigned ts_drops(struct ts_listener *l);
 
 void ts_close(struct ts_listener *l);
