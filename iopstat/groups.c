@@ -339,7 +339,8 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 		struct group *grp = group_of(g, cur, t);
 		if (!grp)
 			return -ENOMEM;
-		grp->members++;
+		if (!(t->flags & ROW_EXITED))
+			grp->members++; /* an exited row brings its I/O, not a member */
 		while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
 			j++;
 		const struct base_row *o = j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&
