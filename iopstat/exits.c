@@ -86,7 +86,8 @@ static int keep_rec(void *ctx, const struct ts_record *r)
 }
 
 /* Reads what is queued; the records read were queued between the last
- * time the socket was found empty and now. */
+ * time the socket was found empty and now.  0, -ENOMEM, or the socket's
+ * error (then nothing more comes from it). */
 static int drain(struct exits *x)
 {
 	size_t from = x->nrec;
@@ -96,7 +97,7 @@ static int drain(struct exits *x)
 	for (size_t i = from; i < x->nrec; i++)
 		x->rec[i].hi = now;
 	x->empty_at = now;
-	return r == -ENOMEM ? r : 0;
+	return r;
 }
 
 static double mono(const struct timespec *t)
@@ -120,10 +121,22 @@ void exits_sleep_until(struct exits *x, const struct timespec *t, volatile sig_a
 			return;
 		struct pollfd p = { .fd = x->ts.fd, .events = POLLIN };
 		struct timespec to = span(left);
+		if (x->ts.fd < 0) { /* the socket failed: a plain sleep */
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL);
+			continue;
+		}
 		if (ppoll(&p, 1, &to, NULL) <= 0)
 			continue; /* the time is up, or a signal: looked at above */
-		if (drain(x) < 0)
-			return; /* out of memory: the scan's own allocation says so */
+		int r = (p.revents & POLLNVAL) ? -EBADF : drain(x);
+		if (r == -ENOMEM)
+			return; /* the scan's own allocation says so */
+		if (r < 0) {
+			/* nothing more will come: from the next scan on, iopstat
+			 * works without (and says so) */
+			ts_close(&x->ts);
+			x->broken = true;
+			continue;
+		}
 		/* let the next ones gather a little */
 		double wait = (double)EXITS_BATCH_NS / 1e9;
 		if (wait > left)
@@ -486,6 +499,11 @@ int exits_add_rows(struct exits *x, const struct base *prev, struct proc_snapsho
 	x->missed = 0;
 	if (!x->on)
 		return 0;
+	if (x->broken) { /* no more exits known: the caller says so, once */
+		x->on = false;
+		x->nrec = 0;
+		return 0;
+	}
 	if (drain(x) < 0)
 		return -ENOMEM;
 	unsigned drops = ts_drops(&x->ts);

@@ -69,6 +69,8 @@ struct exits {
 	size_t missed;                    /* records lost in the last interval */
 	size_t missed_run;                /* ... and in the whole run */
 	size_t rows;                      /* exited rows added at the last scan */
+	bool broken;                      /* the socket failed mid-run: off from
+	                                     the next scan on (x->on false) */
 };
 
 /* Starts listening (x->on) when the kernel allows it: 0, or -errno as

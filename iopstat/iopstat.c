@@ -801,6 +801,11 @@ int main(int argc, char **argv)
 			scan(root, &so, cur);
 			if (ex.on && exits_add_rows(&ex, &base, cur, &so, root, c.out.clock_ticks) < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
+			if (ex.broken && !ex.on && !c.quiet) {
+				warnx("exit notifications failed: processes that live less than an "
+				      "interval are not shown from now on");
+				ex.broken = false;
+			}
 			if (grouped) {
 				r = groups_step(&groups, &base, cur, root, c.out.clock_ticks);
 				if (r == 0)
