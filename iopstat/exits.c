@@ -49,6 +49,7 @@ void exits_close(struct exits *x)
 	free(x->rec);
 	free(x->proc);
 	free(x->slots);
+	free(x->seen);
 	*x = (struct exits){ .ts.fd = -1 };
 }
 
@@ -220,7 +221,9 @@ static bool selected(const struct scan_options *so, int pid, unsigned uid, const
 }
 
 /* With a filter, a process the scan did not keep may still live: asked of
- * its stat (a zombie still lives: it is reaped later). */
+ * its stat.  A zombie has ended: its record is its last word (one the scan
+ * kept waits in the scan until it is reaped; one it did not is reported
+ * now, else it would be forgotten). */
 static bool alive_unscanned(const struct scan_options *so, const struct proc_root *root,
 			    int pid, double lo, double hi, double tick)
 {
@@ -228,9 +231,53 @@ static bool alive_unscanned(const struct scan_options *so, const struct proc_roo
 
 	if (!root || (!so->npids && !so->filter_uid && !so->comm_re))
 		return false; /* the scan kept every process */
-	if (proc_read_stat(root, pid, 0, &st, NULL) < 0 || st.state == 'X')
+	if (proc_read_stat(root, pid, 0, &st, NULL) < 0 || st.state == 'X' || st.state == 'Z')
 		return false;
 	return fits(st.start, lo, hi, tick);
+}
+
+/* Remembers a task reported as exited (its start window). */
+static int remember(struct exits *x, int pid, int tid, double lo, double hi)
+{
+	struct exit_seen *v = cli_grow(x->seen, &x->seen_cap, x->nseen + 1, sizeof(*v), 64);
+
+	if (!v)
+		return -ENOMEM;
+	x->seen = v;
+	v[x->nseen++] = (struct exit_seen){ pid, tid, lo, hi };
+	return 0;
+}
+
+/* Drops from cur the rows of tasks reported as exited already (zombies
+ * whose parent has not waited yet: their I/O was reported), and forgets
+ * those no scan shows any more. */
+static void drop_reported(struct exits *x, struct proc_snapshot *cur, double tick)
+{
+	size_t kept = 0;
+
+	if (!x->nseen)
+		return;
+	bool *there = calloc(x->nseen, sizeof(*there));
+	if (!there)
+		return; /* then kept as they are: a zombie may count twice */
+	for (size_t i = 0; i < x->nseen; i++) {
+		const struct exit_seen *e = &x->seen[i];
+		long r = find_row(cur->rows, cur->n, e->pid, e->tid, e->slo, e->shi, tick);
+		if (r >= 0) {
+			there[i] = true;
+			cur->rows[r].flags |= ROW_EXITED; /* dropped below */
+		}
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < cur->n; i++)
+		if (!(cur->rows[i].flags & ROW_EXITED))
+			cur->rows[n++] = cur->rows[i];
+	cur->n = n;
+	for (size_t i = 0; i < x->nseen; i++)
+		if (there[i])
+			x->seen[kept++] = x->seen[i];
+	x->nseen = kept;
+	free(there);
 }
 
 /* Appends an exited row to cur.  0 or -ENOMEM. */
@@ -293,7 +340,7 @@ static int thread_rows(struct exits *x, const struct base *prev, struct proc_sna
 		struct proc_row r = exited_row(prev, e->tgid, e->tid, lo, hi, e->io, clock_ticks);
 		r.uid = e->uid;
 		r.ppid = e->ppid;
-		if (add_row(cur, &r, e->comm, NULL) < 0)
+		if (add_row(cur, &r, e->comm, NULL) < 0 || remember(x, e->tgid, e->tid, lo, hi) < 0)
 			return -ENOMEM;
 		x->rows++;
 	}
@@ -445,7 +492,8 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 			long pr = p.ppid > 0 ? find_row(cur->rows, n0, p.ppid, 0, 0, p.shi, tick) : -1;
 			if (pr >= 0 && (so->need & NEED_CGROUP))
 				extra = proc_extra(cur, &cur->rows[pr]); /* born in its cgroup */
-			if (add_row(cur, &row, p.comm, extra) < 0) {
+			if (add_row(cur, &row, p.comm, extra) < 0 ||
+			    remember(x, p.pid, 0, p.slo, p.shi) < 0) {
 				r = -ENOMEM;
 				break;
 			}
@@ -512,6 +560,8 @@ int exits_add_rows(struct exits *x, const struct base *prev, struct proc_snapsho
 	overflow = 0;
 	x->missed_run += x->missed;
 
+	double tick = 1.0 / (double)clock_ticks;
+	drop_reported(x, cur, tick);
 	size_t n0 = cur->n;
 	int r = x->threads ? thread_rows(x, prev, cur, n0, so, clock_ticks)
 			   : process_rows(x, prev, cur, n0, so, root, clock_ticks);

@@ -52,6 +52,13 @@ struct exit_proc {
 	bool folded;                      /* given to its parent already */
 };
 
+/* A task reported as exited: until no scan shows it any more (a zombie
+ * waiting for its parent), a scan's row of it is not its own again. */
+struct exit_seen {
+	int pid, tid;
+	double slo, shi;
+};
+
 struct exits {
 	struct ts_listener ts;
 	bool on;
@@ -69,6 +76,8 @@ struct exits {
 	size_t missed;                    /* records lost in the last interval */
 	size_t missed_run;                /* ... and in the whole run */
 	size_t rows;                      /* exited rows added at the last scan */
+	struct exit_seen *seen;           /* reported at the last scans */
+	size_t nseen, seen_cap;
 	bool broken;                      /* the socket failed mid-run: off from
 	                                     the next scan on (x->on false) */
 };

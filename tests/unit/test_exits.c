@@ -41,6 +41,7 @@ static int teardown(void **state)
 	free(x.rec);
 	free(x.proc);
 	free(x.slots);
+	free(x.seen);
 	procfs_snapshot_free(&prev_s);
 	procfs_snapshot_free(&cur);
 	base_free(&base);
@@ -282,6 +283,33 @@ static void zombie_waits_and_filters_apply(void **state)
 	assert_null(row_of(102, 0));
 }
 
+/* Reported as exited, then a scan shows its zombie (the parent has not
+ * waited yet): that row is not counted again, and once the zombie is gone
+ * it is forgotten. */
+static void zombie_after_report_not_counted_again(void **state)
+{
+	struct scan_options so = { 0 };
+	(void)state;
+	scan_of(&prev_s, NULL, 0, 10.0);
+	assert_int_equal(base_keep(&base, &prev_s), 0);
+	scan_of(&cur, NULL, 0, 11.0);
+	record(130, 130, 1, 10.70, 10.75, 0.2, 0.2, 1024, "quick");
+	add(&so);
+	assert_non_null(row_of(130, 0));
+	assert_int_equal(x.nseen, 1);
+	assert_int_equal(base_keep(&base, &cur), 0);
+	base.uptime = 11.0;
+	/* the next scan: its zombie, started at 10.5 s */
+	struct task z[] = { { 130, 1, 1050, 1024, "quick" } };
+	scan_of(&cur, z, 1, 12.0);
+	add(&so);
+	assert_int_equal(cur.n, 0);
+	assert_int_equal(x.nseen, 1);
+	scan_of(&cur, NULL, 0, 13.0);
+	add(&so);
+	assert_int_equal(x.nseen, 0);
+}
+
 /* -t: a row per thread, paired by (pid, tid) and the thread's own start. */
 static void thread_rows(void **state)
 {
@@ -350,6 +378,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(threads_and_children_summed, setup, teardown),
 		cmocka_unit_test_setup_teardown(live_parent_remembers, setup, teardown),
 		cmocka_unit_test_setup_teardown(zombie_waits_and_filters_apply, setup, teardown),
+		cmocka_unit_test_setup_teardown(zombie_after_report_not_counted_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(groups_take_back, setup, teardown),
 	};
