@@ -51,13 +51,14 @@ watch() {
   "$IOPSTAT" "$@" >"$fifo" 2>"$tmp/err" &
   reporter=$!
   exec {fd}<"$fifo"
-  out= done_n= done_sum=
+  out= done_n= done_sum= done_line=
   while IFS= read -r -t 120 line <&$fd; do
     out+="$line"$'\n'
     if [ $fired = 0 ]; then
       fired=1
       kill -USR1 "$B"
       read -r -t 120 line <&$B_FD
+      done_line=$line
       read -r _ done_n done_sum <<<"$line"
       [ -z "$stop_after" ] || { sleep "$stop_after"; kill -TERM "$reporter"; } &
     fi
@@ -175,6 +176,26 @@ s = docs[-1]
 assert s["type"] == "summary" and s["processes"][0]["write"] == want, s
 assert s["totals"]["write"] == want, s
 ' "$out" "$done_sum"
+
+##### -t: a thread that starts after one sample and ends before the next
+##### is a row of its own, its tid and exactly its bytes (the writer's
+##### SIGUSR1 makes a thread that writes a MiB and ends)
+start_writer "t$run_id" thread
+B=$W B_FD=$W_FD
+w_before=$(kernel_io "$W" write_bytes)
+watch -t -p "$W" -J -o pid,tid,write,exited 0.25 8
+w_grew=$(( $(kernel_io "$W" write_bytes) - w_before ))
+check "-t: exit 0, the thread ran" [ "$rc" = 0 -a "$done_line" = again ]
+check "-t: the ended thread's row" python3 -c '
+import json, sys
+docs = [json.loads(l) for l in sys.argv[1].splitlines()]
+rows = [p for d in docs[:-1] for p in d["processes"]]
+pid, grew = int(sys.argv[2]), int(sys.argv[3])
+ended = [p for p in rows if p["exited"]]
+assert len(ended) == 1 and ended[0]["tid"] != pid and ended[0]["pid"] == pid, rows
+assert ended[0]["write"] >= 1048576 and ended[0]["write"] % 1024 == 0, ended
+assert sum(p["write"] for p in rows) == grew, (rows, grew)
+' "$out" "$W" "$w_grew"
 
 ##### churn: 1,000 processes a second for 10 s: every one accounted (a
 ##### KiB of wchar each), or the exits missed said
