@@ -310,6 +310,33 @@ static void zombie_after_report_not_counted_again(void **state)
 	assert_int_equal(x.nseen, 0);
 }
 
+/* --only-active and --top see exited rows as any other: one that did
+ * nothing since it was seen is left out, the largest comes first. */
+static void only_active_and_top(void **state)
+{
+	struct scan_options so = { 0 };
+	(void)state;
+	struct task before[] = { { 140, 1, 900, 4096, "idle" } };
+	scan_of(&prev_s, before, 1, 10.0);
+	assert_int_equal(base_keep(&base, &prev_s), 0);
+	scan_of(&cur, NULL, 0, 11.0);
+	record(140, 140, 1, 10.5, 10.55, 1.5, 1.5, 4096, "idle");   /* nothing more */
+	record(141, 141, 1, 10.5, 10.55, 0.2, 0.2, 8192, "small");
+	record(142, 142, 1, 10.5, 10.55, 0.2, 0.2, 65536, "big");
+	add(&so);
+	struct report rep = { 0 };
+	struct report_options ro = { .sort = COL_WRITE, .only_active = true };
+	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 142);
+	ro.top = 1;
+	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
+	assert_int_equal(rep.n, 1);
+	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 142);
+	assert_true(rep.io[IO_WRITE_BYTES] == 65536 + 8192); /* totals before --top */
+	report_free(&rep);
+}
+
 /* -t: a row per thread, paired by (pid, tid) and the thread's own start. */
 static void thread_rows(void **state)
 {
@@ -379,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(live_parent_remembers, setup, teardown),
 		cmocka_unit_test_setup_teardown(zombie_waits_and_filters_apply, setup, teardown),
 		cmocka_unit_test_setup_teardown(zombie_after_report_not_counted_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(only_active_and_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(groups_take_back, setup, teardown),
 	};
