@@ -7,11 +7,15 @@
  * time (user + system) of each and its ratio to the floor, and iopstat's
  * peak RSS.  Then the cost per process from 1,000 to 10,000 processes.
  *
- *   bench IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES] [-c SAMPLES]
+ *   bench IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES] [-c SAMPLES] [-e SAMPLES]
  *
  * Then, while a child starts and reaps a process every 2 ms, the peak RSS
  * of interval runs of 10 and of SAMPLES (1000) samples, with and without
  * --group-by comm: a long run must not grow.
+ *
+ * And, while a child starts and reaps 500 processes a second, interval runs
+ * (-e SAMPLES of 0.25 s, 20 by default) with the exit notifications (as
+ * root) against the same runs with --no-exits: CPU time and peak RSS.
  *
  * Times are CPU, not wall clock, and medians: the machine is shared.  The
  * numbers are for reading, never asserted.
@@ -28,6 +32,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -119,6 +124,72 @@ static pid_t churner(void)
 static struct cost measure(char *const argv[]);
 static double median(double *v, int n);
 
+/* A child that starts and reaps 'rate' short-lived processes a second, on
+ * an absolute schedule (the fork's own time does not slow it), until
+ * killed. */
+static pid_t exit_churner(long rate)
+{
+	pid_t self = getpid(), p = fork();
+
+	if (p != 0)
+		return p;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != self)
+		_exit(0);
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	for (;;) {
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		if (c > 0)
+			waitpid(c, NULL, 0);
+		t.tv_nsec += 1000000000L / rate;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+	}
+}
+
+/* Under 500 exits a second: iopstat listening for them against the same
+ * run with --no-exits, side by side (interleaved), per process and grouped.
+ * The goal: CPU within 5% and peak RSS within 256 KiB. */
+static void exits_churn(char *iopstat, int reps, const char *samples)
+{
+	char *runs[4][10] = {
+		{ iopstat, "--format", "csv", "-g", "comm", "0.25", (char *)samples, NULL },
+		{ iopstat, "--format", "csv", "-g", "comm", "--no-exits", "0.25", (char *)samples, NULL },
+		{ iopstat, "--format", "csv", "--only-active", "0.25", (char *)samples, NULL },
+		{ iopstat, "--format", "csv", "--only-active", "--no-exits", "0.25", (char *)samples,
+		  NULL },
+	};
+	double cpu[4][16], rss[4][16];
+	pid_t c = exit_churner(500);
+
+	if (reps > 16)
+		reps = 16;
+	for (int r = 0; r < reps; r++)
+		for (int k = 0; k < 4; k++) {
+			struct cost m = measure(runs[k]);
+			cpu[k][r] = m.cpu;
+			rss[k][r] = (double)m.maxrss;
+		}
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	printf("\nunder 500 exits a second, %s samples of 0.25 s, median of %d%s:\n", samples, reps,
+	       geteuid() ? " (not root: iopstat cannot listen, both runs are alike)" : "");
+	for (int k = 0; k < 4; k += 2) {
+		double a = median(cpu[k], reps), b = median(cpu[k + 1], reps);
+		double ra = median(rss[k], reps), rb = median(rss[k + 1], reps);
+		printf("  %-15s CPU %7.1f ms vs %7.1f ms --no-exits: %.3fx (goal: within 1.05x); "
+		       "peak RSS %6.0f vs %6.0f KiB: %+.0f KiB (goal: within 256)\n",
+		       k ? "--only-active" : "-g comm", a * 1000, b * 1000, b > 0 ? a / b : 0, ra, rb,
+		       ra - rb);
+	}
+}
+
 /* Peak RSS of interval runs of 10 and of 'samples' samples while processes
  * come and go: the longer run must not need more memory.  The runs are
  * spawned with address space randomisation off where the kernel allows it:
@@ -183,19 +254,22 @@ int main(int argc, char **argv)
 	int reps = 15;
 	const char *scales = "1000,2500,5000,10000";
 	const char *samples = "1000";
+	const char *exit_samples = "20";
 	int opt;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES] [-c SAMPLES]\n",
+		fprintf(stderr, "usage: %s IOPSTAT FLOOR [-n PROCS] [-r REPS] [-s SCALES] [-c SAMPLES] [-e SAMPLES]\n",
 			argv[0]);
 		return 2;
 	}
 	iopstat = argv[1];
 	floor_bin = argv[2];
 	optind = 3;
-	while ((opt = getopt(argc, argv, "n:r:s:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:s:c:e:")) != -1) {
 		if (opt == 'c')
 			samples = optarg;
+		else if (opt == 'e')
+			exit_samples = optarg;
 		else if (opt == 'n')
 			procs = strtoul(optarg, NULL, 10);
 		else if (opt == 'r')
@@ -308,6 +382,7 @@ int main(int argc, char **argv)
 	       (json_sys - json_nosys) / json_nosys * 100);
 
 	churn(iopstat, reps < 3 ? 1 : 3, samples);
+	exits_churn(iopstat, reps < 5 ? 1 : 5, exit_samples);
 
 	printf("\ncost per process as the count grows (median of %d one-shot runs):\n", reps);
 	printf("%10s %12s %12s %10s %10s\n", "processes", "floor us/p", "iopstat us/p", "x floor",

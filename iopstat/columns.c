@@ -138,6 +138,18 @@ static bool v_command(const struct coldef *d, const struct cell_of *at, struct c
 	return true;
 }
 
+/* Whether the task ended during the interval: its row comes from its exit
+ * notification. */
+static bool v_exited(const struct coldef *d, const struct cell_of *at, struct cell *c)
+{
+	(void)d;
+	if (!at->task)
+		return false;
+	c->n = (at->task->flags & ROW_EXITED) != 0;
+	c->s = c->n ? "yes" : "no";
+	return true;
+}
+
 /* A group's key (for a task, its pid: the group of one); the totals: how
  * many groups. */
 static bool v_group(const struct coldef *d, const struct cell_of *at, struct cell *c)
@@ -255,6 +267,11 @@ const struct coldef columns[NCOLS] = {
 	[COL_COMMAND] = { .name = "command", .header = "COMMAND", .width = -15, .kind = KIND_TEXT,
 			  .need = NEED_STAT, .prom_label = "comm", .tasks_only = true,
 			  .help = "command name (with -l: command line)", .value = v_command },
+	[COL_EXITED] = { .name = "exited", .header = "EXITED", .width = -6, .kind = KIND_FLAG,
+			 .tasks_only = true,
+			 .help = "yes: ended during the interval (shown from its exit notification; "
+				 "needs CAP_NET_ADMIN)",
+			 .value = v_exited },
 	[COL_GROUP] = { .name = "group", .header = "GROUP", .width = -20, .kind = KIND_TEXT,
 			.help = "with --group-by: the group's key (its command name, user, cgroup "
 				"or unit)",
@@ -444,6 +461,7 @@ int column_compare(enum column col, const struct report *rep, const struct repor
 	case KIND_COUNT:
 	case KIND_DELAY:
 	case KIND_NUMBER:
+	case KIND_FLAG:
 		return x.n > y.n ? -1 : x.n < y.n ? 1 : 0;
 	default:
 		return 0;

@@ -16,6 +16,7 @@ enum column {
 	COL_PID, COL_TID, COL_USER, COL_UID, COL_PRIO,
 	COL_READ, COL_WRITE, COL_IO, COL_CANCELLED, COL_RCHAR, COL_WCHAR, COL_SYSCR, COL_SYSCW,
 	COL_READ_RATE, COL_WRITE_RATE, COL_IODELAY, COL_COMMAND,
+	COL_EXITED, /* ended during the interval (exit notifications) */
 	COL_GROUP, COL_PROCS, /* --group-by */
 	/* -d: a disk's, as iostat -x (sysstat 12) names and computes them */
 	COL_DISK_DEVICE, COL_DISK_KIND,
@@ -40,6 +41,7 @@ enum col_kind {
 	KIND_DELAY, /* clock ticks, shown as seconds: sorts largest first */
 	KIND_NUMBER,/* a count of things (processes): sorts largest first; no units */
 	KIND_FIXED, /* a measure with two decimals (iostat's): sorts largest first */
+	KIND_FLAG,  /* yes or no (n is 1 or 0): a boolean in JSON; sorts yes first */
 };
 
 /* Whose column it is: a process report's, or -d's for disks or NFS mounts. */

@@ -221,6 +221,28 @@ static int cmp_pending(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+/* The parents asked whether they ignore SIGCHLD, within one step: a
+ * build's children share one reaper, whose status is then read once
+ * (direct-mapped by pid; a clash asks again). */
+#define SIGCHLD_SEEN 64
+static struct {
+	int pid;
+	unsigned long long start;
+	bool ignores;
+} sigchld_seen[SIGCHLD_SEEN];
+
+static bool ignores_sigchld(const struct proc_root *root, int pid, unsigned long long start)
+{
+	unsigned slot = (unsigned)pid % SIGCHLD_SEEN;
+
+	if (sigchld_seen[slot].pid != pid || sigchld_seen[slot].start != start) {
+		sigchld_seen[slot].pid = pid;
+		sigchld_seen[slot].start = start;
+		sigchld_seen[slot].ignores = proc_ignores_sigchld(root, pid) == 1;
+	}
+	return sigchld_seen[slot].ignores;
+}
+
 /* A reaped child's last-seen totals, to take back from its parent: the
  * parent must be in cur (the process row), must have started no later than
  * the child (else its pid was reused), and must not ignore SIGCHLD. */
@@ -233,7 +255,7 @@ static int offer(struct groups *g, const struct proc_snapshot *cur, const struct
 							  sizeof(*cur->rows), cmp_row_key) : NULL;
 	if (!parent || parent->tid || parent->start > child_start)
 		return 0;
-	if (root && proc_ignores_sigchld(root, ppid) == 1)
+	if (root && ignores_sigchld(root, ppid, parent->start))
 		return 0; /* the kernel reaps for it and adds the I/O to nobody */
 	struct pending *p = cli_grow(g->pend, &g->pend_cap, g->npend + 1, sizeof(*p), 16);
 	if (!p)
@@ -290,6 +312,7 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 {
 	size_t j = 0, k = 0, kept = 0;
 
+	memset(sigchld_seen, 0, sizeof(sigchld_seen)); /* asked again each step */
 	for (size_t i = 0; i < g->n; i++) {
 		g->v[i].members = 0;
 		memset(g->v[i].delta, 0, sizeof(g->v[i].delta));
@@ -327,7 +350,8 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 		struct group *grp = group_of(g, cur, t);
 		if (!grp)
 			return -ENOMEM;
-		grp->members++;
+		if (!(t->flags & ROW_EXITED))
+			grp->members++; /* an exited row brings its I/O, not a member */
 		while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
 			j++;
 		const struct base_row *o = j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&

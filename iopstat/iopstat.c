@@ -29,6 +29,7 @@
 #include "iopcli/cli.h"
 #include "atomic.h"
 #include "devices.h"
+#include "exits.h"
 #include "groups.h"
 #include "state.h"
 #include "output.h"
@@ -56,6 +57,7 @@ struct config {
 	const char *state_file; /* --state FILE */
 	double lock_wait;       /* --lock-wait: seconds to wait for FILE.lock */
 	bool lock_wait_given;
+	bool no_exits; /* --no-exits: no exit notifications */
 	char *selection;        /* what chooses and groups processes, for --state */
 	const char *output_file; /* -w FILE */
 	struct output_options out;
@@ -104,6 +106,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "                            (one-shot runs from cron; kept in <file>)\n"
 	       "     --lock-wait <sec>    wait at most this long for another run's lock on\n"
 	       "                            the state (default 50: within a cron minute)\n"
+	       "     --no-exits           do not listen for tasks that end between samples\n"
+	       "                            (by default, where privileged, they are shown)\n"
 	       "\n"
 	       "Output:\n"
 	       " -o, --output <list>      columns to show (+<list> adds to the default;\n"
@@ -251,7 +255,7 @@ static double parse_interval(const char *arg)
 
 enum {
 	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE,
-	OPT_LOCK_WAIT, OPT_ALL_DEVICES, OPT_SYS
+	OPT_LOCK_WAIT, OPT_ALL_DEVICES, OPT_SYS, OPT_NO_EXITS
 };
 
 static char *name_copies[64]; /* what add_names() split, freed at exit */
@@ -329,6 +333,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		{ "group-by", required_argument, NULL, 'g' },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
+		{ "no-exits", no_argument, NULL, OPT_NO_EXITS },
 		{ "cmdline", no_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
@@ -396,6 +401,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 				cli_usage_error("unknown --group-by key: '%s' (pid, comm, user, cgroup or unit)",
 						optarg);
 			c->group_by = (enum group_by)r;
+			break;
+		case OPT_NO_EXITS:
+			c->no_exits = true;
 			break;
 		case OPT_STATE:
 			c->state_file = optarg;
@@ -775,6 +783,54 @@ static void scan(const struct proc_root *root, const struct scan_options *so,
 		errx(EXIT_FAILURE, "cannot read %s: %s", root->path, strerror(-r));
 }
 
+/* Listens for exit notifications where that makes sense (an interval run
+ * whose reports are deltas, or groups) and is allowed; says once when it
+ * is not, unless -q or --no-exits. */
+static void listen_exits(struct config *c, const struct proc_root *root, struct exits *x)
+{
+	bool lifetime = formats[c->out.format].lifetime;
+	bool grouped = c->group_by != GROUP_PID;
+	int e;
+
+	*x = (struct exits){ .ts.fd = -1 };
+	if (c->interval == 0 || c->no_exits || (lifetime && !grouped))
+		return;
+	e = root->own ? exits_open(x, c->threads) : -EXDEV;
+	if (e < 0) {
+		if (!c->quiet) {
+			const char *why = e == -EPERM ? "exit notifications need CAP_NET_ADMIN (run as root)"
+					  : e == -EXDEV ? "the exit notifications are not of this procfs"
+					  : e == -EINVAL ? "exit notifications are for the initial pid namespace only"
+					  : e == -ENOENT ? "this kernel has no taskstats"
+							 : strerror(-e);
+			warnx("processes that live less than an interval are not shown: %s", why);
+		}
+		return;
+	}
+	/* the EXITED column among the default ones (before COMMAND, which
+	 * stays last) */
+	if (grouped || c->out.format == FMT_PROMETHEUS || (c->columns && c->columns[0] != '+') ||
+	    shows(c, COL_EXITED) || c->out.ncols >= NCOLS)
+		return;
+	size_t at = c->out.ncols;
+	for (size_t i = 0; i < c->out.ncols; i++)
+		if (c->out.cols[i] == COL_COMMAND)
+			at = i;
+	memmove(&c->out.cols[at + 1], &c->out.cols[at], (c->out.ncols - at) * sizeof(c->out.cols[0]));
+	c->out.cols[at] = COL_EXITED;
+	c->out.ncols++;
+}
+
+/* Where the report has no place for it (CSV, Prometheus), the exits
+ * missed in an interval are said on stderr. */
+static void note_missed(const struct config *c, const struct exits *x)
+{
+	if (x->missed && !c->quiet &&
+	    (c->out.format == FMT_CSV || c->out.format == FMT_PROMETHEUS))
+		warnx("%zu exits missed in this interval (the notification buffer overflowed)",
+		      x->missed);
+}
+
 static void sleep_until(const struct timespec *t)
 {
 	while (!stop_requested && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
@@ -1038,11 +1094,14 @@ int main(int argc, char **argv)
 		struct proc_snapshot *first = &snaps[0], *prev = first;
 		struct proc_snapshot *cur = keep_scans ? &snaps[1] : &snaps[0];
 		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
+		struct exits ex; /* the kernel's exit notifications */
 		struct timespec next;
 		long long done = 0;
 		int r;
 
+		listen_exits(&c, root, &ex);
 		scan(root, &so, first);
+		exits_discard(&ex); /* what ended before the first scan is not the run's */
 		notes(&c, root, first);
 		/* a named pid that is not there at the start is an error, as in
 		 * one-shot mode; with none of them left there is nothing to watch */
@@ -1076,12 +1135,22 @@ int main(int argc, char **argv)
 			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
 			next.tv_sec = (time_t)when;
 			next.tv_nsec = (long)((when - (double)next.tv_sec) * 1e9);
-			sleep_until(&next);
+			if (ex.on)
+				exits_sleep_until(&ex, &next, &stop_requested);
+			else
+				sleep_until(&next);
 			if (stop_requested)
 				break;
 			scan(root, &so, cur);
 			if (want_sys && dev_read(&sysr[!sys_at], root, sysfs, sys_what) < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
+			if (ex.on && exits_add_rows(&ex, &base, cur, &so, root, c.out.clock_ticks) < 0)
+				errx(EXIT_FAILURE, "cannot allocate memory");
+			if (ex.broken && !ex.on && !c.quiet) {
+				warnx("exit notifications failed: processes that live less than an "
+				      "interval are not shown from now on");
+				ex.broken = false;
+			}
 			if (grouped) {
 				r = groups_step(&groups, &base, cur, root, c.out.clock_ticks);
 				if (r == 0)
@@ -1100,14 +1169,21 @@ int main(int argc, char **argv)
 				sys_at = !sys_at;
 				sys_line_devices(&sl, &sysr[sys_at], &sysr[!sys_at]);
 				sl.seconds = rep.seconds;
-				/* what the processes did: the report's totals (issue 19 adds
-				 * the tasks that exited during the interval here) */
+				/* what the processes did: the report's totals, which hold
+				 * the tasks that exited during the interval (their rows) */
 				sl.proc_read = rep.seconds > 0 ? (double)rep.io[IO_READ_BYTES] / rep.seconds : 0;
 				sl.proc_write = rep.seconds > 0 ? (double)rep.io[IO_WRITE_BYTES] / rep.seconds : 0;
 				c.out.sys = &sl;
 			}
+			rep.exits_on = ex.on;
+			rep.exits_missed = ex.missed;
+			note_missed(&c, &ex);
 			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
 			c.out.sys = NULL;
+			/* reported once: the summary finds them in the kept scans,
+			 * a state file and the next pairing never see them */
+			if (!keep_scans)
+				exits_strip(cur);
 			save_state(&c, &sid, cur, &groups);
 			if (base_keep(&base, cur) < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
@@ -1128,6 +1204,8 @@ int main(int argc, char **argv)
 							 c.out.clock_ticks);
 			if (r < 0)
 				errx(EXIT_FAILURE, "cannot allocate memory");
+			rep.exits_on = ex.on;
+			rep.exits_missed = ex.missed_run;
 			emit(&c, &buf, &rep, KIND_SUMMARY, false);
 		}
 		report_exits_free(&exits);
@@ -1135,6 +1213,7 @@ int main(int argc, char **argv)
 		dev_read_free(&sysr[1]);
 		if (sysfs >= 0)
 			close(sysfs);
+		exits_close(&ex);
 	}
 	base_free(&base);
 	groups_free(&groups);

@@ -120,6 +120,9 @@ static void table_cell(struct cli_buf *b, enum column c, const struct report_row
 		else
 			cli_buf_fixed(b, v.rate, 2);
 		break;
+	case KIND_FLAG:
+		cli_buf_puts(b, v.n ? "yes" : "-");
+		break;
 	}
 }
 
@@ -314,6 +317,12 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	}
 	if (o->header && !rep->devs) /* -n: the rows alone, for sort and awk */
 		table_line(b, NULL, rep, o, false, width);
+	if (rep->exits_missed) { /* never a number short without saying so */
+		cli_buf_u64(b, rep->exits_missed);
+		cli_buf_puts(b, rep->exits_missed == 1 ? " exit" : " exits");
+		cli_buf_puts(b, " missed: the kernel's notification buffer overflowed, so"
+				" the figures above may be short\n");
+	}
 }
 
 /* A CSV or JSON value of one cell: empty or null when there is none. */
@@ -350,6 +359,9 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 		break;
 	case KIND_FIXED:
 		cli_buf_fixed(b, v.rate, 2);
+		break;
+	case KIND_FLAG:
+		cli_buf_puts(b, v.n ? "true" : "false");
 		break;
 	}
 }
@@ -501,6 +513,10 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		else
 			cli_buf_puts(b, "null");
 		cli_buf_putc(b, '}');
+	}
+	if (rep->exits_on) { /* exit notifications lost in the period */
+		cli_buf_puts(b, ",\"exits_missed\":");
+		cli_buf_u64(b, rep->exits_missed);
 	}
 	cli_buf_puts(b, "}\n");
 }

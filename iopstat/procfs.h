@@ -39,6 +39,8 @@ enum {
 	                        gone): its I/O is in its parent's counters now */
 	ROW_PRIO_MIXED = 1 << 3, /* a process (not -t) with a thread whose I/O
 	                            priority set differs from its main thread's */
+	ROW_EXITED = 1 << 4, /* ended during the interval: the row comes from its
+	                        exit notification (exits.h) */
 };
 
 struct proc_snapshot {

@@ -29,9 +29,12 @@ int base_keep(struct base *b, const struct proc_snapshot *s)
 	if (!rows)
 		return -ENOMEM;
 	b->rows = rows;
+	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct proc_row *t = &s->rows[i];
-		struct base_row *r = &rows[i];
+		if (t->flags & ROW_EXITED)
+			continue; /* reported once, in the interval it ended in */
+		struct base_row *r = &rows[n++];
 		r->pid = t->pid;
 		r->tid = t->tid;
 		r->ppid = t->ppid;
@@ -40,7 +43,7 @@ int base_keep(struct base *b, const struct proc_snapshot *s)
 		memcpy(r->io, t->io, sizeof(r->io));
 		r->delay = t->delay;
 	}
-	b->n = s->n;
+	b->n = n;
 	b->uptime = s->uptime;
 	b->mono = s->mono;
 	b->when = s->when;

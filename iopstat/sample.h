@@ -71,6 +71,8 @@ struct report {
 	bool threads;                      /* the rows are threads (-t) */
 	long clock_ticks;
 	const struct dev_view *devs;       /* not NULL: the rows are devices (-d, devices.h) */
+	bool exits_on;                     /* exit notifications were listened for */
+	size_t exits_missed;               /* ... and this many lost in the period */
 };
 
 /* A row's task, or NULL for a group row. */

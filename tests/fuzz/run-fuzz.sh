@@ -18,12 +18,20 @@ else
   echo "libFuzzer not available (clang with libclang-rt): replaying the corpus instead"
   [ -z "${CI:-}" ] || { echo "FAIL: CI installs clang and libFuzzer"; exit 1; }
 fi
-for target in io stat diskstats pressure mountstats; do
+# the sources each target needs beside itself
+sources_io="lib/iopcli/procparse.c lib/iopcli/num.c"
+sources_stat=$sources_io
+sources_diskstats="lib/iopcli/procparse.c lib/iopcli/diskparse.c lib/iopcli/num.c"
+sources_pressure=$sources_diskstats
+sources_mountstats=$sources_diskstats
+sources_taskstats="lib/iopcli/tsparse.c"
+for target in io stat diskstats pressure mountstats taskstats; do
   bin=$work/fuzz_$target
+  srcs=()
+  for f in $(eval echo "\$sources_$target"); do srcs+=("$src/$f"); done
   if [ $mode = libfuzzer ]; then
     clang "${flags[@]}" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-      "$src/tests/fuzz/fuzz_$target.c" "$src/lib/iopcli/procparse.c" "$src/lib/iopcli/diskparse.c" \
-      "$src/lib/iopcli/num.c" -o "$bin"
+      "$src/tests/fuzz/fuzz_$target.c" "${srcs[@]}" -o "$bin"
     rm -rf "$work/corpus-$target" && cp -r "$src/tests/fuzz/corpus/$target" "$work/corpus-$target"
     "$bin" -max_total_time="$secs" -max_len=4096 -timeout=5 -print_final_stats=1 \
       -artifact_prefix="$work/$target-" \
@@ -31,10 +39,8 @@ for target in io stat diskstats pressure mountstats; do
     grep -E 'stat::number_of_executed_units|Done' "$work/fuzz_$target.log" | sed "s/^/$target: /"
   else
     cc "${flags[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
-      "$src/tests/fuzz/fuzz_$target.c" "$src/tests/fuzz/replay.c" "$src/lib/iopcli/procparse.c" \
-      "$src/lib/iopcli/diskparse.c" "$src/lib/iopcli/num.c" \
-      -o "$bin"
+      "$src/tests/fuzz/fuzz_$target.c" "$src/tests/fuzz/replay.c" "${srcs[@]}" -o "$bin"
     "$bin" "$src/tests/fuzz/corpus/$target"/*
   fi
 done
-echo "fuzz: 5 passed, 0 failed"
+echo "fuzz: 6 passed, 0 failed"

@@ -332,7 +332,7 @@ completes_help_options "$IOPSTAT"
 
 ##### help, version, columns
 run "$IOPSTAT" --help; check "--help" has "$out" "--format <fmt>"
-run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 19 ]
+run "$IOPSTAT" --list-columns; check "--list-columns" [ "$(echo "$out" | wc -l)" = 20 ]
 run "$IOPSTAT" -V; check "--version" has "$out" "iopstat from ioprio-utils"
 
 finish iopstat
