@@ -24,9 +24,13 @@ enum { DEV_IOS, DEV_KB, DEV_RQM, DEV_PRQM, DEV_AWAIT, DEV_AREQ }; /* per directi
 enum {
 	DEV_NAME = 64, DEV_KIND, DEV_FLUSH_S, DEV_FLUSH_AWAIT, DEV_AQU, DEV_UTIL, DEV_SCHED,
 	DEV_HONOURS,
-	NFS_MOUNT, NFS_EXPORT, NFS_OPS, NFS_RKBS, NFS_WKBS, NFS_KBOP, NFS_RETRANS, NFS_RTT,
-	NFS_EXE,
+	NFS_MOUNT, NFS_EXPORT, NFS_OPS,
 };
+/* An NFS column of one operation (READ or WRITE), as nfsiostat prints each:
+ * ops/s, kB/s, kB/op, retrans, avg RTT, avg exe */
+enum { NFS_OP_READ, NFS_OP_WRITE };
+enum { NFS_OP_OPS, NFS_OP_KBS, NFS_OP_KBOP, NFS_OP_RETRANS, NFS_OP_RTT, NFS_OP_EXE };
+#define NFS_M(op, m) (128 + (op) * 8 + (m))
 
 struct dev_read {
 	struct diskstat *disks;
