@@ -109,6 +109,7 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 	v->n = v->nnfs = 0;
 	if (prev && prev->disks_error)
 		prev = NULL; /* nothing to pair with: since boot, rather than a spike */
+	v->seconds = prev ? cur->mono - prev->mono : cur->uptime;
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct diskstat *d = &cur->disks[i];
 		/* the kernel lists a disk's partitions right after it */
@@ -129,7 +130,7 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 		struct dev_row *r = &v->disks[v->n++];
 		memset(r, 0, sizeof(*r));
 		r->now = d;
-		r->seconds = prev ? cur->mono - prev->mono : cur->uptime;
+		r->seconds = v->seconds;
 		if (prev)
 			r->then = same_device(prev, d, &j);
 		if (disk && (d == disk || d->partition)) {

@@ -74,6 +74,7 @@ struct dev_view {
 	struct nfs_row *nfs;
 	size_t nnfs, nfs_cap;
 	bool nfs_rows; /* the report's rows are nfs[], not disks[] */
+	double seconds; /* the disks' period: the uptime, or the time between the reads */
 };
 
 struct dev_select {

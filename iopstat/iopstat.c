@@ -826,10 +826,14 @@ static void emit_devices(const struct config *c, struct cli_buf *b, struct repor
 			 struct dev_view *v, const struct proc_snapshot *when,
 			 const struct report_options *ro, enum report_kind kind, bool *first)
 {
+	bool json = c->out.format == FMT_JSON;
 	for (int nfs = 0; nfs < 2; nfs++) {
-		const struct output_options *o = nfs ? &c->nfs_out : &c->out;
-		if (!o->ncols || (nfs && !v->nnfs && c->out.ncols))
+		struct output_options o = nfs ? c->nfs_out : c->out;
+		if (!o.ncols || (nfs && !v->nnfs && c->out.ncols && !json))
 			continue; /* no NFS mount: no empty table after the disks */
+		/* JSON: one object a report, with "disk" and "nfs" ([] without a mount) */
+		o.dev_more = json && !nfs && c->nfs_out.ncols;
+		o.dev_cont = json && nfs && c->out.ncols;
 		if (dev_report_build(rep, v, nfs, ro, when) < 0)
 			errx(EXIT_FAILURE, "cannot allocate memory");
 		/* busy more than all the time: a counter is wrong (wrapped, a driver's
@@ -845,7 +849,7 @@ static void emit_devices(const struct config *c, struct cli_buf *b, struct repor
 				said_absurd = true;
 			}
 		}
-		if (output_report(stdout, b, rep, kind, o, *first) < 0)
+		if (output_report(stdout, b, rep, kind, &o, *first) < 0)
 			exit(errno == EPIPE ? EXIT_SUCCESS : EXIT_FAILURE);
 		*first = false;
 	}

@@ -19,17 +19,31 @@ line() { # NAME MAJOR MINOR READS: reads, and 8 sectors and 2 ms each
 { line sda 8 0 400; line sdc 8 48 30; line sdd 8 64 60; } >"$tmp/B"    # down, gone, other, new
 { line sda 8 0 700; line sdc 8 48 90; line sdd 8 64 60; } >"$tmp/C"
 cp "$tmp/A" "$proc/diskstats"
-swap() { cp "$1" "$proc/diskstats.new" && mv "$proc/diskstats.new" "$proc/diskstats"; }
+# an NFS mount whose READ line grows: AGE SENDS OPS TRANS SENT RECV RTT EXE
+mount() {
+  printf 'device srv:/e mounted on /mnt/e with fstype nfs4 statvers=1.1\n\tage:\t%d\n' "$1"
+  printf '\tbytes:\t0 0 0 0 0 0 0 0\n\txprt:\ttcp 800 1 1 0 0 %d %d 0 0 0 0 0 0\n' "$2" "$2"
+  printf '\tper-op statistics\n\t        READ: %d %d 0 %d %d 0 %d %d 0\n' "$3" "$4" "$5" "$6" "$7" "$8"
+}
+mkdir -p "$proc/self"
+mount 100 1000 100 100 10000 409600 200 300 >"$proc/self/mountstats"
+mount 103 1100 160 161 16000 655360 500 700 >"$tmp/MB"  # 60 READs, 1 retransmitted
+mount 106 1130 190 191 19000 778240 800 1000 >"$tmp/MC" # 30 READs
+swap() {
+  cp "$1" "$proc/diskstats.new" && mv "$proc/diskstats.new" "$proc/diskstats"
+  cp "$2" "$proc/self/mountstats.new" && mv "$proc/self/mountstats.new" "$proc/self/mountstats"
+}
 
-"$IOPSTAT" -d -J -o disk_device,r/s,rkB/s,r_await --proc "$proc" --sys "$FIXTURES/disks-old/sys" \
+"$IOPSTAT" -d -J -o disk_device,r/s,rkB/s,r_await,nfs_mount,read_ops/s,read_kB/op,read_retrans,read_avg_rtt,read_avg_exe --proc "$proc" --sys "$FIXTURES/disks-old/sys" \
   3 2 >"$tmp/out" 2>"$tmp/err" &
 ip=$!
 children+=("$ip")
-sleep 1.5; swap "$tmp/B"
-sleep 3; swap "$tmp/C"
+sleep 1.5; swap "$tmp/B" "$tmp/MB"
+sleep 3; swap "$tmp/C" "$tmp/MC"
 wait "$ip"; rc=$?
 out=$(cat "$tmp/out") err=$(cat "$tmp/err")
 no_memory_errors "iopstat -d 3 2" "$rc" "$err"
+# one object a report, its disks and its NFS mounts in it
 check "two interval reports" [ "$rc" = 0 -a "$(wc -l <<<"$out")" = 2 -a -z "$err" ]
 check "each interval's change, never negative" python3 - "$out" <<'PY'
 import json, sys
@@ -47,5 +61,14 @@ for doc in (a, b):
         assert d["r/s"] >= 0 and d["rkB/s"] >= 0, d
         # 2 ms a read, 4 kB a read: whatever the interval
         assert d["r_await"] in (0, 2.0), d
+# the NFS mount's READs of each interval, as nfsiostat: over READ's own
+# counters, against the read before
+for doc, ops, rtt, exe, retrans in ((a, 60, 5.0, 6.67, 1), (b, 30, 10.0, 10.0, 0)):
+    assert doc["report"] == "devices" and len(doc["nfs"]) == 1, doc
+    m = doc["nfs"][0]
+    assert m["nfs_mount"] == "/mnt/e", m
+    assert round(m["read_ops/s"] * doc["seconds"]) == ops, (m, doc["seconds"])
+    assert (m["read_avg_rtt"], m["read_avg_exe"], m["read_retrans"]) == (rtt, exe, retrans), m
+    assert m["read_kB/op"] == 4.10, m  # (6000 + 245760) / 1024 / 60
 PY
 finish devices-fixture
