@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# iopstat -d INTERVAL on a fixture /proc whose diskstats this script
-# replaces between iopstat's reads: a counter that went down, a device
-# removed, another device under an old name, a device added.  The reads are
+# iopstat -d INTERVAL on a fixture /proc whose diskstats and mountstats
+# this script replaces between iopstat's reads: a counter that went down, a
+# device removed, another device under an old name, a device added, an NFS
+# mount's READs.  The reads are
 # 3 s apart and the file is replaced 1.5 s after each, so a slow start
 # (valgrind, a loaded machine) of up to 1.5 s still reads each version once.
 #   usage: test_devices_fixture.sh IOPSTAT FIXTURES
@@ -12,12 +13,19 @@ rc=0 out= err=
 proc=$tmp/proc
 mkdir -p "$proc"
 echo '100.00 100.00' >"$proc/uptime"
-line() { # NAME MAJOR MINOR READS: reads, and 8 sectors and 2 ms each
-  printf '%4d %7d %s %d 0 %d %d 0 0 0 0 0 %d %d 0 0 0 0 0 0\n' "$2" "$3" "$1" "$4" $(($4 * 8)) $(($4 * 2)) "$4" "$4"
+line() { # NAME MAJOR MINOR READS MS: reads of 8 sectors, and the ms they took
+  printf '%4d %7d %s %d 0 %d %d 0 0 0 0 0 %d %d 0 0 0 0 0 0\n' "$2" "$3" "$1" "$4" $(($4 * 8)) "$5" "$4" "$4"
 }
-{ line sda 8 0 1000; line sdb 8 16 500; line sdc 8 32 100; } >"$tmp/A"
-{ line sda 8 0 400; line sdc 8 48 30; line sdd 8 64 60; } >"$tmp/B"    # down, gone, other, new
-{ line sda 8 0 700; line sdc 8 48 90; line sdd 8 64 60; } >"$tmp/C"
+# r_await tells each case apart: sda went down (from zero: 1200/400, not a
+# wrapped difference), sdb is gone (no row), sdc is another device under
+# the name (8:48: from zero, 650/130, not paired with 8:32's 200/100), sdd
+# is new (all of it, 60/60); then each one's change (1200/300, 300/60, none)
+{ line sda 8 0 1000 2000; line sdb 8 16 500 1000; line sdc 8 32 100 200; } >"$tmp/A"
+{ line sda 8 0 400 1200; line sdc 8 48 130 650; line sdd 8 64 60 60; } >"$tmp/B"
+{ line sda 8 0 700 2400; line sdc 8 48 190 950; line sdd 8 64 60 60; } >"$tmp/C"
+# whole disks in a sysfs of our own (a name missing there is a partition)
+for d in sda sdb sdc sdd; do mkdir -p "$tmp/sys/block/$d/queue"; done
+echo 'none [mq-deadline] kyber bfq' >"$tmp/sys/block/sda/queue/scheduler"
 cp "$tmp/A" "$proc/diskstats"
 # an NFS mount whose READ line grows: AGE SENDS OPS TRANS SENT RECV RTT EXE
 mount() {
@@ -34,13 +42,23 @@ swap() {
   cp "$2" "$proc/self/mountstats.new" && mv "$proc/self/mountstats.new" "$proc/self/mountstats"
 }
 
-"$IOPSTAT" -d -J -o disk_device,r/s,rkB/s,r_await,nfs_mount,read_ops/s,read_kB/op,read_retrans,read_avg_rtt,read_avg_exe --proc "$proc" --sys "$FIXTURES/disks-old/sys" \
+# the same reads twice at once: JSON for the figures, and a table of the
+# columns that do not depend on the time measured, compared with a golden
+# file (tests/expected/iopstat-devices-down)
+"$IOPSTAT" -d -J -o disk_device,r/s,rkB/s,r_await,nfs_mount,read_ops/s,read_kB/op,read_retrans,read_avg_rtt,read_avg_exe --proc "$proc" --sys "$tmp/sys" \
   3 2 >"$tmp/out" 2>"$tmp/err" &
 ip=$!
-children+=("$ip")
+"$IOPSTAT" -d -o disk_device,kind,r_await,rareq-sz,rrqm,sched,honours --proc "$proc" --sys "$tmp/sys" \
+  3 2 >"$tmp/table" 2>"$tmp/table.err" &
+it=$!
+children+=("$ip" "$it")
 sleep 1.5; swap "$tmp/B" "$tmp/MB"
 sleep 3; swap "$tmp/C" "$tmp/MC"
+wait "$it"; trc=$?
 wait "$ip"; rc=$?
+no_memory_errors "iopstat -d 3 2 (table)" "$trc" "$(cat "$tmp/table.err")"
+check "the table matches tests/expected/iopstat-devices-down" \
+  diff -u "$FIXTURES/../expected/iopstat-devices-down" "$tmp/table"
 out=$(cat "$tmp/out") err=$(cat "$tmp/err")
 no_memory_errors "iopstat -d 3 2" "$rc" "$err"
 # one object a report, its disks and its NFS mounts in it
@@ -53,14 +71,15 @@ def reads(doc):
 ra, rb = reads(a), reads(b)
 # sda went down 1000 -> 400: counts from zero; sdb is gone; sdc is another
 # device (8:48, not 8:32): counts from zero; sdd is new: all of it
-assert ra == {"sda": 400, "sdc": 30, "sdd": 60}, ra
+assert ra == {"sda": 400, "sdc": 130, "sdd": 60}, ra
 assert rb == {"sda": 300, "sdc": 60, "sdd": 0}, rb
 for doc in (a, b):
     assert doc["type"] == "interval" and 2.5 < doc["seconds"] < 3.5, doc
     for d in doc["disk"]:
         assert d["r/s"] >= 0 and d["rkB/s"] >= 0, d
-        # 2 ms a read, 4 kB a read: whatever the interval
-        assert d["r_await"] in (0, 2.0), d
+# the ms a read took: over each interval's reads, whatever its length
+assert [d["r_await"] for d in a["disk"]] == [3.0, 5.0, 1.0], a
+assert [d["r_await"] for d in b["disk"]] == [4.0, 5.0, 0.0], b
 # the NFS mount's READs of each interval, as nfsiostat: over READ's own
 # counters, against the read before
 for doc, ops, rtt, exe, retrans in ((a, 60, 5.0, 6.67, 1), (b, 30, 10.0, 10.0, 0)):
