@@ -137,6 +137,12 @@ b = ours["disk"][0]
 assert abs(a["wareq-sz"] - 64) < 0.01 and abs(b["wareq-sz"] - 64) < 0.01, (a, b)
 for k in ("w/s", "wkB/s"):
     assert a[k] > 0 and abs(a[k] - b[k]) <= 0.25 * a[k], (k, a[k], b[k])
+# the time-based columns (since boot they print 0.00 on a machine up more
+# than a few minutes: only here can they differ): a write's wait, the
+# queue and the busy share of the same steady writer, within 50% and the
+# last digits (a wrong formula is off by 10x, 100x or 1000x)
+for k, floor in (("w_await", 0.05), ("aqu-sz", 0.02), ("util", 0.5)):
+    assert a[k] > 0 and abs(a[k] - b[k]) <= 0.5 * a[k] + floor, (k, a[k], b[k])
 assert b["w/s"] * ours["seconds"] <= int(sys.argv[5]) - int(sys.argv[4]) + 1, (b, sys.argv[4:])
 assert b["util"] > 0 and b["util"] <= 100.5, b
 PY
