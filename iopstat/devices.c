@@ -433,5 +433,6 @@ void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const stru
 		l->psi = 1;
 	} else {
 		l->psi = l->psi == 0 || l->psi == -1 ? -1 : 0; /* said once, then not again */
+		l->psi_error = cur->psi_error ? cur->psi_error : prev->psi_error;
 	}
 }

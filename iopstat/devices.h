@@ -121,7 +121,8 @@ struct sys_line {
 	double proc_read, proc_write;  /* bytes per second, the report's totals */
 	bool disks;                    /* diskstats read both times */
 	double disk_read, disk_write;  /* bytes per second, summed over whole disks */
-	int psi;                       /* 1: some/full known; 0: PSI off (said once); -1: not again */
+	int psi;                       /* 1: some/full known; 0: unknown (said once); -1: not again */
+	int psi_error;                 /* with psi 0: -ENOENT (PSI off), or -EINVAL (not the kernel's) */
 	double some, full;             /* % of the interval, from the total= counters */
 	bool has_full;
 };

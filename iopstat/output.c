@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "output.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -242,8 +243,12 @@ static void system_line(struct cli_buf *b, const struct sys_line *l, enum units 
 			cli_buf_fixed(b, l->full, 1);
 		}
 		cli_buf_putc(b, '%');
-	} else if (l->psi == 0) {
+	} else if (l->psi == 0 && l->psi_error == -ENOENT) {
 		cli_buf_puts(b, "; I/O pressure unknown (no /proc/pressure/io: PSI is off)");
+	} else if (l->psi == 0 && l->psi_error == -EINVAL) {
+		cli_buf_puts(b, "; I/O pressure unknown (/proc/pressure/io is not what the kernel writes)");
+	} else if (l->psi == 0) {
+		cli_buf_puts(b, "; I/O pressure unknown (/proc/pressure/io cannot be read)");
 	}
 	cli_buf_putc(b, '\n');
 }
