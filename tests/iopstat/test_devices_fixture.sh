@@ -13,18 +13,21 @@ rc=0 out= err=
 proc=$tmp/proc
 mkdir -p "$proc"
 echo '100.00 100.00' >"$proc/uptime"
-line() { # NAME MAJOR MINOR READS MS: reads of 8 sectors, and the ms they took
-  printf '%4d %7d %s %d 0 %d %d 0 0 0 0 0 %d %d 0 0 0 0 0 0\n' "$2" "$3" "$1" "$4" $(($4 * 8)) "$5" "$4" "$4"
+line() { # NAME MAJOR MINOR READS MS [BUSY]: reads of 8 sectors, the ms they took, ms busy
+  printf '%4d %7d %s %d 0 %d %d 0 0 0 0 0 %d %d 0 0 0 0 0 0\n' "$2" "$3" "$1" "$4" $(($4 * 8)) "$5" "${6:-$4}" "$4"
 }
 # r_await tells each case apart: sda went down (from zero: 1200/400, not a
 # wrapped difference), sdb is gone (no row), sdc is another device under
 # the name (8:48: from zero, 650/130, not paired with 8:32's 200/100), sdd
 # is new (all of it, 60/60); then each one's change (1200/300, 300/60, none)
-{ line sda 8 0 1000 2000; line sdb 8 16 500 1000; line sdc 8 32 100 200; } >"$tmp/A"
-{ line sda 8 0 400 1200; line sdc 8 48 130 650; line sdd 8 64 60 60; } >"$tmp/B"
-{ line sda 8 0 700 2400; line sdc 8 48 190 950; line sdd 8 64 60 60; } >"$tmp/C"
+# sde is saturated: busy 3030 ms in the first interval of 3 s and a little
+# more (io_ticks moves in jiffies, up to 10 ms each: a full disk shows
+# 101%, and that is no broken counter to warn about)
+{ line sda 8 0 1000 2000; line sdb 8 16 500 1000; line sdc 8 32 100 200; line sde 8 80 10 10 100; } >"$tmp/A"
+{ line sda 8 0 400 1200; line sdc 8 48 130 650; line sdd 8 64 60 60; line sde 8 80 10 10 3130; } >"$tmp/B"
+{ line sda 8 0 700 2400; line sdc 8 48 190 950; line sdd 8 64 60 60; line sde 8 80 10 10 3130; } >"$tmp/C"
 # whole disks in a sysfs of our own (a name missing there is a partition)
-for d in sda sdb sdc sdd; do mkdir -p "$tmp/sys/block/$d/queue"; done
+for d in sda sdb sdc sdd sde; do mkdir -p "$tmp/sys/block/$d/queue"; done
 echo 'none [mq-deadline] kyber bfq' >"$tmp/sys/block/sda/queue/scheduler"
 cp "$tmp/A" "$proc/diskstats"
 # an NFS mount whose READ line grows: AGE SENDS OPS TRANS SENT RECV RTT EXE
@@ -71,15 +74,15 @@ def reads(doc):
 ra, rb = reads(a), reads(b)
 # sda went down 1000 -> 400: counts from zero; sdb is gone; sdc is another
 # device (8:48, not 8:32): counts from zero; sdd is new: all of it
-assert ra == {"sda": 400, "sdc": 130, "sdd": 60}, ra
-assert rb == {"sda": 300, "sdc": 60, "sdd": 0}, rb
+assert ra == {"sda": 400, "sdc": 130, "sdd": 60, "sde": 0}, ra
+assert rb == {"sda": 300, "sdc": 60, "sdd": 0, "sde": 0}, rb
 for doc in (a, b):
     assert doc["type"] == "interval" and 2.5 < doc["seconds"] < 3.5, doc
     for d in doc["disk"]:
         assert d["r/s"] >= 0 and d["rkB/s"] >= 0, d
 # the ms a read took: over each interval's reads, whatever its length
-assert [d["r_await"] for d in a["disk"]] == [3.0, 5.0, 1.0], a
-assert [d["r_await"] for d in b["disk"]] == [4.0, 5.0, 0.0], b
+assert [d["r_await"] for d in a["disk"]] == [3.0, 5.0, 1.0, 0.0], a
+assert [d["r_await"] for d in b["disk"]] == [4.0, 5.0, 0.0, 0.0], b
 # the NFS mount's READs of each interval, as nfsiostat: over READ's own
 # counters, against the read before
 for doc, ops, rtt, exe, retrans in ((a, 60, 5.0, 6.67, 1), (b, 30, 10.0, 10.0, 0)):
