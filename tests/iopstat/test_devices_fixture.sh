@@ -93,4 +93,10 @@ for doc, ops, rtt, exe, retrans in ((a, 60, 5.0, 6.67, 1), (b, 30, 10.0, 10.0, 0
     assert (m["read_avg_rtt"], m["read_avg_exe"], m["read_retrans"]) == (rtt, exe, retrans), m
     assert m["read_kB/op"] == 4.10, m  # (6000 + 245760) / 1024 / 60
 PY
+# the completion offers -d's columns, every one --list-columns names
+load_completion iopstat
+complete_words iopstat -d -o ""
+want=$("$IOPSTAT" -d --list-columns | awk '{print $1}' | sort | tr '\n' ' ')
+check "the completion offers every -d column, and only those" [ -n "$want" -a "$out" = "$want" ]
+
 finish devices-fixture
