@@ -189,6 +189,16 @@ bool dev_delta(const struct dev_row *r, int f, unsigned long long *out)
 	return true;
 }
 
+bool dev_busy_absurd(const struct dev_row *r, double *util)
+{
+	unsigned long long busy;
+
+	if (!(r->seconds > 0) || !dev_delta(r, DISK_IO_TICKS, &busy))
+		return false;
+	*util = (double)busy / (r->seconds * 10);
+	return (double)busy > r->seconds * 1000 * 1.005 + 20;
+}
+
 static const char *honours_name(int h)
 {
 	switch (h) {

@@ -113,6 +113,13 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
  * false when this kernel does not write f. */
 bool dev_delta(const struct dev_row *r, int f, unsigned long long *out);
 
+/* Whether a disk row was busy for longer than its period can hold: its
+ * counters are wrong (wrapped, a driver's bug).  io_ticks moves in
+ * jiffies (up to 10 ms) and is brought up to date when diskstats is read,
+ * so a saturated disk reads a little over 100%: only busy beyond the
+ * period by 0.5% and 20 ms counts.  *util gets the row's %util. */
+bool dev_busy_absurd(const struct dev_row *r, double *util);
+
 /* The system line above each interval report of processes: what the
  * processes did, what the whole disks did (partitions not counted twice),
  * and the I/O pressure over the interval. */

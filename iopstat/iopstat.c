@@ -837,19 +837,14 @@ static void emit_devices(const struct config *c, struct cli_buf *b, struct repor
 		if (dev_report_build(rep, v, nfs, ro, when) < 0)
 			errx(EXIT_FAILURE, "cannot allocate memory");
 		/* busy more than all the time: a counter is wrong (wrapped, a driver's
-		 * bug, a fixture); said once, shown as it is.  io_ticks moves in
-		 * jiffies (10 ms at HZ=100) and is brought up to date when read, so
-		 * a saturated disk shows a little over 100% (101% in a second):
-		 * only busy beyond the period by 0.5% and 20 ms is absurd */
+		 * bug, a fixture); said once, shown as it is */
 		static bool said_absurd;
 		for (size_t i = 0; !nfs && !said_absurd && !c->quiet && i < v->n; i++) {
-			struct cell_of at = { .dev = &v->disks[i] };
-			struct cell util;
-			double s = v->disks[i].seconds;
-			if (column_value(COL_UTIL, &at, &util) && util.rate > 100.5 + 2.0 / s) {
+			double util;
+			if (dev_busy_absurd(&v->disks[i], &util)) {
 				warnx("%s: busy %.0f%% of the time: its counters are not what the "
 				      "kernel can count (wrapped, or a driver's bug)",
-				      v->disks[i].now->name, util.rate);
+				      v->disks[i].now->name, util);
 				said_absurd = true;
 			}
 		}

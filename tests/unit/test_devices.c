@@ -128,6 +128,29 @@ static void pairs_reads(void **state)
 	dev_view_free(&v);
 }
 
+/* Busy longer than the period: absurd only beyond a jiffy's rounding (a
+ * saturated disk's 101% over a second is not a broken counter) */
+static void busy_absurd(void **state)
+{
+	struct diskstat now = disk("sda", 0, 17, 0), then = disk("sda", 0, 17, 0);
+	struct dev_row r = { .now = &now, .then = &then, .seconds = 1.0 };
+	double util = 0;
+	(void)state;
+	now.v[DISK_IO_TICKS] = 1010; /* 101%: io_ticks a jiffy or two ahead */
+	assert_false(dev_busy_absurd(&r, &util));
+	assert_true(util > 100.9 && util < 101.1);
+	now.v[DISK_IO_TICKS] = 1030; /* 103% in a second: more than rounding */
+	assert_true(dev_busy_absurd(&r, &util));
+	/* since boot (no read before), over the uptime: a wrapped counter */
+	r.then = NULL, r.seconds = 1000;
+	now.v[DISK_IO_TICKS] = 18446744073709551615ULL;
+	assert_true(dev_busy_absurd(&r, &util));
+	now.v[DISK_IO_TICKS] = 990000; /* 99% since boot */
+	assert_false(dev_busy_absurd(&r, &util));
+	r.seconds = 0; /* no period: nothing to say */
+	assert_false(dev_busy_absurd(&r, &util));
+}
+
 /* nfsiostat's figures: the mount's op/s from the transports' sends, and
  * each of READ and WRITE over its own counters (other operations, such as
  * GETATTR here, count in op/s alone) */
@@ -221,6 +244,7 @@ int main(void)
 		cmocka_unit_test(iostat_formulas),
 		cmocka_unit_test(old_kernels_have_no_discards),
 		cmocka_unit_test(pairs_reads),
+		cmocka_unit_test(busy_absurd),
 		cmocka_unit_test(nfs_figures),
 		cmocka_unit_test(system_line),
 	};
