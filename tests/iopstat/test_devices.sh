@@ -107,18 +107,22 @@ assert b["kind"] == "disk" and b["sched"] and b["honours"] in ("levels", "classe
 ' "$ours"
 
 ##### an interval while a writer runs: 2 s each, side by side.  The writer
-# paces itself (64 KiB O_DIRECT, then 10 ms asleep: about 90 writes a
-# second whatever the load), so windows that do not start together see
-# the same rate
+# paces itself to a clock (64 KiB O_DIRECT, the i-th write at 11 ms times
+# i: 90 writes a second; late after a busy moment, it catches up), so
+# windows that do not start together (most of a second apart under
+# valgrind) still see the same rate: a writer that only slept 10 ms after
+# each write ran at 60/s in one window and 86/s in the other on a loaded
+# machine
 python3 -c '
 import mmap, os, sys, time
 fd = os.open(sys.argv[1], os.O_WRONLY | os.O_DIRECT)
 buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
+t0 = time.monotonic()
 i = 0
 while True:
     os.pwrite(fd, buf, (i % 256) * 65536)
     i += 1
-    time.sleep(0.01)
+    time.sleep(max(0.0, t0 + i * 0.011 - time.monotonic()))
 ' "$LOOP" &
 writer_pid=$!
 children+=("$writer_pid")
