@@ -350,22 +350,36 @@ const struct coldef columns[NCOLS] = {
 	    "-d: what it mounts (server:/path)"),
 	NFS(COL_NFS_OPS, "op/s", "op/s", 8, KIND_FIXED, NFS_OPS,
 	    "-d: RPC requests sent per second (nfsiostat's op/s)"),
-	[COL_NFS_RKBS] = { .name = "read_kB/s", .header = "read_kB/s", .width = 9,
-			   .kind = KIND_FIXED, .field = NFS_RKBS, .scope = SCOPE_NFS, .kib = true,
-			   .help = "-d: kB per second of READ operations, as nfsiostat",
-			   .value = nfs_value },
-	[COL_NFS_WKBS] = { .name = "write_kB/s", .header = "write_kB/s", .width = 10,
-			   .kind = KIND_FIXED, .field = NFS_WKBS, .scope = SCOPE_NFS, .kib = true,
-			   .help = "-d: kB per second of WRITE operations, as nfsiostat",
-			   .value = nfs_value },
-	NFS(COL_NFS_KBOP, "kB/op", "kB/op", 7, KIND_FIXED, NFS_KBOP,
-	    "-d: kB a READ or WRITE moved on average"),
-	NFS(COL_NFS_RETRANS, "retrans", "retrans", 7, KIND_NUMBER, NFS_RETRANS,
-	    "-d: RPC retransmissions (every operation)"),
-	NFS(COL_NFS_RTT, "avg_rtt", "avg_RTT", 7, KIND_FIXED, NFS_RTT,
-	    "-d: ms from sending a request to its reply, on average"),
-	NFS(COL_NFS_EXE, "avg_exe", "avg_exe", 7, KIND_FIXED, NFS_EXE,
-	    "-d: ms an operation took in all, queue included, on average"),
+	/* each of READ and WRITE as nfsiostat prints it: over that operation's
+	 * own counters; kB are its bytes sent and received (requests, replies) */
+#define NFS_OP(col, nm, hd, w, k, f, hp) \
+	[col] = { .name = nm, .header = hd, .width = w, .kind = k, .field = f, \
+		  .scope = SCOPE_NFS, .help = hp, .kib = (f) % 8 == NFS_OP_KBS, .value = nfs_value }
+	NFS_OP(COL_NFS_ROPS, "read_ops/s", "read_ops/s", 10, KIND_FIXED,
+	       NFS_M(NFS_OP_READ, NFS_OP_OPS), "-d: READ operations per second"),
+	NFS_OP(COL_NFS_RKBS, "read_kB/s", "read_kB/s", 9, KIND_FIXED,
+	       NFS_M(NFS_OP_READ, NFS_OP_KBS), "-d: kB per second of READ operations"),
+	NFS_OP(COL_NFS_RKBOP, "read_kB/op", "read_kB/op", 10, KIND_FIXED,
+	       NFS_M(NFS_OP_READ, NFS_OP_KBOP), "-d: kB a READ moved on average"),
+	NFS_OP(COL_NFS_RRETRANS, "read_retrans", "read_retrans", 12, KIND_NUMBER,
+	       NFS_M(NFS_OP_READ, NFS_OP_RETRANS), "-d: READ retransmissions"),
+	NFS_OP(COL_NFS_RRTT, "read_avg_rtt", "read_avg_RTT", 12, KIND_FIXED,
+	       NFS_M(NFS_OP_READ, NFS_OP_RTT), "-d: ms from sending a READ to its reply, on average"),
+	NFS_OP(COL_NFS_REXE, "read_avg_exe", "read_avg_exe", 12, KIND_FIXED,
+	       NFS_M(NFS_OP_READ, NFS_OP_EXE), "-d: ms a READ took in all, queue included, on average"),
+	NFS_OP(COL_NFS_WOPS, "write_ops/s", "write_ops/s", 11, KIND_FIXED,
+	       NFS_M(NFS_OP_WRITE, NFS_OP_OPS), "-d: WRITE operations per second"),
+	NFS_OP(COL_NFS_WKBS, "write_kB/s", "write_kB/s", 10, KIND_FIXED,
+	       NFS_M(NFS_OP_WRITE, NFS_OP_KBS), "-d: kB per second of WRITE operations"),
+	NFS_OP(COL_NFS_WKBOP, "write_kB/op", "write_kB/op", 11, KIND_FIXED,
+	       NFS_M(NFS_OP_WRITE, NFS_OP_KBOP), "-d: kB a WRITE moved on average"),
+	NFS_OP(COL_NFS_WRETRANS, "write_retrans", "write_retrans", 13, KIND_NUMBER,
+	       NFS_M(NFS_OP_WRITE, NFS_OP_RETRANS), "-d: WRITE retransmissions"),
+	NFS_OP(COL_NFS_WRTT, "write_avg_rtt", "write_avg_RTT", 13, KIND_FIXED,
+	       NFS_M(NFS_OP_WRITE, NFS_OP_RTT), "-d: ms from sending a WRITE to its reply, on average"),
+	NFS_OP(COL_NFS_WEXE, "write_avg_exe", "write_avg_exe", 13, KIND_FIXED,
+	       NFS_M(NFS_OP_WRITE, NFS_OP_EXE), "-d: ms a WRITE took in all, queue included, on average"),
+#undef NFS_OP
 #undef NFS
 };
 

@@ -9,8 +9,10 @@
  *   the same for writes and discards; f/s, f_await for flushes
  *   aqu-sz = Δweighted ms / (S * 1000)   %util = Δio_ticks ms / (S * 1000) * 100
  * and nfsiostat's for NFS (over the mount's age one-shot):
- *   op/s = Δsends / S, read_kB/s = Δ(READ bytes sent + received) / 1024 / S,
- *   kB/op over READ and WRITE; avg_rtt, avg_exe = Δms / Δops over every op.
+ *   op/s = Δsends / S (the mount's RPC requests), and for each of READ and
+ *   WRITE over that operation's own counters: ops/s = Δops / S, kB/s =
+ *   Δ(bytes sent + received) / 1024 / S, kB/op = that kB / Δops, retrans =
+ *   Δtrans - Δops, avg RTT = Δrtt ms / Δops, avg exe = Δexecute ms / Δops.
  */
 #define _GNU_SOURCE
 #include "devices.h"
@@ -107,6 +109,7 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 	v->n = v->nnfs = 0;
 	if (prev && prev->disks_error)
 		prev = NULL; /* nothing to pair with: since boot, rather than a spike */
+	v->seconds = prev ? cur->mono - prev->mono : cur->uptime;
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct diskstat *d = &cur->disks[i];
 		/* the kernel lists a disk's partitions right after it */
@@ -127,7 +130,7 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 		struct dev_row *r = &v->disks[v->n++];
 		memset(r, 0, sizeof(*r));
 		r->now = d;
-		r->seconds = prev ? cur->mono - prev->mono : cur->uptime;
+		r->seconds = v->seconds;
 		if (prev)
 			r->then = same_device(prev, d, &j);
 		if (disk && (d == disk || d->partition)) {
@@ -184,6 +187,16 @@ bool dev_delta(const struct dev_row *r, int f, unsigned long long *out)
 		return false;
 	*out = r->then ? change(r->now->v[f], r->then->v[f]) : r->now->v[f];
 	return true;
+}
+
+bool dev_busy_absurd(const struct dev_row *r, double *util)
+{
+	unsigned long long busy;
+
+	if (!(r->seconds > 0) || !dev_delta(r, DISK_IO_TICKS, &busy))
+		return false;
+	*util = (double)busy / (r->seconds * 10);
+	return (double)busy > r->seconds * 1000 * 1.005 + 20;
 }
 
 static const char *honours_name(int h)
@@ -297,6 +310,7 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 	if (!r)
 		return false;
 	const struct nfs_mount *m = r->now, *o = r->then;
+	double s = r->seconds;
 	switch (d->field) {
 	case NFS_MOUNT:
 		c->s = m->mountpoint;
@@ -304,44 +318,46 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 	case NFS_EXPORT:
 		c->s = m->device;
 		return true;
-	}
-	double s = r->seconds;
-	double rd = nfs_d(m->read, o ? o->read : NULL, RPC_BYTES_SENT) +
-		    nfs_d(m->read, o ? o->read : NULL, RPC_BYTES_RECV);
-	double wr = nfs_d(m->write, o ? o->write : NULL, RPC_BYTES_SENT) +
-		    nfs_d(m->write, o ? o->write : NULL, RPC_BYTES_RECV);
-	double ops = nfs_d(m->all, o ? o->all : NULL, RPC_OPS);
-	switch (d->field) {
 	case NFS_OPS:
 		if (!m->has_xprt || !(s > 0))
 			return false;
 		c->rate = (double)(o ? change(m->sends, o->sends) : m->sends) / s;
 		return true;
-	case NFS_RKBS:
+	}
+	/* one operation's figures, as nfsiostat's __print_rpc_op_stats: over
+	 * its own ops, transmissions, bytes and milliseconds */
+	int op = (d->field - NFS_M(0, 0)) / 8, k = (d->field - NFS_M(0, 0)) % 8;
+	if (op != NFS_OP_READ && op != NFS_OP_WRITE)
+		return false;
+	const unsigned long long *now = op == NFS_OP_READ ? m->read : m->write;
+	const unsigned long long *then = o ? (op == NFS_OP_READ ? o->read : o->write) : NULL;
+	double ops = nfs_d(now, then, RPC_OPS);
+	double kb = (nfs_d(now, then, RPC_BYTES_SENT) + nfs_d(now, then, RPC_BYTES_RECV)) / 1024;
+	switch (k) {
+	case NFS_OP_OPS:
 		if (!(s > 0))
 			return false;
-		c->rate = rd / 1024 / s;
+		c->rate = ops / s;
 		return true;
-	case NFS_WKBS:
+	case NFS_OP_KBS:
 		if (!(s > 0))
 			return false;
-		c->rate = wr / 1024 / s;
+		c->rate = kb / s;
 		return true;
-	case NFS_KBOP:
-		c->rate = ratio((rd + wr) / 1024, nfs_d(m->read, o ? o->read : NULL, RPC_OPS) +
-							  nfs_d(m->write, o ? o->write : NULL, RPC_OPS));
+	case NFS_OP_KBOP:
+		c->rate = ratio(kb, ops);
 		return true;
-	case NFS_RETRANS: {
-		unsigned long long t = o ? change(m->all[RPC_TRANS], o->all[RPC_TRANS]) : m->all[RPC_TRANS];
-		unsigned long long n = o ? change(m->all[RPC_OPS], o->all[RPC_OPS]) : m->all[RPC_OPS];
+	case NFS_OP_RETRANS: { /* transmissions beyond the first of each op */
+		unsigned long long t = then ? change(now[RPC_TRANS], then[RPC_TRANS]) : now[RPC_TRANS];
+		unsigned long long n = then ? change(now[RPC_OPS], then[RPC_OPS]) : now[RPC_OPS];
 		c->n = t > n ? t - n : 0;
 		return true;
 	}
-	case NFS_RTT:
-		c->rate = ratio(nfs_d(m->all, o ? o->all : NULL, RPC_RTT_MS), ops);
+	case NFS_OP_RTT:
+		c->rate = ratio(nfs_d(now, then, RPC_RTT_MS), ops);
 		return true;
-	case NFS_EXE:
-		c->rate = ratio(nfs_d(m->all, o ? o->all : NULL, RPC_EXECUTE_MS), ops);
+	case NFS_OP_EXE:
+		c->rate = ratio(nfs_d(now, then, RPC_EXECUTE_MS), ops);
 		return true;
 	}
 	return false;
@@ -427,5 +443,6 @@ void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const stru
 		l->psi = 1;
 	} else {
 		l->psi = l->psi == 0 || l->psi == -1 ? -1 : 0; /* said once, then not again */
+		l->psi_error = cur->psi_error ? cur->psi_error : prev->psi_error;
 	}
 }

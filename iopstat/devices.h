@@ -24,9 +24,13 @@ enum { DEV_IOS, DEV_KB, DEV_RQM, DEV_PRQM, DEV_AWAIT, DEV_AREQ }; /* per directi
 enum {
 	DEV_NAME = 64, DEV_KIND, DEV_FLUSH_S, DEV_FLUSH_AWAIT, DEV_AQU, DEV_UTIL, DEV_SCHED,
 	DEV_HONOURS,
-	NFS_MOUNT, NFS_EXPORT, NFS_OPS, NFS_RKBS, NFS_WKBS, NFS_KBOP, NFS_RETRANS, NFS_RTT,
-	NFS_EXE,
+	NFS_MOUNT, NFS_EXPORT, NFS_OPS,
 };
+/* An NFS column of one operation (READ or WRITE), as nfsiostat prints each:
+ * ops/s, kB/s, kB/op, retrans, avg RTT, avg exe */
+enum { NFS_OP_READ, NFS_OP_WRITE };
+enum { NFS_OP_OPS, NFS_OP_KBS, NFS_OP_KBOP, NFS_OP_RETRANS, NFS_OP_RTT, NFS_OP_EXE };
+#define NFS_M(op, m) (128 + (op) * 8 + (m))
 
 struct dev_read {
 	struct diskstat *disks;
@@ -70,6 +74,7 @@ struct dev_view {
 	struct nfs_row *nfs;
 	size_t nnfs, nfs_cap;
 	bool nfs_rows; /* the report's rows are nfs[], not disks[] */
+	double seconds; /* the disks' period: the uptime, or the time between the reads */
 };
 
 struct dev_select {
@@ -108,6 +113,13 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
  * false when this kernel does not write f. */
 bool dev_delta(const struct dev_row *r, int f, unsigned long long *out);
 
+/* Whether a disk row was busy for longer than its period can hold: its
+ * counters are wrong (wrapped, a driver's bug).  io_ticks moves in
+ * jiffies (up to 10 ms) and is brought up to date when diskstats is read,
+ * so a saturated disk reads a little over 100%: only busy beyond the
+ * period by 0.5% and 20 ms counts.  *util gets the row's %util. */
+bool dev_busy_absurd(const struct dev_row *r, double *util);
+
 /* The system line above each interval report of processes: what the
  * processes did, what the whole disks did (partitions not counted twice),
  * and the I/O pressure over the interval. */
@@ -116,7 +128,8 @@ struct sys_line {
 	double proc_read, proc_write;  /* bytes per second, the report's totals */
 	bool disks;                    /* diskstats read both times */
 	double disk_read, disk_write;  /* bytes per second, summed over whole disks */
-	int psi;                       /* 1: some/full known; 0: PSI off (said once); -1: not again */
+	int psi;                       /* 1: some/full known; 0: unknown (said once); -1: not again */
+	int psi_error;                 /* with psi 0: -ENOENT (PSI off), or -EINVAL (not the kernel's) */
 	double some, full;             /* % of the interval, from the total= counters */
 	bool has_full;
 };

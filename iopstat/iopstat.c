@@ -882,26 +882,29 @@ static void emit_devices(const struct config *c, struct cli_buf *b, struct repor
 			 struct dev_view *v, const struct proc_snapshot *when,
 			 const struct report_options *ro, enum report_kind kind, bool *first)
 {
+	bool json = c->out.format == FMT_JSON;
 	for (int nfs = 0; nfs < 2; nfs++) {
-		const struct output_options *o = nfs ? &c->nfs_out : &c->out;
-		if (!o->ncols || (nfs && !v->nnfs && c->out.ncols))
+		struct output_options o = nfs ? c->nfs_out : c->out;
+		if (!o.ncols || (nfs && !v->nnfs && c->out.ncols && !json))
 			continue; /* no NFS mount: no empty table after the disks */
+		/* JSON: one object a report, with "disk" and "nfs" ([] without a mount) */
+		o.dev_more = json && !nfs && c->nfs_out.ncols;
+		o.dev_cont = json && nfs && c->out.ncols;
 		if (dev_report_build(rep, v, nfs, ro, when) < 0)
 			errx(EXIT_FAILURE, "cannot allocate memory");
 		/* busy more than all the time: a counter is wrong (wrapped, a driver's
 		 * bug, a fixture); said once, shown as it is */
 		static bool said_absurd;
 		for (size_t i = 0; !nfs && !said_absurd && !c->quiet && i < v->n; i++) {
-			struct cell_of at = { .dev = &v->disks[i] };
-			struct cell util;
-			if (column_value(COL_UTIL, &at, &util) && util.rate > 100.5) {
+			double util;
+			if (dev_busy_absurd(&v->disks[i], &util)) {
 				warnx("%s: busy %.0f%% of the time: its counters are not what the "
 				      "kernel can count (wrapped, or a driver's bug)",
-				      v->disks[i].now->name, util.rate);
+				      v->disks[i].now->name, util);
 				said_absurd = true;
 			}
 		}
-		if (output_report(stdout, b, rep, kind, o, *first) < 0)
+		if (output_report(stdout, b, rep, kind, &o, *first) < 0)
 			exit(errno == EPIPE ? EXIT_SUCCESS : EXIT_FAILURE);
 		*first = false;
 	}

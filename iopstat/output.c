@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "output.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -245,8 +246,12 @@ static void system_line(struct cli_buf *b, const struct sys_line *l, enum units 
 			cli_buf_fixed(b, l->full, 1);
 		}
 		cli_buf_putc(b, '%');
-	} else if (l->psi == 0) {
+	} else if (l->psi == 0 && l->psi_error == -ENOENT) {
 		cli_buf_puts(b, "; I/O pressure unknown (no /proc/pressure/io: PSI is off)");
+	} else if (l->psi == 0 && l->psi_error == -EINVAL) {
+		cli_buf_puts(b, "; I/O pressure unknown (/proc/pressure/io is not what the kernel writes)");
+	} else if (l->psi == 0) {
+		cli_buf_puts(b, "; I/O pressure unknown (/proc/pressure/io cannot be read)");
 	}
 	cli_buf_putc(b, '\n');
 }
@@ -366,25 +371,29 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
 	}
 }
 
-/* -d: one object per report of disks ("disk": [...], iostat -x -o JSON's
- * keys) or of NFS mounts ("nfs": [...]); seconds: what the rates are over
- * (the uptime one-shot; each NFS row's own: its age) */
+/* -d: one object per report, its disks ("disk": [...], iostat -x -o JSON's
+ * keys) and its NFS mounts ("nfs": [...]), each written by its own call
+ * (dev_more, dev_cont); seconds: what the disks' rates are over (the
+ * uptime one-shot), null for NFS mounts alone (each one-shot row is over
+ * its mount's age) */
 static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
 			 enum report_kind kind, const struct output_options *o)
 {
 	bool nfs = rep->devs->nfs_rows;
 
-	cli_buf_puts(b, kind == KIND_SNAPSHOT ? "{\"type\":\"snapshot\"" : "{\"type\":\"interval\"");
-	cli_buf_puts(b, nfs ? ",\"report\":\"nfs\",\"timestamp\":" : ",\"report\":\"devices\",\"timestamp\":");
-	cli_buf_fixed(b, rep->snap->when, 3);
-	cli_buf_puts(b, ",\"time\":\"");
-	put_time(b, rep->snap->when, TS_ISO);
-	cli_buf_puts(b, "\",\"seconds\":");
-	if (nfs)
-		cli_buf_puts(b, "null");
-	else
-		cli_buf_fixed(b, rep->n ? rep->devs->disks[rep->rows[0].task].seconds
-					: rep->seconds, 3);
+	if (!o->dev_cont) {
+		cli_buf_puts(b, kind == KIND_SNAPSHOT ? "{\"type\":\"snapshot\""
+						      : "{\"type\":\"interval\"");
+		cli_buf_puts(b, ",\"report\":\"devices\",\"timestamp\":");
+		cli_buf_fixed(b, rep->snap->when, 3);
+		cli_buf_puts(b, ",\"time\":\"");
+		put_time(b, rep->snap->when, TS_ISO);
+		cli_buf_puts(b, "\",\"seconds\":");
+		if (nfs)
+			cli_buf_puts(b, "null");
+		else
+			cli_buf_fixed(b, rep->devs->seconds, 3);
+	}
 	cli_buf_puts(b, nfs ? ",\"nfs\":[" : ",\"disk\":[");
 	for (size_t r = 0; r < rep->n; r++) {
 		cli_buf_puts(b, r ? ",{" : "{");
@@ -397,7 +406,7 @@ static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
 		cli_buf_putc(b, '}');
 		cli_buf_spill(b, f);
 	}
-	cli_buf_puts(b, "]}\n");
+	cli_buf_puts(b, o->dev_more ? "]" : "]}\n");
 }
 
 static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,

@@ -36,6 +36,10 @@ struct output_options {
 	/* interval reports of processes: the system line above a table, the
 	 * "system" object of JSON (NULL: none, as with -n) */
 	const struct sys_line *sys;
+	/* -d in JSON: one object a report, its "disk" part then its "nfs"
+	 * part; dev_more: a part follows (the object stays open); dev_cont:
+	 * this part continues the object the one before opened */
+	bool dev_more, dev_cont;
 };
 
 struct format_def {

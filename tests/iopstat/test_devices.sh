@@ -67,7 +67,11 @@ check "iopstat -d -J runs" [ "$rc" = 0 -a -z "$err" ]
 # last half digit); the rates: the same counts (the device is idle) over
 # uptimes read at most u1 - u0 apart, so within rate * (u1 - u0) / u0, and
 # the last digit of each
-check "since boot: iopstat agrees with iostat -x" python3 - "$ios" "$ours" "$dev" "$u0" "$u1" <<'PY'
+# the device's own counters, idle: a loopN keeps those of the files attached
+# to it before (since boot, not since our attach), so what it holds is
+# read from the kernel rather than assumed to be our 64 KiB writes alone
+stat_now=$(cat "$LOOP_SYS/stat")
+check "since boot: iopstat agrees with iostat -x" python3 - "$ios" "$ours" "$dev" "$u0" "$u1" "$stat_now" <<'PY'
 import json, sys
 ios = json.loads(sys.argv[1])["sysstat"]["hosts"][0]["statistics"][0]["disk"]
 ours = json.loads(sys.argv[2])
@@ -88,13 +92,12 @@ for k in rates:
     if abs(a[k] - b[k]) > 0.0101 + abs(a[k]) * (u1 - u0 + 0.01) / u0:
         bad.append((k, a[k], b[k], u0, u1))
 assert not bad, bad
-# and what was written, from the kernel's own counters: a loop device keeps
-# its counters across a detach, so a device that another test (e2e-bfq) used
-# before this one got it holds that I/O too; without it, 64 KiB a write
-st = open("/sys/block/%s/stat" % dev).read().split()
-writes, sectors = int(st[4]), int(st[6])
-assert abs(b["wareq-sz"] - sectors / 2 / writes) < 0.01, (b, st)
-assert writes > 256 or abs(b["wareq-sz"] - 64) < 0.01, b
+# and what the kernel counted: kB a write and ms a write, from its own
+# counters (our 256 writes among them), and they took time
+k = [int(x) for x in sys.argv[6].split()]
+wios, wsect, wticks = k[4], k[6], k[7]
+assert abs(b["wareq-sz"] - round(wsect / 2 / wios, 2)) < 0.0051, (b, k)
+assert abs(b["w_await"] - round(wticks / wios, 2)) < 0.0051, (b, k)
 assert b["w/s"] > 0 and b["w_await"] > 0, b
 PY
 check "the row is a whole disk with a scheduler" python3 -c '
@@ -104,18 +107,22 @@ assert b["kind"] == "disk" and b["sched"] and b["honours"] in ("levels", "classe
 ' "$ours"
 
 ##### an interval while a writer runs: 2 s each, side by side.  The writer
-# paces itself (64 KiB O_DIRECT, then 10 ms asleep: about 90 writes a
-# second whatever the load), so windows that do not start together see
-# the same rate
+# paces itself to a clock (64 KiB O_DIRECT, the i-th write at 11 ms times
+# i: 90 writes a second; late after a busy moment, it catches up), so
+# windows that do not start together (most of a second apart under
+# valgrind) still see the same rate: a writer that only slept 10 ms after
+# each write ran at 60/s in one window and 86/s in the other on a loaded
+# machine
 python3 -c '
 import mmap, os, sys, time
 fd = os.open(sys.argv[1], os.O_WRONLY | os.O_DIRECT)
 buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
+t0 = time.monotonic()
 i = 0
 while True:
     os.pwrite(fd, buf, (i % 256) * 65536)
     i += 1
-    time.sleep(0.01)
+    time.sleep(max(0.0, t0 + i * 0.011 - time.monotonic()))
 ' "$LOOP" &
 writer_pid=$!
 children+=("$writer_pid")
@@ -143,6 +150,12 @@ b = ours["disk"][0]
 assert abs(a["wareq-sz"] - 64) < 0.01 and abs(b["wareq-sz"] - 64) < 0.01, (a, b)
 for k in ("w/s", "wkB/s"):
     assert a[k] > 0 and abs(a[k] - b[k]) <= 0.25 * a[k], (k, a[k], b[k])
+# the time-based columns (since boot they print 0.00 on a machine up more
+# than a few minutes: only here can they differ): a write's wait, the
+# queue and the busy share of the same steady writer, within 50% and the
+# last digits (a wrong formula is off by 10x, 100x or 1000x)
+for k, floor in (("w_await", 0.05), ("aqu-sz", 0.02), ("util", 0.5)):
+    assert a[k] > 0 and abs(a[k] - b[k]) <= 0.5 * a[k] + floor, (k, a[k], b[k])
 assert b["w/s"] * ours["seconds"] <= int(sys.argv[5]) - int(sys.argv[4]) + 1, (b, sys.argv[4:])
 assert b["util"] > 0 and b["util"] <= 100.5, b
 PY

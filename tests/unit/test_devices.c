@@ -32,7 +32,7 @@ static double value(enum column c, const struct dev_row *r, bool *has)
 	struct cell_of at = { .dev = r };
 	struct cell v = { 0 };
 	*has = column_value(c, &at, &v);
-	return c == COL_NFS_RETRANS ? (double)v.n : v.rate;
+	return v.rate;
 }
 
 static void iostat_formulas(void **state)
@@ -128,6 +128,32 @@ static void pairs_reads(void **state)
 	dev_view_free(&v);
 }
 
+/* Busy longer than the period: absurd only beyond a jiffy's rounding (a
+ * saturated disk's 101% over a second is not a broken counter) */
+static void busy_absurd(void **state)
+{
+	struct diskstat now = disk("sda", 0, 17, 0), then = disk("sda", 0, 17, 0);
+	struct dev_row r = { .now = &now, .then = &then, .seconds = 1.0 };
+	double util = 0;
+	(void)state;
+	now.v[DISK_IO_TICKS] = 1010; /* 101%: io_ticks a jiffy or two ahead */
+	assert_false(dev_busy_absurd(&r, &util));
+	assert_true(util > 100.9 && util < 101.1);
+	now.v[DISK_IO_TICKS] = 1030; /* 103% in a second: more than rounding */
+	assert_true(dev_busy_absurd(&r, &util));
+	/* since boot (no read before), over the uptime: a wrapped counter */
+	r.then = NULL, r.seconds = 1000;
+	now.v[DISK_IO_TICKS] = 18446744073709551615ULL;
+	assert_true(dev_busy_absurd(&r, &util));
+	now.v[DISK_IO_TICKS] = 990000; /* 99% since boot */
+	assert_false(dev_busy_absurd(&r, &util));
+	r.seconds = 0; /* no period: nothing to say */
+	assert_false(dev_busy_absurd(&r, &util));
+}
+
+/* nfsiostat's figures: the mount's op/s from the transports' sends, and
+ * each of READ and WRITE over its own counters (other operations, such as
+ * GETATTR here, count in op/s alone) */
 static void nfs_figures(void **state)
 {
 	struct nfs_mount then = { .device = "s:/e", .mountpoint = "/m", .fstype = "nfs4", .age = 10,
@@ -137,18 +163,37 @@ static void nfs_figures(void **state)
 	struct cell_of at = { .nfs = &r };
 	struct cell v;
 	(void)state;
+	then.read[RPC_OPS] = 5, then.read[RPC_TRANS] = 5, then.read[RPC_RTT_MS] = 100;
 	now.age = 12, now.sends = 140;
-	now.read[RPC_OPS] = 10, now.read[RPC_BYTES_RECV] = 10240;
-	now.write[RPC_OPS] = 10, now.write[RPC_BYTES_SENT] = 20480;
-	now.all[RPC_OPS] = 20, now.all[RPC_TRANS] = 23, now.all[RPC_RTT_MS] = 40;
-	now.all[RPC_EXECUTE_MS] = 60;
+	/* READ: 10 ops, 1 retransmitted; 10 kB of replies; 40 ms RTT, 60 ms in all */
+	now.read[RPC_OPS] = 15, now.read[RPC_TRANS] = 16, now.read[RPC_BYTES_SENT] = 1024;
+	now.read[RPC_BYTES_RECV] = 9216, now.read[RPC_RTT_MS] = 140, now.read[RPC_EXECUTE_MS] = 60;
+	/* WRITE: 4 ops of 20 kB requests; 200 ms RTT, 280 ms in all */
+	now.write[RPC_OPS] = 4, now.write[RPC_TRANS] = 4, now.write[RPC_BYTES_SENT] = 20480;
+	now.write[RPC_RTT_MS] = 200, now.write[RPC_EXECUTE_MS] = 280;
+	/* every operation: what the per-op figures must not be over */
+	now.all[RPC_OPS] = 100, now.all[RPC_TRANS] = 123, now.all[RPC_RTT_MS] = 9999;
 	assert_true(column_value(COL_NFS_OPS, &at, &v) && v.rate == 20.0);
+	assert_true(column_value(COL_NFS_ROPS, &at, &v) && v.rate == 5.0);
 	assert_true(column_value(COL_NFS_RKBS, &at, &v) && v.rate == 5.0);
+	assert_true(column_value(COL_NFS_RKBOP, &at, &v) && v.rate == 1.0);
+	assert_true(column_value(COL_NFS_RRETRANS, &at, &v) && v.n == 1);
+	assert_true(column_value(COL_NFS_RRTT, &at, &v) && v.rate == 4.0);
+	assert_true(column_value(COL_NFS_REXE, &at, &v) && v.rate == 6.0);
+	assert_true(column_value(COL_NFS_WOPS, &at, &v) && v.rate == 2.0);
 	assert_true(column_value(COL_NFS_WKBS, &at, &v) && v.rate == 10.0);
-	assert_true(column_value(COL_NFS_KBOP, &at, &v) && v.rate == 1.5);
-	assert_true(column_value(COL_NFS_RETRANS, &at, &v) && v.n == 3);
-	assert_true(column_value(COL_NFS_RTT, &at, &v) && v.rate == 2.0);
-	assert_true(column_value(COL_NFS_EXE, &at, &v) && v.rate == 3.0);
+	assert_true(column_value(COL_NFS_WKBOP, &at, &v) && v.rate == 5.0);
+	assert_true(column_value(COL_NFS_WRETRANS, &at, &v) && v.n == 0);
+	assert_true(column_value(COL_NFS_WRTT, &at, &v) && v.rate == 50.0);
+	assert_true(column_value(COL_NFS_WEXE, &at, &v) && v.rate == 70.0);
+	/* one-shot: over the mount's age, from zero */
+	r.then = NULL, r.seconds = 12;
+	assert_true(column_value(COL_NFS_ROPS, &at, &v) && v.rate == 15.0 / 12);
+	assert_true(column_value(COL_NFS_RRTT, &at, &v) && v.rate == 140.0 / 15);
+	/* no WRITE yet: no figures to divide, zeros as nfsiostat prints */
+	memset(now.write, 0, sizeof(now.write));
+	assert_true(column_value(COL_NFS_WKBOP, &at, &v) && v.rate == 0);
+	assert_true(column_value(COL_NFS_WEXE, &at, &v) && v.rate == 0);
 	now.has_xprt = false; /* no transport line: no op/s */
 	assert_false(column_value(COL_NFS_OPS, &at, &v));
 }
@@ -199,6 +244,7 @@ int main(void)
 		cmocka_unit_test(iostat_formulas),
 		cmocka_unit_test(old_kernels_have_no_discards),
 		cmocka_unit_test(pairs_reads),
+		cmocka_unit_test(busy_absurd),
 		cmocka_unit_test(nfs_figures),
 		cmocka_unit_test(system_line),
 	};
