@@ -376,6 +376,23 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
  * (dev_more, dev_cont); seconds: what the disks' rates are over (the
  * uptime one-shot), null for NFS mounts alone (each one-shot row is over
  * its mount's age) */
+/* A report's rows as JSON objects, comma-separated, keyed by column name */
+static void json_rows(FILE *f, struct cli_buf *b, const struct report *rep,
+		      const struct output_options *o)
+{
+	for (size_t r = 0; r < rep->n; r++) {
+		cli_buf_puts(b, r ? ",{" : "{");
+		for (size_t i = 0; i < o->ncols; i++) {
+			cli_buf_puts(b, i ? ",\"" : "\"");
+			cli_buf_puts(b, columns[o->cols[i]].name);
+			cli_buf_puts(b, "\":");
+			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
+		}
+		cli_buf_putc(b, '}');
+		cli_buf_spill(b, f);
+	}
+}
+
 static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
 			 enum report_kind kind, const struct output_options *o)
 {
@@ -395,17 +412,7 @@ static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
 			cli_buf_fixed(b, rep->devs->seconds, 3);
 	}
 	cli_buf_puts(b, nfs ? ",\"nfs\":[" : ",\"disk\":[");
-	for (size_t r = 0; r < rep->n; r++) {
-		cli_buf_puts(b, r ? ",{" : "{");
-		for (size_t i = 0; i < o->ncols; i++) {
-			cli_buf_puts(b, i ? ",\"" : "\"");
-			cli_buf_puts(b, columns[o->cols[i]].name);
-			cli_buf_puts(b, "\":");
-			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
-		}
-		cli_buf_putc(b, '}');
-		cli_buf_spill(b, f);
-	}
+	json_rows(f, b, rep, o);
 	cli_buf_puts(b, o->dev_more ? "]" : "]}\n");
 }
 
@@ -462,17 +469,7 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	} else {
 		cli_buf_puts(b, ",\"processes\":[");
 	}
-	for (size_t r = 0; r < rep->n; r++) {
-		cli_buf_puts(b, r ? ",{" : "{");
-		for (size_t i = 0; i < o->ncols; i++) {
-			cli_buf_puts(b, i ? ",\"" : "\"");
-			cli_buf_puts(b, columns[o->cols[i]].name);
-			cli_buf_puts(b, "\":");
-			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
-		}
-		cli_buf_putc(b, '}');
-		cli_buf_spill(b, f);
-	}
+	json_rows(f, b, rep, o);
 	/* the totals: every kernel counter, whatever the columns */
 	cli_buf_puts(b, rep->groups ? "],\"totals\":{\"groups\":" : "],\"totals\":{\"processes\":");
 	cli_buf_u64(b, rep->total_rows);
