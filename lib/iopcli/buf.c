@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "iopcli/buf.h"
-#include "iopcli/cli.h"
+#include "iopcli/stdout.h"
 
 #include <errno.h>
 #include <stdlib.h>

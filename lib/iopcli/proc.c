@@ -2,7 +2,7 @@
 /* The tools' /proc layer: roots, listing, reading.  See proc.h. */
 #define _GNU_SOURCE
 #include "iopcli/proc.h"
-#include "iopcli/cli.h"
+#include "iopcli/array.h"
 #include "iopcli/num.h"
 
 #include <libioprio.h>
