@@ -288,18 +288,7 @@ int proc_ignores_sigchld(const struct proc_root *root, int pid)
 
 	if (n < 0)
 		return (int)n;
-	/* "SigIgn:\t<16 hex digits>": SIGCHLD is signal 17, bit 16 */
-	const char *line = strstr(buf, "\nSigIgn:\t");
-	if (!line)
-		return -EINVAL;
-	line += 9;
-	size_t len = strspn(line, "0123456789abcdef");
-	if (len < 5)
-		return -EINVAL;
-	/* bit 16 is the fifth hex digit from the right */
-	char d = line[len - 5];
-	unsigned v = (unsigned)(d <= '9' ? d - '0' : d - 'a' + 10);
-	return (v & 1) != 0;
+	return proc_parse_sigchld(buf, (size_t)n);
 }
 
 int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t size)
@@ -360,12 +349,7 @@ int proc_boot_id(const struct proc_root *root, char *buf, size_t size)
 
 	if (n < 0)
 		return (int)n;
-	size_t len = strspn(text, "0123456789abcdef-");
-	if (len < 8 || len + 1 > size)
-		return -EINVAL;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	return 0;
+	return proc_parse_boot_id(text, (size_t)n, buf, size);
 }
 
 int proc_thread_prios(const struct proc_root *root, int pid, int main, size_t max, int **v,

@@ -18,7 +18,7 @@ else
   echo "libFuzzer not available (clang with libclang-rt): replaying the corpus instead"
   [ -z "${CI:-}" ] || { echo "FAIL: CI installs clang and libFuzzer"; exit 1; }
 fi
-for target in io stat diskstats pressure mountstats; do
+for target in io stat status diskstats pressure mountstats; do
   bin=$work/fuzz_$target
   if [ $mode = libfuzzer ]; then
     clang "${flags[@]}" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -37,4 +37,4 @@ for target in io stat diskstats pressure mountstats; do
     "$bin" "$src/tests/fuzz/corpus/$target"/*
   fi
 done
-echo "fuzz: 5 passed, 0 failed"
+echo "fuzz: 6 passed, 0 failed"
