@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "iopcli/buf.h"
 #include "iopcli/stdout.h"
+#include "iopcli/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,12 +15,7 @@ void cli_buf_grow(struct cli_buf *b, size_t more)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + more)
 		cap *= 2;
-	char *p = realloc(b->p, cap);
-	if (!p) {
-		fprintf(stderr, "%s: cannot allocate memory\n", program_invocation_short_name);
-		exit(EXIT_FAILURE);
-	}
-	b->p = p;
+	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
 }
 

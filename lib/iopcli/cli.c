@@ -3,6 +3,7 @@
 #include "iopcli/cli.h"
 #include "iopcli/buf.h"
 #include "iopcli/num.h"
+#include "iopcli/xalloc.h"
 #include <libioprio.h>
 
 #include <ctype.h>
@@ -191,7 +192,7 @@ void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what)
 	int r = cli_parse_id_list(arg, 1, v, n, bad, sizeof(bad));
 
 	if (r == -ENOMEM)
-		err(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 	if (r < 0)
 		errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, bad);
 }
@@ -257,16 +258,9 @@ const char *cli_user_name(unsigned uid)
 	snprintf(num, sizeof(num), "%u", uid);
 	const char *name = pw ? pw->pw_name : num;
 	if (n == cap) {
-		size_t more_cap = cap ? cap * 2 : 16;
-		void *more = realloc(cache, more_cap * sizeof(*cache));
-		if (!more)
-			err(EXIT_FAILURE, "cannot allocate memory");
-		cache = more;
-		cap = more_cap;
+		cache = xgrow(cache, &cap, n + 1, sizeof(*cache), 16);
 	}
 	cache[n].uid = uid;
-	cache[n].name = strdup(name);
-	if (!cache[n].name)
-		err(EXIT_FAILURE, "cannot allocate memory");
+	cache[n].name = xstrdup(name);
 	return cache[n++].name;
 }
