@@ -45,27 +45,13 @@ void proc_root_close(struct proc_root *root)
 	root->fd = -1;
 }
 
-/* The decimal v at p, without printf (the scanner builds many paths). */
-static char *put_uint(char *p, unsigned v)
-{
-	char tmp[12];
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
 char *proc_path(char *path, int pid, int tid, const char *name)
 {
-	char *p = put_uint(path, (unsigned)pid);
+	char *p = num_put_u64(path, (unsigned)pid);
 
 	if (tid > 0) {
 		memcpy(p, "/task/", 6);
-		p = put_uint(p + 6, (unsigned)tid);
+		p = num_put_u64(p + 6, (unsigned)tid);
 	}
 	if (name) {
 		size_t n = strlen(name);

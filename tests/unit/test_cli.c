@@ -11,6 +11,8 @@
 
 #include "iopcli/cli.h"
 #include "iopcli/xalloc.h"
+#include "iopcli/num.h"
+#include "iopcli/buf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -173,6 +175,54 @@ static void out_of_memory_is_one_message(void **state)
 	free(z);
 }
 
+/* The one integer-to-text writer, at the widths' edges: each digit count,
+ * 2^64 - 1 and 2^64, 10^19 (where a 128-bit number is split), 2^128 - 1;
+ * and through the output buffer. */
+static void writes_numbers(void **state)
+{
+	char out[64];
+	const unsigned __int128 max128 = ~(unsigned __int128)0;
+	const unsigned __int128 e19 = 10000000000000000000ull;
+	const struct {
+		unsigned __int128 v;
+		const char *text;
+	} cases[] = {
+		{ 0, "0" },
+		{ 7, "7" },
+		{ 10, "10" },
+		{ 4294967295u, "4294967295" },
+		{ 9999999999999999999ull, "9999999999999999999" },
+		{ e19, "10000000000000000000" },
+		{ 18446744073709551615ull, "18446744073709551615" },
+		{ (unsigned __int128)1 << 64, "18446744073709551616" },
+		{ e19 * e19, "100000000000000000000000000000000000000" },
+		{ e19 * e19 + 5, "100000000000000000000000000000000000005" },
+		{ e19 * 12345 + 42, "123450000000000000000042" },
+		{ max128, "340282366920938463463374607431768211455" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *e = num_put_u128(out, cases[i].v);
+		*e = '\0';
+		assert_string_equal(out, cases[i].text);
+		assert_true(e - out <= NUM_U128_DIGITS);
+		if (cases[i].v >> 64 == 0) {
+			e = num_put_u64(out, (unsigned long long)cases[i].v);
+			*e = '\0';
+			assert_string_equal(out, cases[i].text);
+		}
+	}
+	struct cli_buf b = { 0 };
+	cli_buf_u64(&b, 0);
+	cli_buf_putc(&b, ' ');
+	cli_buf_u64(&b, 18446744073709551615ull);
+	cli_buf_putc(&b, ' ');
+	cli_buf_u128(&b, max128);
+	cli_buf_putc(&b, '\0');
+	assert_string_equal(b.p, "0 18446744073709551615 340282366920938463463374607431768211455");
+	cli_buf_free(&b);
+}
+
 static void parses_column_lists(void **state)
 {
 	int out[3] = { 0, 2 };
@@ -222,6 +272,7 @@ int main(void)
 		cmocka_unit_test(rejects_out_of_range_without_wrapping),
 		cmocka_unit_test(sorts_empty_arrays),
 		cmocka_unit_test(out_of_memory_is_one_message),
+		cmocka_unit_test(writes_numbers),
 		cmocka_unit_test(parses_column_lists),
 		cmocka_unit_test(parses_id_lists),
 		cmocka_unit_test(grows_arrays),
