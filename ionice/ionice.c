@@ -24,6 +24,7 @@
 #include "iopcli/blockdev.h"
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
+#include "iopcli/xalloc.h"
 #include "iopcli/proc.h"
 #include "iopcli/select.h"
 #include <libioprio.h>
@@ -123,9 +124,7 @@ static struct target parse_user(const char *arg)
 
 static void push_target(struct options *o, struct target t)
 {
-	o->targets = realloc(o->targets, (o->ntargets + 1) * sizeof(*o->targets));
-	if (!o->targets)
-		err(EXIT_FAILURE, "cannot allocate memory");
+	o->targets = xrealloc(o->targets, (o->ntargets + 1) * sizeof(*o->targets));
 	o->targets[o->ntargets++] = t;
 }
 
@@ -146,7 +145,7 @@ static void add_target(struct options *o, int which, const char *arg)
 	char bad[64];
 	int r = cli_parse_id_list(arg, 0, &ids, &n, bad, sizeof(bad));
 	if (r == -ENOMEM)
-		err(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 	if (r < 0)
 		errx(EXIT_FAILURE, "invalid %s argument: '%s'", id_label(which), bad);
 	for (size_t i = 0; i < n; i++)
@@ -219,9 +218,7 @@ static bool wants_selection(int argc, char **argv)
 		    cli_long_matches(arg, longopts, UTIL_LINUX_LONGOPTS, &first) == 1) {
 			const char *value = strchr(arg, '=');
 			size_t n = strlen(longopts[first].name), v = value ? strlen(value) : 0;
-			char *full = malloc(n + v + 3); /* kept: argv's for the run */
-			if (!full)
-				err(EXIT_FAILURE, "cannot allocate memory");
+			char *full = xmalloc(n + v + 3); /* kept: argv's for the run */
 			memcpy(full, "--", 2);
 			memcpy(full + 2, longopts[first].name, n);
 			memcpy(full + 2 + n, value ? value : "", v + 1);
@@ -552,7 +549,7 @@ static int threads_of(struct job *j, const struct sel_proc *p, bool later, size_
 				break;
 			}
 			if (sel_add(&seen, tid, ts.start) < 0)
-				err(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			snprintf(tid_what, sizeof(tid_what), "TID %d of %s", tid, what);
 			if (j->value < 0) {
 				snprintf(prefix, sizeof(prefix), "%d: ", tid);
@@ -644,7 +641,7 @@ static int run_selection(const struct options *o, int value)
 	int failed = 0, r;
 
 	if (!pids || !pgids || !uids)
-		err(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 	for (size_t i = 0; i < o->ntargets; i++) {
 		const struct target *t = &o->targets[i];
 		if (t->which == IOP_WHO_PROCESS)
@@ -664,7 +661,7 @@ static int run_selection(const struct options *o, int value)
 	j.named_tid = malloc((c.npids + 1) * sizeof(int));
 	j.named_pid = malloc((c.npids + 1) * sizeof(int));
 	if (!j.named_tid || !j.named_pid)
-		err(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 	for (size_t i = 0; i < c.npids; i++) {
 		int tid = pids[i];
 		sel_tids_to_pids(&j.root, &pids[i], 1);
@@ -720,7 +717,10 @@ static void note_deaf_devices(void)
 
 	if (fd < 0)
 		return;
-	if (cli_any_device_honours_priorities(fd) == 0)
+	int r = cli_any_device_honours_priorities(fd);
+	if (r == -ENOMEM)
+		xalloc_die();
+	if (r == 0)
 		warnx("note: no block device's I/O scheduler honours I/O priorities "
 		      "(see ioprio-get --devices)");
 	close(fd);

@@ -19,6 +19,7 @@
 #include "iopcli/blockdev.h"
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
+#include "iopcli/xalloc.h"
 #include "devices.h"
 
 enum { D_DEVICE, D_SCHED, D_CLASSES, D_LEVELS, D_AVAILABLE, D_COUNT };
@@ -149,6 +150,8 @@ void iopget_devices(const char *sys, bool devices, bool raw, bool json, bool hea
 		err(EXIT_FAILURE, "cannot open %s", sys);
 	r = cli_blockdev_list(fd, &v, &n);
 	close(fd);
+	if (r == -ENOMEM)
+		xalloc_die();
 	if (r < 0)
 		errx(EXIT_FAILURE, "cannot read %s/block: %s", sys, strerror(-r));
 	for (size_t i = 0; i < n; i++)

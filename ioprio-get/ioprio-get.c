@@ -23,6 +23,7 @@
 
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
+#include "iopcli/xalloc.h"
 #include "devices.h"
 #include <libioprio.h>
 #include "iopcli/proc.h"
@@ -337,11 +338,7 @@ static int fill_row(int pid, int tid, const struct proc_stat *st, unsigned owner
 
 static struct row *new_row(struct rows *rows)
 {
-	struct row *v = cli_grow(rows->v, &rows->cap, rows->n + 1, sizeof(*v), 64);
-
-	if (!v)
-		err(EXIT_FAILURE, "cannot allocate memory");
-	rows->v = v;
+	rows->v = xgrow(rows->v, &rows->cap, rows->n + 1, sizeof(*rows->v), 64);
 	memset(&rows->v[rows->n], 0, sizeof(rows->v[rows->n]));
 	return &rows->v[rows->n];
 }
@@ -358,7 +355,7 @@ static int add_process(const struct options *o, struct rows *rows, int pid,
 		if (r == 0 && row->value >= 0 && st->threads > 1 &&
 		    proc_thread_prios(&proc, pid, row->value, SIZE_MAX, &row->threads,
 				      &row->nthreads) < 0)
-			err(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		if (r == 0)
 			rows->n++;
 		return r;
@@ -439,9 +436,7 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
 static size_t add_selected(const struct options *o, struct rows *rows)
 {
 	/* a thread's id stands for its process, as in iopstat -p */
-	int *pids = malloc((o->npids + 1) * sizeof(*pids));
-	if (!pids)
-		err(EXIT_FAILURE, "cannot allocate memory");
+	int *pids = xmalloc((o->npids + 1) * sizeof(*pids));
 	if (o->npids)
 		memcpy(pids, o->pids, o->npids * sizeof(*pids)); /* o->pids may be NULL */
 	sel_tids_to_pids(&proc, pids, o->npids);
@@ -703,10 +698,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!selecting && (o.all || o.npgids || o.by_user)) {
-		size_t *hits = calloc(o.npgids + 1, sizeof(*hits));
+		size_t *hits = xcalloc(o.npgids + 1, sizeof(*hits));
 		size_t before = rows.n;
-		if (!hits)
-			err(EXIT_FAILURE, "cannot allocate memory");
 		add_matching(&o, &rows, hits);
 		for (size_t i = 0; i < o.npgids; i++)
 			if (!hits[i]) {

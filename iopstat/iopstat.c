@@ -27,6 +27,7 @@
 
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
+#include "iopcli/xalloc.h"
 #include "atomic.h"
 #include "devices.h"
 #include "exits.h"
@@ -187,9 +188,7 @@ static void add_label(struct config *c, const char *arg)
 	if (!eq[1])
 		cli_usage_error("invalid --label argument: '%s': an empty value is no label in "
 				"Prometheus", arg);
-	char *name = strndup(arg, (size_t)(eq - arg));
-	if (!name)
-		err(EXIT_FAILURE, "cannot allocate memory");
+	char *name = xstrndup(arg, (size_t)(eq - arg));
 	if (!output_label_name_ok(name))
 		cli_usage_error("invalid label name: '%s' (letters, digits and _, not starting "
 				"with a digit or __; not pid, tid, start, comm, user or ioprio)", name);
@@ -201,7 +200,7 @@ static void add_label(struct config *c, const char *arg)
 	if (names)
 		c->label_names = names;
 	if (!values)
-		err(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 	c->label_values = values;
 	c->label_names[n] = name;
 	c->label_values[n] = eq + 1;
@@ -271,17 +270,18 @@ static void free_name_copies(void)
  * point into a copy that lives as long as the run). */
 static void add_names(const char ***v, size_t *n, const char *arg)
 {
-	char *copy = ncopies < 64 ? strdup(arg) : NULL, *save = NULL;
+	char *copy, *save = NULL;
 
-	if (!copy)
-		err(EXIT_FAILURE, "cannot allocate memory (or more than 64 device lists)");
+	if (ncopies == 64)
+		errx(EXIT_FAILURE, "too many device lists (64 at most)");
+	copy = xstrdup(arg);
 	if (!ncopies)
 		atexit(free_name_copies);
 	name_copies[ncopies++] = copy;
 	for (char *w = strtok_r(copy, ", \t\n", &save); w; w = strtok_r(NULL, ", \t\n", &save)) {
 		const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
 		if (!nv)
-			err(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		*v = nv;
 		(*v)[(*n)++] = w;
 	}
@@ -366,7 +366,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		case 'p': { /* pids, or with -d (given before or after) devices */
 			const char **nv = realloc(c->p_args, (c->np_args + 1) * sizeof(*nv));
 			if (!nv)
-				err(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			c->p_args = nv;
 			c->p_args[c->np_args++] = optarg;
 			break;
@@ -677,7 +677,7 @@ static void count_groups(const struct config *c, struct groups *g, struct base *
 
 	if (r == 1) {
 		if (groups_step(g, prev, cur, root, c->out.clock_ticks) < 0)
-			errx(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		groups_mark_first(g);
 		return;
 	}
@@ -690,7 +690,7 @@ static void count_groups(const struct config *c, struct groups *g, struct base *
 		warnx("no state in %s yet: the counters start from the processes' own totals",
 		      c->state_file);
 	if (groups_start(g, cur) < 0)
-		errx(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 }
 
 static void save_state(const struct config *c, const struct state_id *sid,
@@ -779,6 +779,8 @@ static void scan(const struct proc_root *root, const struct scan_options *so,
 		 struct proc_snapshot *s)
 {
 	int r = procfs_scan(root, so, s);
+	if (r == -ENOMEM)
+		xalloc_die();
 	if (r < 0)
 		errx(EXIT_FAILURE, "cannot read %s: %s", root->path, strerror(-r));
 }
@@ -891,7 +893,7 @@ static void emit_devices(const struct config *c, struct cli_buf *b, struct repor
 		o.dev_more = json && !nfs && c->nfs_out.ncols;
 		o.dev_cont = json && nfs && c->out.ncols;
 		if (dev_report_build(rep, v, nfs, ro, when) < 0)
-			errx(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		/* busy more than all the time: a counter is wrong (wrapped, a driver's
 		 * bug, a fixture); said once, shown as it is */
 		static bool said_absurd;
@@ -931,7 +933,7 @@ static int run_devices(struct config *c, const struct proc_root *root)
 	if (sysfs < 0 && !c->quiet)
 		warn("%s: the schedulers are unknown", c->sys_dir);
 	if (dev_read(cur, root, sysfs, what) < 0)
-		errx(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 	if (cur->disks_error < 0 && c->out.ncols)
 		errx(EXIT_FAILURE, "cannot read %s/diskstats: %s", c->proc_dir,
 		     strerror(-cur->disks_error));
@@ -941,7 +943,7 @@ static int run_devices(struct config *c, const struct proc_root *root)
 	if (c->interval == 0) {
 		when.when = cur->when;
 		if (dev_view_build(&view, cur, NULL, sysfs, &sel) < 0)
-			errx(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		emit_devices(c, &buf, &rep, &view, &when, &ro, KIND_SNAPSHOT, &first);
 	} else {
 		struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
@@ -960,14 +962,14 @@ static int run_devices(struct config *c, const struct proc_root *root)
 			prev = cur;
 			cur = cur == &reads[0] ? &reads[1] : &reads[0];
 			if (dev_read(cur, root, sysfs, what) < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			if (cur->disks_error < 0 && c->out.ncols)
 				errx(EXIT_FAILURE, "cannot read %s/diskstats: %s", c->proc_dir,
 				     strerror(-cur->disks_error));
 			device_notes(c, cur);
 			when.when = cur->when;
 			if (dev_view_build(&view, cur, prev, sysfs, &sel) < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			emit_devices(c, &buf, &rep, &view, &when, &ro, KIND_INTERVAL, &first);
 		}
 	}
@@ -1068,9 +1070,9 @@ int main(int argc, char **argv)
 			count_groups(&c, &groups, &base, &snaps[0], root, &sid);
 			if (report_build_groups(&rep, &groups, &snaps[0], VIEW_COUNTERS, lifetime, 0,
 						&ro) < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 		} else if (report_build(&rep, NULL, &snaps[0], &ro, c.out.clock_ticks) < 0) {
-			errx(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		}
 		emit(&c, &buf, &rep, KIND_SNAPSHOT, true);
 		save_state(&c, &sid, &snaps[0], &groups);
@@ -1118,7 +1120,7 @@ int main(int argc, char **argv)
 		if (base_keep(&base, first) < 0 ||
 		    (keep_scans && (procfs_snapshot_reserve(&snaps[1], first) < 0 ||
 				    procfs_snapshot_reserve(&snaps[2], first) < 0)))
-			errx(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		double started = first->mono;
 		/* the system line (a table with headings, JSON): the whole disks
 		 * and the I/O pressure, read right after each scan (-n: none);
@@ -1132,7 +1134,7 @@ int main(int argc, char **argv)
 		struct sys_line sl = { .psi = 2 };
 		int sys_at = 0;
 		if (want_sys && dev_read(&sysr[0], root, sysfs, sys_what) < 0)
-			errx(EXIT_FAILURE, "cannot allocate memory");
+			xalloc_die();
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		while (!stop_requested && (c.count == 0 || done < c.count)) {
 			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
@@ -1146,9 +1148,9 @@ int main(int argc, char **argv)
 				break;
 			scan(root, &so, cur);
 			if (want_sys && dev_read(&sysr[!sys_at], root, sysfs, sys_what) < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			if (ex.on && exits_add_rows(&ex, &base, cur, &so, root, c.out.clock_ticks) < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			if (ex.broken && !ex.on && !c.quiet) {
 				warnx("exit notifications failed: processes that live less than an "
 				      "interval are not shown from now on");
@@ -1167,7 +1169,7 @@ int main(int argc, char **argv)
 					r = report_note_exits(&exits, first, prev, cur, c.out.clock_ticks);
 			}
 			if (r < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			if (want_sys) {
 				sys_at = !sys_at;
 				sys_line_devices(&sl, &sysr[sys_at], &sysr[!sys_at]);
@@ -1189,7 +1191,7 @@ int main(int argc, char **argv)
 				exits_strip(cur);
 			save_state(&c, &sid, cur, &groups);
 			if (base_keep(&base, cur) < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			done++;
 			if (keep_scans) {
 				prev = cur;
@@ -1206,7 +1208,7 @@ int main(int argc, char **argv)
 				r = report_build_summary(&rep, first, prev, &exits, cur, &ro,
 							 c.out.clock_ticks);
 			if (r < 0)
-				errx(EXIT_FAILURE, "cannot allocate memory");
+				xalloc_die();
 			rep.exits_on = ex.on;
 			rep.exits_missed = ex.missed_run;
 			emit(&c, &buf, &rep, KIND_SUMMARY, false);

@@ -7,7 +7,6 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,22 +15,6 @@
 #include <unistd.h>
 
 #include "iopcli/blockdev.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		err(EXIT_FAILURE, "cannot allocate memory");
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = strndup(s, n);
-	if (!p)
-		err(EXIT_FAILURE, "cannot allocate memory");
-	return p;
-}
 
 static int is_blank(char c)
 {
@@ -106,25 +89,43 @@ enum cli_honours cli_sched_honours(const char *name)
 	return CLI_HONOURS_UNKNOWN;
 }
 
-/* The words of the file, brackets removed, as a NULL-terminated vector. */
+static void free_words(char **v)
+{
+	for (char **a = v; a && *a; a++)
+		free(*a);
+	free(v);
+}
+
+/* The words of the file, brackets removed, as a NULL-terminated vector;
+ * NULL when memory ran out. */
 static char **split_available(const char *text)
 {
-	char **v = NULL;
+	char **v = NULL, **more;
 	size_t n = 0, len;
 	const char *p = text, *w;
 	int bracketed;
 
 	while ((w = next_word(&p, &len, &bracketed))) {
-		v = xrealloc(v, (n + 2) * sizeof(*v));
-		v[n++] = xstrndup(w, len);
+		if (!(more = realloc(v, (n + 2) * sizeof(*v)))) {
+			free_words(v);
+			return NULL;
+		}
+		v = more;
+		v[n + 1] = NULL;
+		if (!(v[n] = strndup(w, len))) {
+			free_words(v);
+			return NULL;
+		}
+		n++;
 	}
-	v = xrealloc(v, (n + 1) * sizeof(*v));
-	v[n] = NULL;
+	if (!v && (v = malloc(sizeof(*v))) != NULL)
+		v[0] = NULL;
 	return v;
 }
 
-/* Reads <sysfs>/block/<name>/queue/scheduler into d. */
-static void read_scheduler(int sysfs, struct cli_blockdev *d)
+/* Reads <sysfs>/block/<name>/queue/scheduler into d: 0, or -ENOMEM (a
+ * file that cannot be read is d->error, not a failure). */
+static int read_scheduler(int sysfs, struct cli_blockdev *d)
 {
 	char path[512], text[1024], active[128];
 	size_t len = 0;
@@ -133,12 +134,12 @@ static void read_scheduler(int sysfs, struct cli_blockdev *d)
 
 	if ((size_t)snprintf(path, sizeof(path), "block/%s/queue/scheduler", d->name) >= sizeof(path)) {
 		d->error = ENAMETOOLONG;
-		return;
+		return 0;
 	}
 	fd = openat(sysfs, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		d->error = errno;
-		return;
+		return 0;
 	}
 	while (len < sizeof(text) - 1 && (r = read(fd, text + len, sizeof(text) - 1 - len)) != 0) {
 		if (r < 0) {
@@ -146,7 +147,7 @@ static void read_scheduler(int sysfs, struct cli_blockdev *d)
 				continue;
 			d->error = errno;
 			close(fd);
-			return;
+			return 0;
 		}
 		len += (size_t)r;
 	}
@@ -154,10 +155,11 @@ static void read_scheduler(int sysfs, struct cli_blockdev *d)
 	text[len] = '\0';
 	if (memchr(text, '\0', len) || cli_sched_active(text, active, sizeof(active)) < 0) {
 		d->error = EINVAL; /* not a scheduler file we understand */
-		return;
+		return 0;
 	}
-	d->scheduler = xstrndup(active, strlen(active));
+	d->scheduler = strdup(active);
 	d->available = split_available(text);
+	return d->scheduler && d->available ? 0 : -ENOMEM;
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -185,10 +187,18 @@ int cli_blockdev_list(int sysfs, struct cli_blockdev **vp, size_t *np)
 	while ((errno = 0, e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
-		v[n] = (struct cli_blockdev){ .name = xstrndup(e->d_name, strlen(e->d_name)) };
-		read_scheduler(sysfs, &v[n]);
+		struct cli_blockdev *more = realloc(v, (n + 1) * sizeof(*v));
+		if (!more) {
+			errno = ENOMEM;
+			break;
+		}
+		v = more;
+		v[n] = (struct cli_blockdev){ .name = strdup(e->d_name) };
 		n++;
+		if (!v[n - 1].name || read_scheduler(sysfs, &v[n - 1]) < 0) {
+			errno = ENOMEM;
+			break;
+		}
 	}
 	if (errno) {
 		int e2 = errno;
@@ -209,9 +219,7 @@ void cli_blockdev_free(struct cli_blockdev *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].name);
 		free(v[i].scheduler);
-		for (char **a = v[i].available; a && *a; a++)
-			free(*a);
-		free(v[i].available);
+		free_words(v[i].available);
 	}
 	free(v);
 }

@@ -38,13 +38,14 @@ enum cli_honours cli_sched_honours(const char *name);
 /* Every device under <sysfs>/block, sorted by name (loop2 before loop10).
  * sysfs: a directory fd of the sysfs root (for /sys: open("/sys")).  A
  * device whose scheduler cannot be read is listed with scheduler NULL and
- * its error.  0 and *v, *n; or -errno when <sysfs>/block cannot be read. */
+ * its error.  0 and *v, *n; or -errno when <sysfs>/block cannot be read,
+ * -ENOMEM when memory runs out (nothing is then left allocated). */
 int cli_blockdev_list(int sysfs, struct cli_blockdev **v, size_t *n);
 void cli_blockdev_free(struct cli_blockdev *v, size_t n);
 
 /* 1 when some block device under sysfs has an active scheduler that
  * honours I/O priority classes at least, 0 when none does, -errno when
- * <sysfs>/block cannot be read.  For "ionice -v": priorities set but
+ * <sysfs>/block cannot be read (-ENOMEM too).  For "ionice -v": priorities set but
  * nobody listens. */
 int cli_any_device_honours_priorities(int sysfs);
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "iopcli/buf.h"
-#include "iopcli/cli.h"
+#include "iopcli/num.h"
+#include "iopcli/stdout.h"
+#include "iopcli/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,12 +16,7 @@ void cli_buf_grow(struct cli_buf *b, size_t more)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + more)
 		cap *= 2;
-	char *p = realloc(b->p, cap);
-	if (!p) {
-		fprintf(stderr, "%s: cannot allocate memory\n", program_invocation_short_name);
-		exit(EXIT_FAILURE);
-	}
-	b->p = p;
+	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
 }
 
@@ -40,34 +37,16 @@ void cli_buf_pad(struct cli_buf *b, char c, size_t n)
 
 void cli_buf_u64(struct cli_buf *b, unsigned long long v)
 {
-	char tmp[20];
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	if (b->len + (size_t)n > b->cap)
-		cli_buf_grow(b, (size_t)n);
-	while (n)
-		b->p[b->len++] = tmp[--n];
+	if (b->len + NUM_U64_DIGITS > b->cap)
+		cli_buf_grow(b, NUM_U64_DIGITS);
+	b->len = (size_t)(num_put_u64(b->p + b->len, v) - b->p);
 }
 
 void cli_buf_u128(struct cli_buf *b, cli_u128 v)
 {
-	char tmp[40];
-	int n = 0;
-
-	if (v >> 64 == 0) {
-		cli_buf_u64(b, (unsigned long long)v);
-		return;
-	}
-	do
-		tmp[n++] = (char)('0' + (unsigned)(v % 10));
-	while ((v /= 10) != 0);
-	if (b->len + (size_t)n > b->cap)
-		cli_buf_grow(b, (size_t)n);
-	while (n)
-		b->p[b->len++] = tmp[--n];
+	if (b->len + NUM_U128_DIGITS > b->cap)
+		cli_buf_grow(b, NUM_U128_DIGITS);
+	b->len = (size_t)(num_put_u128(b->p + b->len, v) - b->p);
 }
 
 void cli_buf_ratio(struct cli_buf *b, cli_u128 num, unsigned long long den, int decimals)

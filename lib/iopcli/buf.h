@@ -29,7 +29,7 @@ struct cli_buf {
 };
 
 /* Makes room for 'more' bytes.  Appending never fails: on memory
- * exhaustion the tool exits with a message. */
+ * exhaustion the tool exits with xalloc_die()'s message. */
 void cli_buf_grow(struct cli_buf *b, size_t more);
 
 static inline void cli_buf_putc(struct cli_buf *b, char c)

@@ -3,6 +3,7 @@
 #include "iopcli/cli.h"
 #include "iopcli/buf.h"
 #include "iopcli/num.h"
+#include "iopcli/xalloc.h"
 #include <libioprio.h>
 
 #include <ctype.h>
@@ -23,127 +24,6 @@
 int cli_parse_ll(const char *s, long long min, long long max, long long *out)
 {
 	return num_parse_ll(s, s ? s + strlen(s) : NULL, min, max, out);
-}
-
-void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first)
-{
-	size_t c = *cap ? *cap : first ? first : 1;
-
-	if (p && need <= *cap)
-		return p;
-	/* an array with no room yet gets some, even for none: NULL means
-	 * only that memory ran out */
-	while (c < need) {
-		if (c > SIZE_MAX / 2)
-			return NULL;
-		c *= 2;
-	}
-	if (c > SIZE_MAX / size)
-		return NULL;
-	void *more = realloc(p, c * size);
-	if (more)
-		*cap = c;
-	return more;
-}
-
-static void swap_elems(char *a, char *b, size_t size)
-{
-	char t[256];
-
-	memcpy(t, a, size);
-	memcpy(a, b, size);
-	memcpy(b, t, size);
-}
-
-/* Moves element i down the heap of n elements until both children are smaller. */
-static void sift_down(char *v, size_t i, size_t n, size_t size,
-		      int (*cmp)(const void *, const void *))
-{
-	for (;;) {
-		size_t largest = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && cmp(v + l * size, v + largest * size) > 0)
-			largest = l;
-		if (r < n && cmp(v + r * size, v + largest * size) > 0)
-			largest = r;
-		if (largest == i)
-			return;
-		swap_elems(v + i * size, v + largest * size, size);
-		i = largest;
-	}
-}
-
-/* glibc's qsort() is a merge sort into a copy of the array: fast, and for
- * a report of 8-byte rows a small copy; larger arrays (snapshots of
- * 96-byte rows) are heap-sorted in place instead. */
-#define IOP_QSORT_COPY_MAX (256u << 10)
-
-void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
-{
-	char *v = base;
-
-	if (n < 2)
-		return;
-	if (size > 256 || n * size <= IOP_QSORT_COPY_MAX) {
-		qsort(base, n, size, cmp);
-		return;
-	}
-	for (size_t i = n / 2; i-- > 0;)
-		sift_down(v, i, n, size, cmp);
-	for (size_t end = n - 1; end > 0; end--) {
-		swap_elems(v, v + end * size, size);
-		sift_down(v, 0, end, size, cmp);
-	}
-}
-
-/* The errno of the first failed write to stdout: stdio keeps only an error
- * flag, and by exit errno says something else. */
-static int stdout_errno;
-
-void cli_note_write_error(FILE *f, int error)
-{
-	if (f == stdout && !stdout_errno)
-		stdout_errno = error ? error : EIO;
-}
-
-static void close_stdout(void)
-{
-	int failed = ferror(stdout), error = stdout_errno;
-
-	errno = 0;
-	if (fclose(stdout) != 0) {
-		failed = 1;
-		if (!error)
-			error = errno;
-	}
-	if (failed && error != EPIPE) { /* a reader that went away: quiet */
-		fprintf(stderr, "%s: write error: %s\n", program_invocation_short_name,
-			strerror(error ? error : EIO));
-		_exit(EXIT_FAILURE);
-	}
-}
-
-/* 0, 1 and 2 taken by something, so that no file the tool opens lands on
- * them.  A closed stdout becomes /dev/null opened for reading: a write to
- * it still fails with EBADF, as it did while closed, and is reported. */
-static void occupy_standard_fds(void)
-{
-	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		int nfd = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
-		if (nfd < 0)
-			_exit(EXIT_FAILURE); /* nothing can be reported, nor done safely */
-		if (nfd != fd) { /* lower ones are open already: cannot happen */
-			close(nfd);
-			_exit(EXIT_FAILURE);
-		}
-	}
-}
-
-void cli_close_stdout_at_exit(void)
-{
-	occupy_standard_fds();
-	atexit(close_stdout);
 }
 
 void cli_usage_error(const char *fmt, ...)
@@ -312,7 +192,7 @@ void cli_add_id_list(int **v, size_t *n, const char *arg, const char *what)
 	int r = cli_parse_id_list(arg, 1, v, n, bad, sizeof(bad));
 
 	if (r == -ENOMEM)
-		err(EXIT_FAILURE, "cannot allocate memory");
+		xalloc_die();
 	if (r < 0)
 		errx(EXIT_FAILURE, "invalid %s argument: '%s'", what, bad);
 }
@@ -378,16 +258,9 @@ const char *cli_user_name(unsigned uid)
 	snprintf(num, sizeof(num), "%u", uid);
 	const char *name = pw ? pw->pw_name : num;
 	if (n == cap) {
-		size_t more_cap = cap ? cap * 2 : 16;
-		void *more = realloc(cache, more_cap * sizeof(*cache));
-		if (!more)
-			err(EXIT_FAILURE, "cannot allocate memory");
-		cache = more;
-		cap = more_cap;
+		cache = xgrow(cache, &cap, n + 1, sizeof(*cache), 16);
 	}
 	cache[n].uid = uid;
-	cache[n].name = strdup(name);
-	if (!cache[n].name)
-		err(EXIT_FAILURE, "cannot allocate memory");
+	cache[n].name = xstrdup(name);
 	return cache[n++].name;
 }

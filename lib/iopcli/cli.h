@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal helpers shared by the command-line tools: strict number parsing
- * and safe closing of stdout.  A static library, never installed.
+ * Internal helpers shared by the command-line tools: argv (numbers, users,
+ * id and column lists, regexes, usage errors, unknown options), user names.
+ * A static library, never installed.
  */
 #ifndef IOP_CLI_H
 #define IOP_CLI_H
@@ -11,23 +12,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Arrays and the closing of stdout are modules of their own, below this
+ * one; included here for the tools, which use them with the rest. */
+#include "iopcli/array.h"
+#include "iopcli/stdout.h"
+
 /* Parses all of s as a decimal integer in min..max into *out.  No leading
  * blanks or '+', no trailing junk, no silent wrap ("-1" is -1, and out of
  * range when min is 0).  Returns 0, -EINVAL (not a number) or -ERANGE. */
 int cli_parse_ll(const char *s, long long min, long long max, long long *out);
-
-/* An array p of *cap elements of size bytes with room for need of them:
- * p itself when it has, else p grown (doubling, from first elements at
- * least; an array with no memory yet gets some even for need 0) with *cap
- * updated.  NULL only when memory runs out (p is then still valid and *cap
- * unchanged). */
-void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first);
-
-/* Sorts an array; accepts an empty one whose pointer is NULL (qsort()
- * itself must never be given NULL).  Arrays up to 256 KiB go to qsort(),
- * which copies them; larger ones are heap-sorted in place (no copy, n log
- * n at worst).  Not stable: the comparison decides ties. */
-void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
 /* Parses -o's comma-separated column list into out[], which holds n
  * columns already: replaced, or, for "+LIST" when 'plus' is true, added
@@ -83,19 +76,6 @@ void cli_select_free(struct cli_select *s);
 /* The name of a uid, or the number when it has none; looked up once per uid
  * (there are few users and many processes).  Never NULL. */
 const char *cli_user_name(unsigned uid);
-
-/* Called first in main(): makes sure descriptors 0, 1 and 2 are open (on
- * /dev/null when the caller closed them, so no file of the tool lands on
- * them; a closed stdout stays unwritable), and registers an atexit()
- * handler that flushes and closes stdout and, if that or an earlier write
- * failed, reports "write error: <the first write's errno>" once and makes
- * the exit status 1.  A broken pipe (EPIPE) is quiet: "tool | head -1" is
- * no error. */
-void cli_close_stdout_at_exit(void);
-
-/* Remembers the errno of a failed write to f (when f is stdout), for the
- * report at exit. */
-void cli_note_write_error(FILE *f, int error);
 
 /* "<tool>: <message>" and a pointer to --help on stderr; exits with 1. */
 void cli_usage_error(const char *fmt, ...)

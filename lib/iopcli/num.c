@@ -69,3 +69,34 @@ int num_parse_u128(const char *p, const char *end, unsigned __int128 *out)
 	*out = v;
 	return 0;
 }
+
+/* v's digits at p, zero-padded to width digits at least. */
+static char *put_digits(char *p, unsigned long long v, int width)
+{
+	char tmp[NUM_U64_DIGITS];
+	int n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0 || n < width);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+char *num_put_u64(char *p, unsigned long long v)
+{
+	return put_digits(p, v, 1);
+}
+
+char *num_put_u128(char *p, unsigned __int128 v)
+{
+	const unsigned long long e19 = 10000000000000000000ull; /* 19 digits a part */
+
+	if (v >> 64 == 0)
+		return put_digits(p, (unsigned long long)v, 1);
+	/* above 2^64: the digits above the lowest 19 first (at most 20 of them,
+	 * so at most one more split), then those 19 with their zeros */
+	p = num_put_u128(p, v / e19);
+	return put_digits(p, (unsigned long long)(v % e19), 19);
+}

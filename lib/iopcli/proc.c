@@ -2,7 +2,7 @@
 /* The tools' /proc layer: roots, listing, reading.  See proc.h. */
 #define _GNU_SOURCE
 #include "iopcli/proc.h"
-#include "iopcli/cli.h"
+#include "iopcli/array.h"
 #include "iopcli/num.h"
 
 #include <libioprio.h>
@@ -45,27 +45,13 @@ void proc_root_close(struct proc_root *root)
 	root->fd = -1;
 }
 
-/* The decimal v at p, without printf (the scanner builds many paths). */
-static char *put_uint(char *p, unsigned v)
-{
-	char tmp[12];
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
 char *proc_path(char *path, int pid, int tid, const char *name)
 {
-	char *p = put_uint(path, (unsigned)pid);
+	char *p = num_put_u64(path, (unsigned)pid);
 
 	if (tid > 0) {
 		memcpy(p, "/task/", 6);
-		p = put_uint(p + 6, (unsigned)tid);
+		p = num_put_u64(p + 6, (unsigned)tid);
 	}
 	if (name) {
 		size_t n = strlen(name);
@@ -288,18 +274,7 @@ int proc_ignores_sigchld(const struct proc_root *root, int pid)
 
 	if (n < 0)
 		return (int)n;
-	/* "SigIgn:\t<16 hex digits>": SIGCHLD is signal 17, bit 16 */
-	const char *line = strstr(buf, "\nSigIgn:\t");
-	if (!line)
-		return -EINVAL;
-	line += 9;
-	size_t len = strspn(line, "0123456789abcdef");
-	if (len < 5)
-		return -EINVAL;
-	/* bit 16 is the fifth hex digit from the right */
-	char d = line[len - 5];
-	unsigned v = (unsigned)(d <= '9' ? d - '0' : d - 'a' + 10);
-	return (v & 1) != 0;
+	return proc_parse_sigchld(buf, (size_t)n);
 }
 
 int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t size)
@@ -360,12 +335,7 @@ int proc_boot_id(const struct proc_root *root, char *buf, size_t size)
 
 	if (n < 0)
 		return (int)n;
-	size_t len = strspn(text, "0123456789abcdef-");
-	if (len < 8 || len + 1 > size)
-		return -EINVAL;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	return 0;
+	return proc_parse_boot_id(text, (size_t)n, buf, size);
 }
 
 int proc_thread_prios(const struct proc_root *root, int pid, int main, size_t max, int **v,

@@ -54,6 +54,17 @@ int proc_parse_stat(const char *buf, size_t len, struct proc_stat *out);
 int proc_parse_status(const char *buf, size_t len, const char *key, long long min, long long max,
 		      long long *out);
 
+/* Whether the text of a status file says SIGCHLD is ignored (bit 16 of
+ * the hex mask on its "SigIgn:\t" line, which is never the first): 1, 0,
+ * or -EINVAL when there is no such line with 5 hex digits at least.  The
+ * text ends at len or at a NUL before it. */
+int proc_parse_sigchld(const char *buf, size_t len);
+
+/* The boot id at the start of the text of sys/kernel/random/boot_id (its
+ * lowercase hex digits and dashes, 8 at least) into buf, NUL-terminated:
+ * 0, or -EINVAL when there is none or it does not fit in size bytes. */
+int proc_parse_boot_id(const char *text, size_t len, char *buf, size_t size);
+
 /* --- reading a procfs ------------------------------------------------------ */
 
 struct proc_root {

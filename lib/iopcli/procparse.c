@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Parsers of /proc/<pid>/io, /proc/<pid>/stat and status lines: pure
- * functions over a buffer (fuzzed with num.c alone).  See proc.h.
+ * Parsers of /proc/<pid>/io, /proc/<pid>/stat, status lines (a number,
+ * SigIgn's SIGCHLD bit), cgroup and the boot id: pure functions over a
+ * buffer (fuzzed with num.c alone).  See proc.h.
  */
 #define _GNU_SOURCE
 #include "iopcli/proc.h"
@@ -192,6 +193,42 @@ int proc_parse_status(const char *buf, size_t len, const char *key, long long mi
 		p = eol + 1;
 	}
 	return -EINVAL;
+}
+
+int proc_parse_sigchld(const char *buf, size_t len)
+{
+	static const char key[] = "\nSigIgn:\t"; /* never the first line: Name is */
+	const char *end, *p;
+	size_t n = 0;
+
+	len = strnlen(buf, len); /* the text is what comes before a NUL */
+	end = buf + len;
+	p = memmem(buf, len, key, sizeof(key) - 1);
+	if (!p)
+		return -EINVAL;
+	p += sizeof(key) - 1;
+	while (p + n < end && ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f')))
+		n++;
+	if (n < 5)
+		return -EINVAL;
+	/* SIGCHLD is signal 17, bit 16: the fifth hex digit from the right */
+	char d = p[n - 5];
+	unsigned v = (unsigned)(d <= '9' ? d - '0' : d - 'a' + 10);
+	return (v & 1) != 0;
+}
+
+int proc_parse_boot_id(const char *text, size_t len, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (n < len && ((text[n] >= '0' && text[n] <= '9') || (text[n] >= 'a' && text[n] <= 'f') ||
+			   text[n] == '-'))
+		n++;
+	if (n < 8 || n + 1 > size)
+		return -EINVAL;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return 0;
 }
 
 /* [p, p + n) into buf of size bytes, NUL-terminated, cut to fit. */

@@ -2,7 +2,7 @@
 /* Selecting processes as pgrep does, and their descendants.  See select.h. */
 #define _GNU_SOURCE
 #include "iopcli/select.h"
-#include "iopcli/cli.h"
+#include "iopcli/array.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -21,11 +21,12 @@ fi
 # the sources each target needs beside itself
 sources_io="lib/iopcli/procparse.c lib/iopcli/num.c"
 sources_stat=$sources_io
+sources_status=$sources_io
 sources_diskstats="lib/iopcli/procparse.c lib/iopcli/diskparse.c lib/iopcli/num.c"
 sources_pressure=$sources_diskstats
 sources_mountstats=$sources_diskstats
 sources_taskstats="lib/iopcli/tsparse.c"
-for target in io stat diskstats pressure mountstats taskstats; do
+for target in io stat status diskstats pressure mountstats taskstats; do
   bin=$work/fuzz_$target
   srcs=()
   for f in $(eval echo "\$sources_$target"); do srcs+=("$src/$f"); done
@@ -43,4 +44,4 @@ for target in io stat diskstats pressure mountstats taskstats; do
     "$bin" "$src/tests/fuzz/corpus/$target"/*
   fi
 done
-echo "fuzz: 6 passed, 0 failed"
+echo "fuzz: 7 passed, 0 failed"

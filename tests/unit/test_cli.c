@@ -10,6 +10,14 @@
 #include <cmocka.h>
 
 #include "iopcli/cli.h"
+#include "iopcli/xalloc.h"
+#include "iopcli/num.h"
+#include "iopcli/buf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void parses_whole_numbers(void **state)
 {
@@ -123,6 +131,98 @@ static const char *name_of(int c)
 	return names[c];
 }
 
+/* Out of memory is one message and exit status 1, from every x* helper:
+ * run in a child whose stderr is a pipe (an array too large to count is
+ * refused before any allocation, so no sanitizer or valgrind sees a
+ * huge request). */
+static void out_of_memory_is_one_message(void **state)
+{
+	int fds[2], status;
+	char msg[128] = "";
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		size_t cap = 0;
+		xgrow(NULL, &cap, SIZE_MAX / 2 + 2, 16, 1);
+		_exit(3); /* not reached */
+	}
+	close(fds[1]);
+	ssize_t n = read(fds[0], msg, sizeof(msg) - 1);
+	close(fds[0]);
+	assert_true(n > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_string_equal(msg, "test_cli: cannot allocate memory\n");
+
+	/* and what succeeds is memory, even for 0 bytes */
+	size_t cap = 0;
+	char *p = xmalloc(0), *q = xstrndup("abcdef", 3), *r = xstrdup("x");
+	int *v = xgrow(NULL, &cap, 0, sizeof(int), 4), *z = xcalloc(2, sizeof(int));
+	assert_non_null(p);
+	assert_string_equal(q, "abc");
+	assert_string_equal(r, "x");
+	assert_int_equal(cap, 4);
+	assert_int_equal(z[0] | z[1], 0);
+	p = xrealloc(p, 64);
+	free(p);
+	free(q);
+	free(r);
+	free(v);
+	free(z);
+}
+
+/* The one integer-to-text writer, at the widths' edges: each digit count,
+ * 2^64 - 1 and 2^64, 10^19 (where a 128-bit number is split), 2^128 - 1;
+ * and through the output buffer. */
+static void writes_numbers(void **state)
+{
+	char out[64];
+	const unsigned __int128 max128 = ~(unsigned __int128)0;
+	const unsigned __int128 e19 = 10000000000000000000ull;
+	const struct {
+		unsigned __int128 v;
+		const char *text;
+	} cases[] = {
+		{ 0, "0" },
+		{ 7, "7" },
+		{ 10, "10" },
+		{ 4294967295u, "4294967295" },
+		{ 9999999999999999999ull, "9999999999999999999" },
+		{ e19, "10000000000000000000" },
+		{ 18446744073709551615ull, "18446744073709551615" },
+		{ (unsigned __int128)1 << 64, "18446744073709551616" },
+		{ e19 * e19, "100000000000000000000000000000000000000" },
+		{ e19 * e19 + 5, "100000000000000000000000000000000000005" },
+		{ e19 * 12345 + 42, "123450000000000000000042" },
+		{ max128, "340282366920938463463374607431768211455" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *e = num_put_u128(out, cases[i].v);
+		*e = '\0';
+		assert_string_equal(out, cases[i].text);
+		assert_true(e - out <= NUM_U128_DIGITS);
+		if (cases[i].v >> 64 == 0) {
+			e = num_put_u64(out, (unsigned long long)cases[i].v);
+			*e = '\0';
+			assert_string_equal(out, cases[i].text);
+		}
+	}
+	struct cli_buf b = { 0 };
+	cli_buf_u64(&b, 0);
+	cli_buf_putc(&b, ' ');
+	cli_buf_u64(&b, 18446744073709551615ull);
+	cli_buf_putc(&b, ' ');
+	cli_buf_u128(&b, max128);
+	cli_buf_putc(&b, '\0');
+	assert_string_equal(b.p, "0 18446744073709551615 340282366920938463463374607431768211455");
+	cli_buf_free(&b);
+}
+
 static void parses_column_lists(void **state)
 {
 	int out[3] = { 0, 2 };
@@ -171,6 +271,8 @@ int main(void)
 		cmocka_unit_test(rejects_junk),
 		cmocka_unit_test(rejects_out_of_range_without_wrapping),
 		cmocka_unit_test(sorts_empty_arrays),
+		cmocka_unit_test(out_of_memory_is_one_message),
+		cmocka_unit_test(writes_numbers),
 		cmocka_unit_test(parses_column_lists),
 		cmocka_unit_test(parses_id_lists),
 		cmocka_unit_test(grows_arrays),

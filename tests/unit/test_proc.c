@@ -146,6 +146,44 @@ static void parse_status(void **state)
 	assert_int_equal(v, 7);
 }
 
+/* The SigIgn and boot_id parsers take a length: nothing past it is read,
+ * and a text that is cut there is judged as cut. */
+#define LIT(s) s, sizeof(s) - 1 /* a literal and its length, NULs included */
+static void parse_sigchld_and_boot_id(void **state)
+{
+	const char *s = "Name:\ta\nSigPnd:\t0000000000010000\nSigIgn:\t0000000000010000\n";
+	char id[40];
+	(void)state;
+	assert_int_equal(proc_parse_sigchld(s, strlen(s)), 1);
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\nSigIgn:\t00000000fffeffff\n")), 0);
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\nSigIgn:\t30000")), 1); /* no newline */
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\nSigIgn:\t20000")), 0);
+	/* cut by the length, or by a NUL, before the fifth digit */
+	assert_int_equal(proc_parse_sigchld("Name:\tb\nSigIgn:\t10000", 20), -EINVAL);
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\nSigIgn:\t10\0" "000")), -EINVAL);
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\0\nSigIgn:\t10000\n")), -EINVAL);
+	/* the first line is not a SigIgn line; another key's mask does not count */
+	assert_int_equal(proc_parse_sigchld(LIT("SigIgn:\t10000\n")), -EINVAL);
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\nSigCgt:\t10000\n")), -EINVAL);
+	/* uppercase is not the kernel's: the digits stop before it */
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\nSigIgn:\t1000A\n")), -EINVAL);
+	assert_int_equal(proc_parse_sigchld(LIT("Name:\tb\nSigIgn:\t10000A\n")), 1);
+	assert_int_equal(proc_parse_sigchld(LIT("")), -EINVAL);
+
+	const char *b = "c730003c-bfd3-4cf3-b212-9530dd688381\n";
+	assert_int_equal(proc_parse_boot_id(b, strlen(b), id, sizeof(id)), 0);
+	assert_string_equal(id, "c730003c-bfd3-4cf3-b212-9530dd688381");
+	assert_int_equal(proc_parse_boot_id(b, 8, id, sizeof(id)), 0); /* cut by the length */
+	assert_string_equal(id, "c730003c");
+	assert_int_equal(proc_parse_boot_id(b, 7, id, sizeof(id)), -EINVAL);
+	assert_int_equal(proc_parse_boot_id(b, strlen(b), id, 37), 0); /* just fits */
+	assert_int_equal(proc_parse_boot_id(b, strlen(b), id, 36), -EINVAL);
+	assert_int_equal(proc_parse_boot_id(LIT("C730003C-BFD3"), id, sizeof(id)), -EINVAL);
+	assert_int_equal(proc_parse_boot_id(LIT("c730003c\0" "ffff"), id, sizeof(id)), 0);
+	assert_string_equal(id, "c730003c");
+	assert_int_equal(proc_parse_boot_id("", 0, id, sizeof(id)), -EINVAL);
+}
+
 static void parse_cgroup_and_unit(void **state)
 {
 	char buf[64];
@@ -500,6 +538,7 @@ int main(void)
 		cmocka_unit_test(parse_status),
 		cmocka_unit_test(paths),
 		cmocka_unit_test(parse_cgroup_and_unit),
+		cmocka_unit_test(parse_sigchld_and_boot_id),
 		cmocka_unit_test_setup_teardown(read_files, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(cmdline_tgid_uptime, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(listing, fixture_setup, fixture_teardown),

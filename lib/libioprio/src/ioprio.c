@@ -262,7 +262,11 @@ int iop_task_get(pid_t tid, struct iop_task *out)
 	return 0;
 }
 
-/* Appends the decimal v (0..9999) at p; returns the end. */
+/* Appends the decimal v (0..9999) at p; returns the end.  The tools' one
+ * integer-to-text writer is num_put_u64() in lib/iopcli, but this is the
+ * installed library: it links nothing of the tools' helper library (which
+ * links it), and its exports are only what libioprio.map names, so it
+ * keeps this private one for the level and hint of iop_format(). */
 static char *put_small(char *p, int v)
 {
 	char tmp[4];
