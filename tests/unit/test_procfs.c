@@ -56,8 +56,8 @@ static void scan_processes(void **state)
 
 	/* named pids only, one of them missing */
 	int pids[] = { 42, 43, 300 };
-	opt.pids = pids;
-	opt.npids = 3;
+	opt.sel.pids = pids;
+	opt.sel.npids = 3;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	assert_int_equal(snap.rows[0].pid, 42);
@@ -66,16 +66,17 @@ static void scan_processes(void **state)
 	/* by command */
 	regex_t re;
 	assert_int_equal(regcomp(&re, "^[bc]$", REG_EXTENDED | REG_NOSUB), 0);
-	opt = (struct scan_options){ .comm_re = &re, .need = NEED_STAT };
+	opt = (struct scan_options){ .sel.re = &re, .need = NEED_STAT };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	regfree(&re);
 
 	/* by user: nobody here owns files as uid 12345 */
-	opt = (struct scan_options){ .filter_uid = true, .uid = 12345, .need = NEED_STAT };
+	unsigned uid = 12345;
+	opt = (struct scan_options){ .sel = { .uids = &uid, .nuids = 1 }, .need = NEED_STAT };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
-	opt.uid = getuid();
+	uid = getuid();
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 3);
 	procfs_snapshot_free(&snap);
@@ -192,8 +193,8 @@ static void real_proc(void **state)
 	struct proc_root root;
 	(void)state;
 	assert_int_equal(proc_root_open(&root, "/proc"), 0);
-	opt.pids = &self;
-	opt.npids = 1;
+	opt.sel.pids = &self;
+	opt.sel.npids = 1;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 1);
 	assert_int_equal(snap.rows[0].pid, self);
@@ -230,7 +231,8 @@ static void scan_reads_only_what_is_needed(void **state)
 	assert_string_equal(proc_comm(&snap, &snap.rows[3]), "");
 
 	fixture_count_reset(); /* -u without stat: the owner of the task, with io */
-	opt = (struct scan_options){ .filter_uid = true, .uid = getuid() };
+	unsigned uid = getuid();
+	opt = (struct scan_options){ .sel = { .uids = &uid, .nuids = 1 } };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 10);
 	assert_int_equal(fixture_counts.opens_stat, 0);
@@ -239,7 +241,7 @@ static void scan_reads_only_what_is_needed(void **state)
 	assert_int_equal(fixture_counts.dir_stats, 10);
 	assert_int_equal(fixture_counts.fstats, 0);
 	fixture_count_reset(); /* another user's tasks cost no file at all */
-	opt.uid = getuid() + 1;
+	uid = getuid() + 1;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	assert_int_equal(fixture_counts.dir_stats, 10);
@@ -270,7 +272,7 @@ static void scan_reads_only_what_is_needed(void **state)
 	fixture_count_reset(); /* -C needs stat, and reads io only for the matches */
 	regex_t re;
 	assert_int_equal(regcomp(&re, "^nomatch$", REG_EXTENDED | REG_NOSUB), 0);
-	opt = (struct scan_options){ .comm_re = &re };
+	opt = (struct scan_options){ .sel.re = &re };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	assert_int_equal(fixture_counts.opens_stat, 10);
