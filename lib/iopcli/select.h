@@ -38,7 +38,7 @@ struct sel_criteria {
 	int exclude;            /* a pid never selected (the tool itself), or 0 */
 	bool any;               /* a task meets one kind given, not every kind
 	                           (ioprio-get's -P and -u without -C or -T);
-	                           sel_match() only, sel_scan() ignores it */
+	                           for sel_match(); sel_scan() wants it false */
 };
 
 /* What is known of one task asked about by sel_match(). */
