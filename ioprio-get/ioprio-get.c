@@ -390,9 +390,13 @@ static int add_pid(const struct options *o, struct rows *rows, int pid)
 	return r < 0 ? r : add_process(o, rows, pid, &st, owner);
 }
 
-/* Every process, for -A, -P and -u: those that vanish are passed over. */
+/* Every process, for -A, -P and -u: those that vanish are passed over.
+ * Without -C or -T the targets add up: a process of any group or of the
+ * user given (sel_match()'s "any"). */
 static void add_matching(const struct options *o, struct rows *rows, size_t *pgid_hits)
 {
+	struct sel_criteria c = { .pgids = o->pgids, .npgids = o->npgids, .uids = &o->uid,
+				  .nuids = o->by_user, .any = true };
 	struct proc_list procs;
 	int pid;
 
@@ -402,28 +406,26 @@ static void add_matching(const struct options *o, struct rows *rows, size_t *pgi
 	bool user_only = o->by_user && !o->all && o->npgids == 0;
 	while ((pid = proc_list_next(&procs))) {
 		struct proc_stat st;
-		unsigned owner = 0;
-		if (user_only && (proc_task_owner(&proc, pid, 0, &owner) < 0 || owner != o->uid))
+		struct sel_task t = { .pid = pid };
+		if (user_only && sel_match(&proc, &c, &t) == SEL_NO)
 			continue;
 		/* with -a each thread has its own owner: the process's only for -u */
-		bool need_owner = !user_only && (!o->all_tasks || o->by_user);
-		int r = proc_read_stat(&proc, pid, 0, &st, need_owner ? &owner : NULL);
-		bool want = o->all;
+		bool need_owner = !t.owner_known && (!o->all_tasks || o->by_user);
+		int r = proc_read_stat(&proc, pid, 0, &st, need_owner ? &t.owner : NULL);
 		if (r < 0) {
-			if (want)
+			if (o->all)
 				passed_over(o, pid, 0, -r);
 			continue;
 		}
-		for (size_t i = 0; st.pgrp > 0 && i < o->npgids; i++)
-			if (o->pgids[i] == st.pgrp) { /* as getpgid() has it, for any procfs */
-				want = true;
+		t.owner_known |= need_owner;
+		t.st = &st;
+		bool want = sel_match(&proc, &c, &t) == SEL_YES || o->all;
+		for (size_t i = 0; t.pgid_at >= 0 && i < o->npgids; i++)
+			if (o->pgids[i] == o->pgids[t.pgid_at]) /* -P 5,5: both found */
 				pgid_hits[i]++;
-			}
-		if (o->by_user && owner == o->uid)
-			want = true;
 		if (!want)
 			continue;
-		r = add_process(o, rows, pid, &st, owner);
+		r = add_process(o, rows, pid, &st, t.owner_known ? t.owner : 0);
 		if (r < 0)
 			passed_over(o, pid, 0, -r);
 	}

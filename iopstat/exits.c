@@ -207,17 +207,33 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Whether the scan's options select a task of these ids and name (-u is
- * the record's real uid: the kernel sends no other). */
-static bool selected(const struct scan_options *so, int pid, unsigned uid, const char *comm)
+/* Whether the scan's selection (select.h's criteria, as the scan applied
+ * them) takes an ended task of these ids and name.  A record has no
+ * process group and no command line: -C matches the name (as for a
+ * zombie, which has no command line either), -u the record's real uid
+ * (the kernel sends no other), and -P and --tree take a task whose parent
+ * the scan selected (children are born in their parent's group, and are
+ * its descendants); --tree also takes a task that meets the criteria
+ * itself, as a root of the tree. */
+static bool selected(const struct scan_options *so, const struct proc_snapshot *cur, size_t n0,
+		     double tick, int pid, int ppid, unsigned uid, const char *comm)
 {
-	if (so->npids && !bsearch(&pid, so->pids, so->npids, sizeof(*so->pids), cmp_int))
+	const struct sel_criteria *c = &so->sel;
+	bool by_parent = (c->npgids || c->tree) && ppid > 0 &&
+			 find_row(cur->rows, n0, ppid, 0, 0, 1e300, tick) >= 0;
+	bool any_uid = !c->nuids;
+
+	if (c->tree && by_parent)
+		return true;
+	if (c->npids && !bsearch(&pid, c->pids, c->npids, sizeof(*c->pids), cmp_int))
 		return false;
-	if (so->filter_uid && uid != so->uid)
+	for (size_t i = 0; i < c->nuids && !any_uid; i++)
+		any_uid = c->uids[i] == uid;
+	if (!any_uid)
 		return false;
-	if (so->comm_re && regexec(so->comm_re, comm, 0, NULL, 0) != 0)
+	if (c->re && regexec(c->re, comm, 0, NULL, 0) != 0)
 		return false;
-	return true;
+	return !c->npgids || by_parent;
 }
 
 /* With a filter, a process the scan did not keep may still live: asked of
@@ -229,7 +245,8 @@ static bool alive_unscanned(const struct scan_options *so, const struct proc_roo
 {
 	struct proc_stat st;
 
-	if (!root || (!so->npids && !so->filter_uid && !so->comm_re))
+	if (!root || (!so->sel.npids && !so->sel.npgids && !so->sel.nuids && !so->sel.re &&
+		      !so->sel.tree))
 		return false; /* the scan kept every process */
 	if (proc_read_stat(root, pid, 0, &st, NULL) < 0 || st.state == 'X' || st.state == 'Z')
 		return false;
@@ -335,7 +352,7 @@ static int thread_rows(struct exits *x, const struct base *prev, struct proc_sna
 		double lo = e->lo - e->age, hi = e->hi - e->age;
 		if (find_row(cur->rows, n0, e->tgid, e->tid, lo, hi, tick) >= 0)
 			continue; /* the scan has it still (a zombie leader) */
-		if (!selected(so, e->tgid, e->uid, e->comm))
+		if (!selected(so, cur, n0, tick, e->tgid, e->ppid, e->uid, e->comm))
 			continue;
 		struct proc_row r = exited_row(prev, e->tgid, e->tid, lo, hi, e->io, clock_ticks);
 		r.uid = e->uid;
@@ -470,7 +487,7 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 			continue;
 		/* one the scan left out that still lives (its effective user is
 		 * not its real one, say) is not ours to remember: forgotten */
-		if (selected(so, p->pid, p->uid, p->comm) &&
+		if (selected(so, cur, n0, tick, p->pid, p->ppid, p->uid, p->comm) &&
 		    alive_unscanned(so, root, p->pid, p->slo, p->shi, tick))
 			continue;
 		ended[nended++] = (unsigned)i;
@@ -483,7 +500,7 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 	int r = 0;
 	for (size_t i = 0; i < nended && r == 0; i++) {
 		struct exit_proc p = x->proc[ended[i]];
-		if (selected(so, p.pid, p.uid, p.comm)) {
+		if (selected(so, cur, n0, tick, p.pid, p.ppid, p.uid, p.comm)) {
 			struct proc_row row = exited_row(prev, p.pid, 0, p.slo, p.shi, p.io, clock_ticks);
 			row.flags |= ROW_REAPED; /* in its reaper's counters now */
 			row.uid = p.uid;

@@ -42,10 +42,11 @@ struct config {
 	long long count; /* reports in interval mode; 0 = until stopped */
 	int *pids;
 	size_t npids;
+	int *pgids; /* -P */
+	size_t npgids;
 	bool filter_uid;
 	unsigned uid;
-	regex_t comm_re;
-	bool have_re;
+	struct cli_select sel; /* -C, --full, --tree (long only: -T is the timestamp) */
 	const char *command_re; /* -C as given */
 	bool threads, cmdline, only_active;
 	bool quiet; /* -q: no notes (a cron job mails every line of stderr) */
@@ -93,8 +94,12 @@ static void __attribute__((noreturn)) usage(void)
 	       "\n"
 	       "Selection:\n"
 	       " -p, --pid <pid>[,...]    only these processes (repeatable)\n"
+	       " -P, --pgid <pgid>[,...]  only processes of these process groups\n"
 	       " -u, --user <user>        only processes of this user (name or uid)\n"
 	       " -C, --command <regex>    only commands matching this extended regex\n"
+	       "     --full               with -C: match the whole command line\n"
+	       "     --tree               and all their descendants (-p, -P, -u, -C: every\n"
+	       "                            kind met, as ionice and ioprio-get select)\n"
 	       "     --only-active        only rows with I/O in the period\n"
 	       " -d, --devices[=<list>]   a report of block devices (as iostat -x) and NFS\n"
 	       "                            mounts (as nfsiostat) instead; -p <list> names\n"
@@ -254,7 +259,7 @@ static double parse_interval(const char *arg)
 
 enum {
 	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE,
-	OPT_LOCK_WAIT, OPT_ALL_DEVICES, OPT_SYS, OPT_NO_EXITS
+	OPT_LOCK_WAIT, OPT_ALL_DEVICES, OPT_SYS, OPT_NO_EXITS, OPT_TREE
 };
 
 static char *name_copies[64]; /* what add_names() split, freed at exit */
@@ -328,7 +333,10 @@ static void parse_args(int argc, char **argv, struct config *c)
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "pgid", required_argument, NULL, 'P' },
 		{ "command", required_argument, NULL, 'C' },
+		{ "full", no_argument, NULL, CLI_OPT_FULL },
+		{ "tree", no_argument, NULL, OPT_TREE },
 		{ "threads", no_argument, NULL, 't' },
 		{ "group-by", required_argument, NULL, 'g' },
 		{ "state", required_argument, NULL, OPT_STATE },
@@ -361,7 +369,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 	int opt, r;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:u:C:tg:lo:s:kHT::nqJw:dhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:P:u:C:tg:lo:s:kHT::nqJw:dhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': { /* pids, or with -d (given before or after) devices */
 			const char **nv = realloc(c->p_args, (c->np_args + 1) * sizeof(*nv));
@@ -386,10 +394,18 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->uid = cli_user_arg(optarg);
 			c->filter_uid = true;
 			break;
+		case 'P':
+			cli_add_id_list(&c->pgids, &c->npgids, optarg, "PGID");
+			break;
 		case 'C':
-			cli_compile_regex(&c->comm_re, optarg, c->have_re);
-			c->have_re = true;
+			cli_select_option(&c->sel, opt, optarg);
 			c->command_re = optarg;
+			break;
+		case CLI_OPT_FULL:
+			cli_select_option(&c->sel, opt, optarg);
+			break;
+		case OPT_TREE:
+			cli_select_option(&c->sel, 'T', optarg);
 			break;
 		case 't':
 			c->threads = true;
@@ -511,7 +527,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 	}
 	if (c->devices) {
 		if (c->group_by != GROUP_PID || c->threads || c->state_file || c->filter_uid ||
-		    c->have_re || c->only_active || c->cmdline || c->output_file || c->out.nlabels)
+		    c->sel.have_re || c->npgids || c->sel.full || c->sel.tree || c->only_active || c->cmdline || c->output_file || c->out.nlabels)
 			cli_usage_error("-d reports devices: -g, -t, --state, -u, -C, --only-active, "
 					"-l, -w and --label are for processes");
 		if (c->out.format == FMT_PROMETHEUS)
@@ -521,6 +537,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 		return;
 	}
 
+	cli_select_check(&c->sel, c->np_args || c->npgids || c->filter_uid, "-p, -P, -u");
 	bool grouped = c->group_by != GROUP_PID;
 	static const char *const headers[NGROUP_BY] = { "PID", "COMM", "USER", "CGROUP", "UNIT" };
 	c->out.group_header = headers[c->group_by];
@@ -658,7 +675,19 @@ static char *describe_selection(const struct config *c)
 		cli_buf_puts(&b, ";uid=");
 		cli_buf_u64(&b, c->uid);
 	}
-	if (c->have_re) {
+	if (c->npgids) {
+		cli_buf_puts(&b, ";pgids=");
+		for (size_t i = 0; i < c->npgids; i++) {
+			if (i)
+				cli_buf_putc(&b, ',');
+			cli_buf_u64(&b, (unsigned)c->pgids[i]);
+		}
+	}
+	if (c->sel.full)
+		cli_buf_puts(&b, ";full");
+	if (c->sel.tree)
+		cli_buf_puts(&b, ";tree");
+	if (c->sel.have_re) {
 		cli_buf_puts(&b, ";command=");
 		cli_buf_puts(&b, c->command_re);
 	}
@@ -749,7 +778,7 @@ static int missing_pids(const struct config *c, const struct proc_root *root,
 	int missing = 0;
 	size_t j = 0;
 
-	if (c->filter_uid || c->have_re)
+	if (c->filter_uid || c->sel.have_re || c->npgids || c->sel.tree)
 		return 0; /* a named pid may be filtered out on purpose */
 	for (size_t i = 0; i < c->npids; i++) {
 		int pid = c->pids[i];
@@ -1019,11 +1048,7 @@ int main(int argc, char **argv)
 	if (c.npids) {
 		/* a thread's id stands for its process (/proc/TID exists, unlisted):
 		 * counted once, not once more as a process of its own */
-		for (size_t i = 0; i < c.npids; i++) {
-			int tgid = proc_tgid(root, c.pids[i]);
-			if (tgid > 0)
-				c.pids[i] = tgid;
-		}
+		sel_tids_to_pids(root, c.pids, c.npids);
 		/* sorted and unique: the scan reads them in this order */
 		cli_sort(c.pids, c.npids, sizeof(*c.pids), cmp_int);
 		size_t n = 1;
@@ -1033,11 +1058,12 @@ int main(int argc, char **argv)
 		c.npids = n;
 	}
 	struct scan_options so = {
-		.pids = c.pids,
-		.npids = c.npids,
-		.filter_uid = c.filter_uid,
-		.uid = c.uid,
-		.comm_re = c.have_re ? &c.comm_re : NULL,
+		.sel = { .pids = c.pids, .npids = c.npids, .pgids = c.pgids, .npgids = c.npgids,
+			 .uids = &c.uid, .nuids = c.filter_uid,
+			 .re = c.sel.have_re ? &c.sel.re : NULL, .full = c.sel.full,
+			 .tree = c.sel.tree,
+			 /* itself, as ionice and ioprio-get leave themselves out of a tree */
+			 .exclude = c.sel.tree && root->own ? (int)getpid() : 0 },
 		.threads = c.threads,
 		.need = scan_needs(&c),
 	};
@@ -1236,8 +1262,8 @@ int main(int argc, char **argv)
 		free((char *)c.label_names[i]);
 	free(c.label_names);
 	free(c.label_values);
-	if (c.have_re)
-		regfree(&c.comm_re);
+	cli_select_free(&c.sel);
+	free(c.pgids);
 	proc_root_close(&proot);
 	return status;
 }

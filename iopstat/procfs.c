@@ -78,17 +78,25 @@ static bool other_prio(const struct proc_root *root, int pid, int v)
 static int read_task(const struct proc_root *root, const struct scan_options *opt, int pid,
 		     int tid, struct proc_snapshot *snap)
 {
-	unsigned need = opt->need | (opt->filter_uid ? NEED_OWNER : 0) |
-			(opt->comm_re ? NEED_STAT : 0);
+	const struct sel_criteria *sel = &opt->sel;
+	unsigned need = opt->need | (sel->nuids ? NEED_OWNER : 0) |
+			(sel_needs_stat(sel) ? NEED_STAT : 0);
 	unsigned owner = 0, *want_owner = need & NEED_OWNER ? &owner : NULL;
 	struct proc_stat st = { .policy = 0 };
+	struct sel_task t = { .pid = pid, .tid = tid };
+	enum sel_verdict verdict = SEL_YES;
 	int r;
 
-	if (opt->filter_uid) {
-		/* the owner first: another user's task costs no file at all */
-		if (proc_task_owner(root, pid, tid, &owner) < 0 || owner != opt->uid)
+	if (!sel->tree) {
+		/* the pid and the owner first: another user's task costs no
+		 * file at all */
+		verdict = sel_match(root, sel, &t);
+		if (verdict == SEL_NO)
 			return 0;
-		want_owner = NULL;
+		if (t.owner_known) {
+			owner = t.owner;
+			want_owner = NULL;
+		}
 	}
 	if (need & (NEED_STAT | NEED_PRIO | NEED_CGROUP)) {
 		/* stat first: the filters it serves spare the io read */
@@ -103,9 +111,15 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 			return 0; /* gone (ENOENT, ESRCH), or not what the kernel writes */
 		if (st.state == 'X')
 			return 0; /* dead: reaped, its I/O its parent's already */
+		if (want_owner) {
+			t.owner = owner;
+			t.owner_known = true;
+		}
 		want_owner = NULL; /* known now */
-		if (opt->comm_re && regexec(opt->comm_re, st.comm, 0, NULL, 0) != 0)
+		t.st = &st;
+		if (verdict == SEL_NEEDS_STAT && sel_match(root, sel, &t) != SEL_YES)
 			return 0;
+		owner = t.owner_known ? t.owner : owner;
 	}
 
 	struct proc_row *row = new_row(snap);
@@ -193,6 +207,25 @@ static int read_pid(const struct proc_root *root, const struct scan_options *opt
 	return r < 0 ? r : 0;
 }
 
+/* --tree: the processes sel_scan() selects (those matching, and their
+ * descendants, as ionice and ioprio-get have them), each read whole if it
+ * is still the process selected (its start time).  0 or -errno. */
+static int read_tree(const struct proc_root *root, const struct scan_options *opt,
+		     struct proc_snapshot *snap)
+{
+	struct sel_set known = { 0 }, fresh = { 0 };
+	int r = sel_scan(root, &opt->sel, SEL_MATCH, &known, &fresh);
+
+	for (size_t i = 0; r >= 0 && i < fresh.n; i++) {
+		struct proc_stat st;
+		if (sel_check(root, &fresh.v[i], &st, NULL) == 0)
+			r = read_pid(root, opt, fresh.v[i].pid, snap);
+	}
+	sel_free(&known);
+	sel_free(&fresh);
+	return r < 0 ? r : 0;
+}
+
 static double now(clockid_t clock)
 {
 	struct timespec ts;
@@ -224,9 +257,11 @@ int procfs_scan(const struct proc_root *root, const struct scan_options *opt,
 	snap->mono = now(CLOCK_MONOTONIC);
 	snap->uptime = proc_uptime(root);
 
-	if (opt->npids) {
-		for (size_t i = 0; i < opt->npids && r >= 0; i++)
-			r = read_pid(root, opt, opt->pids[i], snap);
+	if (opt->sel.tree) {
+		r = read_tree(root, opt, snap);
+	} else if (opt->sel.npids) {
+		for (size_t i = 0; i < opt->sel.npids && r >= 0; i++)
+			r = read_pid(root, opt, opt->sel.pids[i], snap);
 	} else {
 		r = proc_list_open(&procs, root, 0);
 		if (r < 0)

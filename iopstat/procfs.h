@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "iopcli/proc.h"
+#include "iopcli/select.h"
 
 /* One process (tid 0) or one thread: 96 bytes.  Kept small: an interval
  * run holds a snapshot and a base of every process, and iopstat's memory
@@ -66,11 +67,13 @@ enum scan_need {
 };
 
 struct scan_options {
-	const int *pids;        /* only these, in this order, if npids > 0 */
-	size_t npids;
-	bool filter_uid;        /* needs the owner */
-	unsigned uid;
-	const regex_t *comm_re; /* only commands matching, if not NULL: needs stat */
+	/* which tasks, as ionice and ioprio-get select them (select.h): each
+	 * task (each thread with threads) is asked sel_match(), its owner
+	 * before any file when -u is given, its stat when -P or -C needs it;
+	 * sel.pids (-p, sorted and unique) are read alone, in order.  With
+	 * sel.tree, sel_scan() selects the processes and their descendants
+	 * first, and each of those is read whole (every thread with threads) */
+	struct sel_criteria sel;
 	bool threads;           /* one row per thread */
 	unsigned need;          /* enum scan_need */
 };

@@ -81,40 +81,79 @@ static bool has_int(const int *v, size_t n, int x)
 	return false;
 }
 
-/* Whether the owner of process pid (the effective user, one stat of its
- * directory) is one of the users given. */
-static bool user_matches(const struct proc_root *root, const struct sel_criteria *c, int pid)
+static bool has_uint(const unsigned *v, size_t n, unsigned x)
 {
-	unsigned owner;
-
-	if (proc_task_owner(root, pid, 0, &owner) < 0)
-		return false;
-	for (size_t i = 0; i < c->nuids; i++)
-		if (c->uids[i] == owner)
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
 			return true;
 	return false;
 }
 
-/* Whether a process matches every kind of criterion given, the cheapest
- * first: the command name before the owner, the command line (a file to
- * read) last.  user_known: its user was found to match already. */
-static bool matches(const struct proc_root *root, const struct sel_criteria *c, int pid,
-		    const struct proc_stat *st, bool user_known)
+bool sel_needs_stat(const struct sel_criteria *c)
 {
-	if (c->npids && !has_int(c->pids, c->npids, pid))
-		return false;
-	if (c->npgids && !has_int(c->pgids, c->npgids, st->pgrp))
-		return false;
-	if (c->re && !c->full && regexec(c->re, st->comm, 0, NULL, 0) != 0)
-		return false;
-	if (c->nuids && !user_known && !user_matches(root, c, pid))
-		return false;
-	if (!c->re || !c->full)
-		return true;
-	char *line = proc_read_cmdline(root, pid, 0);
-	bool hit = regexec(c->re, line ? line : st->comm, 0, NULL, 0) == 0;
+	return c->npgids || c->re;
+}
+
+/* One kind of criterion for one task: not given, unmet, met, or not known
+ * without the stat. */
+enum kind { NOT_GIVEN, UNMET, MET, UNKNOWN };
+
+/* Whether the kinds known so far decide: SEL_YES or SEL_NO, else -1. */
+static int decided(const struct sel_criteria *c, const enum kind *k, size_t n)
+{
+	bool unknown = false, given = false;
+
+	for (size_t i = 0; i < n; i++) {
+		given |= k[i] != NOT_GIVEN;
+		unknown |= k[i] == UNKNOWN;
+		if (c->any && k[i] == MET)
+			return SEL_YES;
+		if (!c->any && k[i] == UNMET)
+			return SEL_NO;
+	}
+	if (unknown)
+		return -1;
+	return !c->any || !given ? SEL_YES : SEL_NO;
+}
+
+static enum kind kind_of(bool given, bool met)
+{
+	return !given ? NOT_GIVEN : met ? MET : UNMET;
+}
+
+enum sel_verdict sel_match(const struct proc_root *root, const struct sel_criteria *c,
+			   struct sel_task *t)
+{
+	const struct proc_stat *st = t->st;
+	/* pid, group, name (or command line), user */
+	enum kind k[4] = { kind_of(c->npids, has_int(c->pids, c->npids, t->pid)) };
+	int d;
+
+	t->pgid_at = -1;
+	for (size_t i = 0; st && i < c->npgids && t->pgid_at < 0; i++)
+		if (c->pgids[i] == st->pgrp)
+			t->pgid_at = (int)i;
+	k[1] = !c->npgids ? NOT_GIVEN : !st ? UNKNOWN : t->pgid_at >= 0 ? MET : UNMET;
+	k[2] = !c->re ? NOT_GIVEN
+	       : !st || c->full ? UNKNOWN /* the command line: last */
+	       : regexec(c->re, st->comm, 0, NULL, 0) == 0 ? MET : UNMET;
+	k[3] = c->nuids ? UNKNOWN : NOT_GIVEN;
+	if ((d = decided(c, k, 4)) >= 0)
+		return (enum sel_verdict)d;
+	if (c->nuids) {
+		if (!t->owner_known && proc_task_owner(root, t->pid, t->tid, &t->owner) == 0)
+			t->owner_known = true;
+		k[3] = t->owner_known && has_uint(c->uids, c->nuids, t->owner) ? MET : UNMET;
+		if ((d = decided(c, k, 4)) >= 0)
+			return (enum sel_verdict)d;
+	}
+	if (!st)
+		return SEL_NEEDS_STAT;
+	/* --full: a kernel thread or a zombie has no command line: its name */
+	char *line = proc_read_cmdline(root, t->pid, t->tid);
+	k[2] = regexec(c->re, line ? line : st->comm, 0, NULL, 0) == 0 ? MET : UNMET;
 	free(line);
-	return hit;
+	return (enum sel_verdict)decided(c, k, 4);
 }
 
 /* Every live process of root, sorted by pid, those matching the criteria
@@ -135,7 +174,8 @@ static int read_live(const struct proc_root *root, const struct sel_criteria *c,
 		return r;
 	while ((pid = proc_list_next(&procs))) {
 		struct proc_stat st;
-		if (user_first && !user_matches(root, c, pid))
+		struct sel_task t = { .pid = pid };
+		if (user_first && sel_match(root, c, &t) == SEL_NO)
 			continue;
 		if (proc_read_stat(root, pid, 0, &st, NULL) < 0)
 			continue; /* gone, or not a process we can tell anything of */
@@ -147,7 +187,8 @@ static int read_live(const struct proc_root *root, const struct sel_criteria *c,
 		}
 		v = more;
 		v[*n] = (struct live){ pid, st.ppid, st.start, false };
-		v[*n].in = match && pid != c->exclude && matches(root, c, pid, &st, user_first);
+		t.st = &st;
+		v[*n].in = match && pid != c->exclude && sel_match(root, c, &t) == SEL_YES;
 		(*n)++;
 	}
 	proc_list_close(&procs);

@@ -3,8 +3,11 @@
  * Selecting processes as pgrep does, over the /proc layer: by pid, process
  * group, effective user and an extended regex on the command name (or the
  * whole command line), and with a tree option their descendants.  Shared
- * by ionice and ioprio-get.  Internal to the command-line tools: returns
- * -errno, never prints or exits.
+ * by ionice, ioprio-get and iopstat's scanner: sel_match() is the one
+ * place that decides whether a task meets -p, -P, -u, -C and --full, and
+ * sel_tids_to_pids() the one that takes a thread id for its process.
+ * Internal to the command-line tools: returns -errno, never prints or
+ * exits.
  *
  * A selected process is kept as (pid, start time): the start time tells
  * the process that was selected from a later one that reuses its pid.
@@ -33,7 +36,42 @@ struct sel_criteria {
 	                           zombie's, which have none: the name) */
 	bool tree;              /* -T: and every descendant of those */
 	int exclude;            /* a pid never selected (the tool itself), or 0 */
+	bool any;               /* a task meets one kind given, not every kind
+	                           (ioprio-get's -P and -u without -C or -T);
+	                           for sel_match(); sel_scan() wants it false */
 };
+
+/* What is known of one task asked about by sel_match(). */
+struct sel_task {
+	int pid, tid;               /* tid 0: the process itself */
+	const struct proc_stat *st; /* its stat, or NULL when not read (yet) */
+	bool owner_known;           /* owner holds its owner: the caller read
+	                               it, or sel_match() did */
+	unsigned owner;
+	int pgid_at;                /* set by sel_match(): which of c->pgids
+	                               its group is, or -1 (none, or not asked) */
+};
+
+enum sel_verdict {
+	SEL_NO = 0,
+	SEL_YES = 1,
+	SEL_NEEDS_STAT = 2, /* undecided while t->st is NULL */
+};
+
+/* Whether the task meets the criteria (every kind given, or with c->any
+ * one of them; with none, every task), the cheapest test first: its pid,
+ * then (with its stat) its group and name, then its owner (one stat of
+ * its directory, proc_task_owner(), unless t->owner_known; stored in *t),
+ * the command line (a file to read, for c->full) last.  Without t->st
+ * only the pid and the owner are looked at: a caller asks first, before
+ * any file is read, when another user's task should cost none, and again
+ * with the stat when the answer is SEL_NEEDS_STAT.  c->tree and c->exclude
+ * are not looked at: they are sel_scan()'s. */
+enum sel_verdict sel_match(const struct proc_root *root, const struct sel_criteria *c,
+			   struct sel_task *t);
+
+/* Whether sel_match() needs a task's stat to decide (-P, -C). */
+bool sel_needs_stat(const struct sel_criteria *c);
 
 struct sel_proc {
 	int pid;

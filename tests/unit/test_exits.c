@@ -258,7 +258,7 @@ static void live_parent_remembers(void **state)
 static void zombie_waits_and_filters_apply(void **state)
 {
 	int pids[] = { 101 };
-	struct scan_options so = { .pids = pids, .npids = 1 };
+	struct scan_options so = { .sel = { .pids = pids, .npids = 1 } };
 	(void)state;
 	struct task z[] = { { 100, 1, 1040, 4096, "zombie" } };
 	scan_of(&prev_s, NULL, 0, 10.0);
@@ -267,7 +267,7 @@ static void zombie_waits_and_filters_apply(void **state)
 	record(100, 100, 1, 10.55, 10.6, 0.15, 0.15, 4096, "zombie");
 	record(101, 101, 1, 10.55, 10.6, 0.15, 0.15, 1024, "picked");
 	record(102, 102, 1, 10.55, 10.6, 0.15, 0.15, 2048, "other");
-	so.npids = 0; /* the zombie: no filter */
+	so.sel.npids = 0; /* the zombie: no filter */
 	add(&so);
 	assert_null(row_of(100, 0));
 	assert_int_equal(x.nproc, 1); /* remembered until reaped */
@@ -275,7 +275,7 @@ static void zombie_waits_and_filters_apply(void **state)
 	assert_non_null(row_of(102, 0));
 
 	scan_of(&cur, NULL, 0, 11.0);
-	so.npids = 1;
+	so.sel.npids = 1;
 	record(101, 101, 1, 10.55, 10.6, 0.15, 0.15, 1024, "picked");
 	record(102, 102, 1, 10.55, 10.6, 0.15, 0.15, 2048, "other");
 	add(&so);
@@ -396,6 +396,36 @@ static void groups_take_back(void **state)
 	groups_free(&g);
 }
 
+/* --tree and -P: a record has no process group, so a never-seen ended task
+ * is taken when the scan selected its parent (its group's, its tree's),
+ * and with --tree also when it meets the other criteria itself. */
+static void tree_and_pgid_by_parent(void **state)
+{
+	int pgids[] = { 300 }, roots[] = { 300 };
+	struct scan_options so = { .sel = { .pids = roots, .npids = 1, .tree = true } };
+	(void)state;
+	struct task parent[] = { { 300, 1, 900, 0, "make" } };
+	scan_of(&prev_s, parent, 1, 10.0);
+	assert_int_equal(base_keep(&base, &prev_s), 0);
+	scan_of(&cur, parent, 1, 11.0);
+	record(301, 301, 300, 10.55, 10.6, 0.15, 0.15, 1024, "cc1");
+	record(302, 302, 999, 10.55, 10.6, 0.15, 0.15, 2048, "stranger");
+	add(&so);
+	assert_non_null(row_of(301, 0));
+	assert_null(row_of(302, 0));
+
+	so.sel.tree = false;
+	so.sel.npids = 0;
+	so.sel.pgids = pgids;
+	so.sel.npgids = 1;
+	scan_of(&cur, parent, 1, 11.0);
+	record(303, 303, 300, 10.55, 10.6, 0.15, 0.15, 1024, "ld");
+	record(304, 304, 999, 10.55, 10.6, 0.15, 0.15, 2048, "stranger");
+	add(&so);
+	assert_non_null(row_of(303, 0));
+	assert_null(row_of(304, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(only_active_and_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(groups_take_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(tree_and_pgid_by_parent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

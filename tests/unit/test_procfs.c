@@ -56,8 +56,8 @@ static void scan_processes(void **state)
 
 	/* named pids only, one of them missing */
 	int pids[] = { 42, 43, 300 };
-	opt.pids = pids;
-	opt.npids = 3;
+	opt.sel.pids = pids;
+	opt.sel.npids = 3;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	assert_int_equal(snap.rows[0].pid, 42);
@@ -66,16 +66,17 @@ static void scan_processes(void **state)
 	/* by command */
 	regex_t re;
 	assert_int_equal(regcomp(&re, "^[bc]$", REG_EXTENDED | REG_NOSUB), 0);
-	opt = (struct scan_options){ .comm_re = &re, .need = NEED_STAT };
+	opt = (struct scan_options){ .sel.re = &re, .need = NEED_STAT };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	regfree(&re);
 
 	/* by user: nobody here owns files as uid 12345 */
-	opt = (struct scan_options){ .filter_uid = true, .uid = 12345, .need = NEED_STAT };
+	unsigned uid = 12345;
+	opt = (struct scan_options){ .sel = { .uids = &uid, .nuids = 1 }, .need = NEED_STAT };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
-	opt.uid = getuid();
+	uid = getuid();
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 3);
 	procfs_snapshot_free(&snap);
@@ -192,8 +193,8 @@ static void real_proc(void **state)
 	struct proc_root root;
 	(void)state;
 	assert_int_equal(proc_root_open(&root, "/proc"), 0);
-	opt.pids = &self;
-	opt.npids = 1;
+	opt.sel.pids = &self;
+	opt.sel.npids = 1;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 1);
 	assert_int_equal(snap.rows[0].pid, self);
@@ -230,7 +231,8 @@ static void scan_reads_only_what_is_needed(void **state)
 	assert_string_equal(proc_comm(&snap, &snap.rows[3]), "");
 
 	fixture_count_reset(); /* -u without stat: the owner of the task, with io */
-	opt = (struct scan_options){ .filter_uid = true, .uid = getuid() };
+	unsigned uid = getuid();
+	opt = (struct scan_options){ .sel = { .uids = &uid, .nuids = 1 } };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 10);
 	assert_int_equal(fixture_counts.opens_stat, 0);
@@ -239,7 +241,7 @@ static void scan_reads_only_what_is_needed(void **state)
 	assert_int_equal(fixture_counts.dir_stats, 10);
 	assert_int_equal(fixture_counts.fstats, 0);
 	fixture_count_reset(); /* another user's tasks cost no file at all */
-	opt.uid = getuid() + 1;
+	uid = getuid() + 1;
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	assert_int_equal(fixture_counts.dir_stats, 10);
@@ -270,7 +272,7 @@ static void scan_reads_only_what_is_needed(void **state)
 	fixture_count_reset(); /* -C needs stat, and reads io only for the matches */
 	regex_t re;
 	assert_int_equal(regcomp(&re, "^nomatch$", REG_EXTENDED | REG_NOSUB), 0);
-	opt = (struct scan_options){ .comm_re = &re };
+	opt = (struct scan_options){ .sel.re = &re };
 	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	assert_int_equal(fixture_counts.opens_stat, 10);
@@ -337,6 +339,78 @@ static void scan_marks_threads_with_another_prio(void **state)
 	proc_root_close(&root);
 }
 
+/* -P, --full and --tree select what ionice and ioprio-get select, and
+ * read io only for what is selected. */
+static void scan_selects_as_the_others(void **state)
+{
+	struct proc_snapshot snap = { 0 };
+	struct proc_root root;
+	(void)state;
+	/* 10 -> 11 -> 12, 13 (pid 11's child that started before it: not its) ;
+	 * 20 alone, in group 10 */
+	const struct { int pid, ppid, pgrp; const char *comm; unsigned long long start;
+		       const char *cmdline; } t[] = {
+		{ 10, 1, 10, "job", 100, "job --all" }, { 11, 10, 10, "worker", 101, "worker -x" },
+		{ 12, 11, 12, "worker", 102, "worker -y" }, { 13, 11, 13, "old", 50, "old" },
+		{ 20, 1, 10, "worker", 103, "worker -x" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "%d/stat", t[i].pid);
+		fixture_file(rel, fixture_stat_family(t[i].pid, t[i].ppid, t[i].pgrp, t[i].comm,
+						      t[i].start));
+		snprintf(rel, sizeof(rel), "%d/io", t[i].pid);
+		fixture_file(rel, fixture_io(0));
+		snprintf(rel, sizeof(rel), "%d/cmdline", t[i].pid);
+		fixture_file(rel, t[i].cmdline);
+	}
+	assert_int_equal(proc_root_open(&root, fixture_root), 0);
+
+	int g[] = { 10 };
+	struct scan_options opt = { .sel = { .pgids = g, .npgids = 1 } };
+	fixture_count_reset(); /* -P: every stat, the io of the group's */
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 3);
+	assert_int_equal(snap.rows[2].pid, 20);
+	assert_int_equal(fixture_counts.opens_stat, 5);
+	assert_int_equal(fixture_counts.opens_io, 3);
+	assert_int_equal(fixture_counts.opens_cmdline, 0);
+
+	regex_t re;
+	assert_int_equal(regcomp(&re, "^worker -x$", REG_EXTENDED | REG_NOSUB), 0);
+	opt.sel.re = &re;
+	opt.sel.full = true;
+	fixture_count_reset(); /* --full: the command line of the group's alone */
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 2);
+	assert_true(snap.rows[0].pid == 11 && snap.rows[1].pid == 20);
+	assert_int_equal(fixture_counts.opens_cmdline, 3);
+	assert_int_equal(fixture_counts.opens_io, 2);
+
+	/* --tree: 11 and below it, 13 not (it started before 11) */
+	int p[] = { 11 };
+	opt = (struct scan_options){ .sel = { .pids = p, .npids = 1, .tree = true } };
+	fixture_count_reset();
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 2);
+	assert_true(snap.rows[0].pid == 11 && snap.rows[1].pid == 12);
+	assert_int_equal(fixture_counts.opens_io, 2);
+	opt.sel.exclude = 12; /* iopstat itself: never in its own tree */
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 1);
+	/* the roots meet every kind given */
+	opt = (struct scan_options){ .sel = { .pids = p, .npids = 1, .pgids = g, .npgids = 1,
+					      .tree = true } };
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 2);
+	g[0] = 12;
+	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(snap.n, 0);
+	regfree(&re);
+	procfs_snapshot_free(&snap);
+	proc_root_close(&root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +422,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(scan_marks_threads_with_another_prio, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(scan_reads_only_what_is_needed, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(scan_selects_as_the_others, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test(real_proc),
 	};

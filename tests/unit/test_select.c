@@ -311,6 +311,87 @@ static void unreadable_root(void **state)
 	assert_int_equal(fresh.n, 0);
 }
 
+/* sel_match(), the one predicate of the three tools: the verdict at each
+ * stage, and what each stage costs. */
+static void one_predicate(void **state)
+{
+	regex_t re;
+	struct proc_root r = root();
+	struct proc_stat st;
+	unsigned me = (unsigned)geteuid(), other = me + 1;
+	int g[] = { 500, 200 }, p[] = { 300 };
+	(void)state;
+	job();
+	compile(&re, "^(rsync|zstd)$");
+	assert_int_equal(proc_read_stat(&r, 300, 0, &st, NULL), 0);
+
+	/* before any file: the pid, then the owner */
+	struct sel_criteria c = { .pids = p, .npids = 1, .uids = &other, .nuids = 1, .re = &re };
+	struct sel_task t = { .pid = 400 };
+	fixture_count_reset();
+	assert_int_equal(sel_match(&r, &c, &t), SEL_NO); /* not the pid: no look at all */
+	assert_int_equal(fixture_counts.dir_stats, 0);
+	t = (struct sel_task){ .pid = 300 };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_NO); /* another user's */
+	assert_int_equal(fixture_counts.dir_stats, 1);
+	assert_int_equal(fixture_counts.opens_stat + fixture_counts.opens_cmdline, 0);
+	c.uids = &me;
+	t = (struct sel_task){ .pid = 300 };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_NEEDS_STAT); /* the name is in stat */
+	assert_true(t.owner_known && t.owner == me);
+	fixture_count_reset();
+	t.st = &st; /* the owner known: not looked at again */
+	assert_int_equal(sel_match(&r, &c, &t), SEL_YES);
+	assert_int_equal(fixture_counts.dir_stats, 0);
+	c = (struct sel_criteria){ .pids = p, .npids = 1 };
+	t = (struct sel_task){ .pid = 300 };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_YES); /* nothing in stat needed */
+
+	/* the group, and which of the groups given it is */
+	c = (struct sel_criteria){ .pgids = g, .npgids = 2 };
+	t = (struct sel_task){ .pid = 300, .st = &st };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_YES);
+	assert_int_equal(t.pgid_at, 1);
+	t = (struct sel_task){ .pid = 300 };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_NEEDS_STAT);
+	assert_int_equal(t.pgid_at, -1);
+
+	/* any: one kind met is enough (ioprio-get's plain -P and -u); the
+	 * group met spares the owner */
+	c = (struct sel_criteria){ .pgids = g, .npgids = 2, .uids = &other, .nuids = 1, .any = true };
+	t = (struct sel_task){ .pid = 300, .st = &st };
+	fixture_count_reset();
+	assert_int_equal(sel_match(&r, &c, &t), SEL_YES);
+	assert_int_equal(fixture_counts.dir_stats, 0);
+	g[1] = 42; /* no such group: then the user decides */
+	t = (struct sel_task){ .pid = 300, .st = &st };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_NO);
+	c.uids = &me;
+	t = (struct sel_task){ .pid = 300, .st = &st };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_YES);
+	c = (struct sel_criteria){ .any = true }; /* nothing given: everything */
+	t = (struct sel_task){ .pid = 300 };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_YES);
+
+	/* --full: the command line read last, only when all else is met */
+	regex_t line;
+	compile(&line, "^zstd -T4$");
+	c = (struct sel_criteria){ .re = &line, .full = true, .uids = &other, .nuids = 1 };
+	t = (struct sel_task){ .pid = 300, .st = &st };
+	fixture_count_reset();
+	assert_int_equal(sel_match(&r, &c, &t), SEL_NO);
+	assert_int_equal(fixture_counts.opens_cmdline, 0);
+	c.uids = &me;
+	t = (struct sel_task){ .pid = 300 };
+	assert_int_equal(sel_match(&r, &c, &t), SEL_NEEDS_STAT); /* a zombie's is its name */
+	t.st = &st;
+	assert_int_equal(sel_match(&r, &c, &t), SEL_YES);
+	assert_int_equal(fixture_counts.opens_cmdline, 1);
+	regfree(&line);
+	regfree(&re);
+	proc_root_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +399,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(full_command_line, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(tree, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(later_passes, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(one_predicate, fixture_setup, fixture_teardown),
 		cmocka_unit_test(sets),
 		cmocka_unit_test(unreadable_root),
 	};
