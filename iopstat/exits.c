@@ -457,6 +457,8 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 			p->uid = e->uid;
 			p->leader_seen = e->tid == e->tgid;
 		}
+		if (e->tid == e->tgid)
+			p->leader_ended = true;
 	}
 	/* which of them still live */
 	unsigned *ended = malloc((x->nproc + 1) * sizeof(*ended));
@@ -469,8 +471,12 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 		if (p->alive)
 			continue;
 		/* one the scan left out that still lives (its effective user is
-		 * not its real one, say) is not ours to remember: forgotten */
-		if (selected(so, p->pid, p->uid, p->comm) &&
+		 * not its real one, say) is not ours to remember: forgotten.
+		 * Once its main thread's record is in, it has ended, whatever its
+		 * stat says: the kernel sends the record before it tears the
+		 * task down (exit_mm and the rest), and only then makes it a
+		 * zombie, so a record read at once finds it "running" still */
+		if (!p->leader_ended && selected(so, p->pid, p->uid, p->comm) &&
 		    alive_unscanned(so, root, p->pid, p->slo, p->shi, tick))
 			continue;
 		ended[nended++] = (unsigned)i;
