@@ -325,16 +325,25 @@ static struct proc_row exited_row(const struct base *prev, int pid, int tid, dou
 
 /* --- threads (-t) ---------------------------------------------------------------- */
 
+/* Records of threads the scan still shows wait at the front of x->rec
+ * for the scan that no longer does (*kept of them): the scan may have
+ * read the thread before its last I/O, the record coming in the drain
+ * after it. */
 static int thread_rows(struct exits *x, const struct base *prev, struct proc_snapshot *cur,
-		       size_t n0, const struct scan_options *so, long clock_ticks)
+		       size_t n0, const struct scan_options *so, long clock_ticks, size_t *kept)
 {
 	double tick = 1.0 / (double)clock_ticks;
 
+	*kept = 0;
 	for (size_t i = 0; i < x->nrec; i++) {
 		const struct exit_rec *e = &x->rec[i];
 		double lo = e->lo - e->age, hi = e->hi - e->age;
-		if (find_row(cur->rows, n0, e->tgid, e->tid, lo, hi, tick) >= 0)
-			continue; /* the scan has it still (a zombie leader) */
+		if (find_row(cur->rows, n0, e->tgid, e->tid, lo, hi, tick) >= 0) {
+			/* the scan has it still (read before its end, or a
+			 * zombie leader): its row has the interval so far */
+			x->rec[(*kept)++] = *e;
+			continue;
+		}
 		if (!selected(so, e->tgid, e->uid, e->comm))
 			continue;
 		struct proc_row r = exited_row(prev, e->tgid, e->tid, lo, hi, e->io, clock_ticks);
@@ -568,10 +577,10 @@ int exits_add_rows(struct exits *x, const struct base *prev, struct proc_snapsho
 
 	double tick = 1.0 / (double)clock_ticks;
 	drop_reported(x, cur, tick);
-	size_t n0 = cur->n;
-	int r = x->threads ? thread_rows(x, prev, cur, n0, so, clock_ticks)
+	size_t n0 = cur->n, kept = 0;
+	int r = x->threads ? thread_rows(x, prev, cur, n0, so, clock_ticks, &kept)
 			   : process_rows(x, prev, cur, n0, so, root, clock_ticks);
-	x->nrec = 0;
+	x->nrec = kept;
 	if (x->rows)
 		cli_sort(cur->rows, cur->n, sizeof(*cur->rows), cmp_row);
 	return r;

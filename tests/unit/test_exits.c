@@ -423,6 +423,48 @@ static void thread_rows(void **state)
 	assert_false(r->flags & ROW_REAPED);
 }
 
+/* -t: the scan sees a thread alive, then the thread does more and ends,
+ * and its record comes in the drain after that scan.  The record waits
+ * for the scan that no longer shows the thread: that interval has what it
+ * did since it was seen (before, the record was dropped with the scan's
+ * row and those bytes were never reported). */
+static void thread_record_after_scan_waits(void **state)
+{
+	struct scan_options so = { .threads = true };
+	(void)state;
+	x.threads = true;
+	struct proc_row t = { .pid = 160, .tid = 161, .start = 950, .prio = -1 };
+	t.io[IO_WRITE_BYTES] = 1024;
+	struct proc_row *rows = cli_grow(cur.rows, &cur.cap, 1, sizeof(*rows), 4);
+	assert_non_null(rows);
+	cur.rows = rows;
+	cur.n = 0;
+	rows[cur.n++] = t;
+	cur.uptime = 11.0;
+	scan_of(&prev_s, NULL, 0, 10.0);
+	assert_int_equal(base_keep(&base, &prev_s), 0);
+	/* ended at about 11.01 s, after the scan saw 1 KiB */
+	record(161, 160, 1, 11.0, 11.02, 1.51, 5.0, 4096, "worker");
+	add(&so);
+	assert_null(row_of(160, 161)); /* the scan's row has the interval */
+	assert_int_equal(base_keep(&base, &cur), 0);
+	scan_of(&cur, NULL, 0, 12.0);
+	add(&so);
+	const struct proc_row *r = row_of(160, 161);
+	assert_non_null(r);
+	assert_int_equal(r->start, 950);
+	struct report rep = { 0 };
+	struct report_options ro = { .sort = COL_PID };
+	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
+	assert_int_equal(rep.n, 1);
+	assert_true(report_value(&rep, &rep.rows[0], IO_WRITE_BYTES) == 4096 - 1024);
+	report_free(&rep);
+	assert_int_equal(base_keep(&base, &cur), 0);
+	scan_of(&cur, NULL, 0, 13.0);
+	add(&so);
+	assert_int_equal(cur.n, 0); /* once */
+}
+
 /* Groups: an exited child's I/O goes to its command's group, and what the
  * kernel added to the reaper's counters is taken back from the reaper. */
 static void groups_take_back(void **state)
@@ -469,6 +511,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dying_not_yet_zombie, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_active_and_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_record_after_scan_waits, setup, teardown),
 		cmocka_unit_test_setup_teardown(groups_take_back, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
