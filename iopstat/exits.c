@@ -208,7 +208,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* Whether the scan's options select a task of these ids and name (-u is
- * the record's real uid: the kernel sends no other). */
+ * its owner: the scan's, or the record's real uid for one never seen). */
 static bool selected(const struct scan_options *so, int pid, unsigned uid, const char *comm)
 {
 	if (so->npids && !bsearch(&pid, so->pids, so->npids, sizeof(*so->pids), cmp_int))
@@ -297,17 +297,23 @@ static int add_row(struct proc_snapshot *cur, const struct proc_row *r, const ch
 }
 
 /* The row of an exited task: paired with what the scan before saw of it
- * (never below it), or new since then. */
-static struct proc_row exited_row(const struct base *prev, int pid, int tid, double lo, double hi,
-				  const unsigned long long io[IO_NFIELDS], long clock_ticks)
+ * (never below it), or new since then.  Its owner is the one that scan
+ * read (the effective uid, when the scan reads owners), else the record's
+ * uid, its real one: the kernel sends no other. */
+static struct proc_row exited_row(const struct base *prev, const struct scan_options *so, int pid,
+				  int tid, double lo, double hi,
+				  const unsigned long long io[IO_NFIELDS], unsigned uid,
+				  long clock_ticks)
 {
 	double tick = 1.0 / (double)clock_ticks;
-	struct proc_row r = { .pid = pid, .tid = tid, .prio = -1, .flags = ROW_EXITED };
+	struct proc_row r = { .pid = pid, .tid = tid, .prio = -1, .flags = ROW_EXITED, .uid = uid };
 	long b = find_base(prev, pid, tid, lo, hi, tick);
 
 	memcpy(r.io, io, sizeof(r.io));
 	if (b >= 0) {
 		const struct base_row *o = &prev->rows[b];
+		if (so->need & NEED_OWNER)
+			r.uid = o->uid;
 		r.start = o->start;
 		r.delay = o->delay; /* the record has none: nothing more */
 		for (int f = 0; f < IO_NFIELDS; f++)
@@ -344,10 +350,10 @@ static int thread_rows(struct exits *x, const struct base *prev, struct proc_sna
 			x->rec[(*kept)++] = *e;
 			continue;
 		}
-		if (!selected(so, e->tgid, e->uid, e->comm))
+		struct proc_row r = exited_row(prev, so, e->tgid, e->tid, lo, hi, e->io, e->uid,
+					       clock_ticks);
+		if (!selected(so, e->tgid, r.uid, e->comm))
 			continue;
-		struct proc_row r = exited_row(prev, e->tgid, e->tid, lo, hi, e->io, clock_ticks);
-		r.uid = e->uid;
 		r.ppid = e->ppid;
 		if (add_row(cur, &r, e->comm, NULL) < 0 || remember(x, e->tgid, e->tid, lo, hi) < 0)
 			return -ENOMEM;
@@ -498,10 +504,10 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 	int r = 0;
 	for (size_t i = 0; i < nended && r == 0; i++) {
 		struct exit_proc p = x->proc[ended[i]];
-		if (selected(so, p.pid, p.uid, p.comm)) {
-			struct proc_row row = exited_row(prev, p.pid, 0, p.slo, p.shi, p.io, clock_ticks);
+		struct proc_row row = exited_row(prev, so, p.pid, 0, p.slo, p.shi, p.io, p.uid,
+						 clock_ticks);
+		if (selected(so, p.pid, row.uid, p.comm)) {
 			row.flags |= ROW_REAPED; /* in its reaper's counters now */
-			row.uid = p.uid;
 			row.ppid = p.ppid;
 			const char *extra = NULL;
 			long pr = p.ppid > 0 ? find_row(cur->rows, n0, p.ppid, 0, 0, p.shi, tick) : -1;

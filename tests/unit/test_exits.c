@@ -370,6 +370,35 @@ static void dying_not_yet_zombie(void **state)
 	regfree(&re);
 }
 
+/* USER is the effective user, as the scan reads it: a task a sample saw
+ * keeps that owner when it ends (the record has only its real uid), and
+ * -u judges it by that owner, so its last bytes are not lost to the
+ * filter; one never seen has only the record's real uid. */
+static void exited_owner_is_the_scans(void **state)
+{
+	struct scan_options so = { .need = NEED_OWNER, .filter_uid = true, .uid = 62222 };
+	(void)state;
+	struct task before[] = { { 170, 1, 905, 4096, "daemon" } };
+	scan_of(&prev_s, before, 1, 10.0);
+	prev_s.rows[0].uid = 62222; /* setresuid(61111, 62222, 62222) */
+	assert_int_equal(base_keep(&base, &prev_s), 0);
+	scan_of(&cur, NULL, 0, 11.0);
+	record(170, 170, 1, 10.55, 10.62, 1.55, 1.55, 8192, "daemon");
+	x.rec[0].uid = 61111;
+	record(171, 171, 1, 10.55, 10.62, 0.05, 0.05, 1024, "quick");
+	x.rec[1].uid = 62222;
+	record(172, 172, 1, 10.55, 10.62, 0.05, 0.05, 1024, "quick");
+	x.rec[2].uid = 61111;
+	add(&so);
+	const struct proc_row *r = row_of(170, 0);
+	assert_non_null(r);
+	assert_int_equal(r->uid, 62222);
+	assert_int_equal(r->io[IO_WRITE_BYTES], 8192);
+	assert_non_null(row_of(171, 0)); /* never seen: the record's uid */
+	assert_int_equal(row_of(171, 0)->uid, 62222);
+	assert_null(row_of(172, 0));
+}
+
 /* --only-active and --top see exited rows as any other: one that did
  * nothing since it was seen is left out, the largest comes first. */
 static void only_active_and_top(void **state)
@@ -509,6 +538,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(zombie_waits_and_filters_apply, setup, teardown),
 		cmocka_unit_test_setup_teardown(zombie_after_report_not_counted_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(dying_not_yet_zombie, setup, teardown),
+		cmocka_unit_test_setup_teardown(exited_owner_is_the_scans, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_active_and_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_record_after_scan_waits, setup, teardown),
