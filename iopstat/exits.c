@@ -210,8 +210,8 @@ static int cmp_int(const void *a, const void *b)
 /* Whether the scan's selection (select.h's criteria, as the scan applied
  * them) takes an ended task of these ids and name.  A record has no
  * process group and no command line: -C matches the name (as for a
- * zombie, which has no command line either), -u the record's real uid
- * (the kernel sends no other), and -P and --tree take a task whose parent
+ * zombie, which has no command line either), -u its owner (the scan's,
+ * or the record's real uid for one never seen), and -P and --tree take a task whose parent
  * the scan selected (children are born in their parent's group, and are
  * its descendants); --tree also takes a task that meets the criteria
  * itself, as a root of the tree. */
@@ -314,17 +314,23 @@ static int add_row(struct proc_snapshot *cur, const struct proc_row *r, const ch
 }
 
 /* The row of an exited task: paired with what the scan before saw of it
- * (never below it), or new since then. */
-static struct proc_row exited_row(const struct base *prev, int pid, int tid, double lo, double hi,
-				  const unsigned long long io[IO_NFIELDS], long clock_ticks)
+ * (never below it), or new since then.  Its owner is the one that scan
+ * read (the effective uid, when the scan reads owners), else the record's
+ * uid, its real one: the kernel sends no other. */
+static struct proc_row exited_row(const struct base *prev, const struct scan_options *so, int pid,
+				  int tid, double lo, double hi,
+				  const unsigned long long io[IO_NFIELDS], unsigned uid,
+				  long clock_ticks)
 {
 	double tick = 1.0 / (double)clock_ticks;
-	struct proc_row r = { .pid = pid, .tid = tid, .prio = -1, .flags = ROW_EXITED };
+	struct proc_row r = { .pid = pid, .tid = tid, .prio = -1, .flags = ROW_EXITED, .uid = uid };
 	long b = find_base(prev, pid, tid, lo, hi, tick);
 
 	memcpy(r.io, io, sizeof(r.io));
 	if (b >= 0) {
 		const struct base_row *o = &prev->rows[b];
+		if (so->need & NEED_OWNER)
+			r.uid = o->uid;
 		r.start = o->start;
 		r.delay = o->delay; /* the record has none: nothing more */
 		for (int f = 0; f < IO_NFIELDS; f++)
@@ -342,20 +348,29 @@ static struct proc_row exited_row(const struct base *prev, int pid, int tid, dou
 
 /* --- threads (-t) ---------------------------------------------------------------- */
 
+/* Records of threads the scan still shows wait at the front of x->rec
+ * for the scan that no longer does (*kept of them): the scan may have
+ * read the thread before its last I/O, the record coming in the drain
+ * after it. */
 static int thread_rows(struct exits *x, const struct base *prev, struct proc_snapshot *cur,
-		       size_t n0, const struct scan_options *so, long clock_ticks)
+		       size_t n0, const struct scan_options *so, long clock_ticks, size_t *kept)
 {
 	double tick = 1.0 / (double)clock_ticks;
 
+	*kept = 0;
 	for (size_t i = 0; i < x->nrec; i++) {
 		const struct exit_rec *e = &x->rec[i];
 		double lo = e->lo - e->age, hi = e->hi - e->age;
-		if (find_row(cur->rows, n0, e->tgid, e->tid, lo, hi, tick) >= 0)
-			continue; /* the scan has it still (a zombie leader) */
-		if (!selected(so, cur, n0, tick, e->tgid, e->ppid, e->uid, e->comm))
+		if (find_row(cur->rows, n0, e->tgid, e->tid, lo, hi, tick) >= 0) {
+			/* the scan has it still (read before its end, or a
+			 * zombie leader): its row has the interval so far */
+			x->rec[(*kept)++] = *e;
 			continue;
-		struct proc_row r = exited_row(prev, e->tgid, e->tid, lo, hi, e->io, clock_ticks);
-		r.uid = e->uid;
+		}
+		struct proc_row r = exited_row(prev, so, e->tgid, e->tid, lo, hi, e->io, e->uid,
+					       clock_ticks);
+		if (!selected(so, cur, n0, tick, e->tgid, e->ppid, r.uid, e->comm))
+			continue;
 		r.ppid = e->ppid;
 		if (add_row(cur, &r, e->comm, NULL) < 0 || remember(x, e->tgid, e->tid, lo, hi) < 0)
 			return -ENOMEM;
@@ -474,6 +489,8 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 			p->uid = e->uid;
 			p->leader_seen = e->tid == e->tgid;
 		}
+		if (e->tid == e->tgid)
+			p->leader_ended = true;
 	}
 	/* which of them still live */
 	unsigned *ended = malloc((x->nproc + 1) * sizeof(*ended));
@@ -486,8 +503,12 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 		if (p->alive)
 			continue;
 		/* one the scan left out that still lives (its effective user is
-		 * not its real one, say) is not ours to remember: forgotten */
-		if (selected(so, cur, n0, tick, p->pid, p->ppid, p->uid, p->comm) &&
+		 * not its real one, say) is not ours to remember: forgotten.
+		 * Once its main thread's record is in, it has ended, whatever its
+		 * stat says: the kernel sends the record before it tears the
+		 * task down (exit_mm and the rest), and only then makes it a
+		 * zombie, so a record read at once finds it "running" still */
+		if (!p->leader_ended && selected(so, cur, n0, tick, p->pid, p->ppid, p->uid, p->comm) &&
 		    alive_unscanned(so, root, p->pid, p->slo, p->shi, tick))
 			continue;
 		ended[nended++] = (unsigned)i;
@@ -500,10 +521,10 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 	int r = 0;
 	for (size_t i = 0; i < nended && r == 0; i++) {
 		struct exit_proc p = x->proc[ended[i]];
-		if (selected(so, cur, n0, tick, p.pid, p.ppid, p.uid, p.comm)) {
-			struct proc_row row = exited_row(prev, p.pid, 0, p.slo, p.shi, p.io, clock_ticks);
+		struct proc_row row = exited_row(prev, so, p.pid, 0, p.slo, p.shi, p.io, p.uid,
+						 clock_ticks);
+		if (selected(so, cur, n0, tick, p.pid, p.ppid, row.uid, p.comm)) {
 			row.flags |= ROW_REAPED; /* in its reaper's counters now */
-			row.uid = p.uid;
 			row.ppid = p.ppid;
 			const char *extra = NULL;
 			long pr = p.ppid > 0 ? find_row(cur->rows, n0, p.ppid, 0, 0, p.shi, tick) : -1;
@@ -579,10 +600,10 @@ int exits_add_rows(struct exits *x, const struct base *prev, struct proc_snapsho
 
 	double tick = 1.0 / (double)clock_ticks;
 	drop_reported(x, cur, tick);
-	size_t n0 = cur->n;
-	int r = x->threads ? thread_rows(x, prev, cur, n0, so, clock_ticks)
+	size_t n0 = cur->n, kept = 0;
+	int r = x->threads ? thread_rows(x, prev, cur, n0, so, clock_ticks, &kept)
 			   : process_rows(x, prev, cur, n0, so, root, clock_ticks);
-	x->nrec = 0;
+	x->nrec = kept;
 	if (x->rows)
 		cli_sort(cur->rows, cur->n, sizeof(*cur->rows), cmp_row);
 	return r;

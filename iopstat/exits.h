@@ -48,6 +48,8 @@ struct exit_proc {
 	unsigned long long io[IO_NFIELDS];
 	char comm[16];
 	bool leader_seen;                 /* comm and ppid are its main thread's */
+	bool leader_ended;                /* its main thread's record came: it has
+	                                     ended, whatever its stat says yet */
 	bool alive;
 	bool folded;                      /* given to its parent already */
 };

@@ -39,6 +39,7 @@ int base_keep(struct base *b, const struct proc_snapshot *s)
 		r->tid = t->tid;
 		r->ppid = t->ppid;
 		r->flags = t->flags & ROW_REAPED;
+		r->uid = t->uid;
 		r->start = t->start;
 		memcpy(r->io, t->io, sizeof(r->io));
 		r->delay = t->delay;

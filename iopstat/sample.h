@@ -22,6 +22,7 @@ struct dev_view;
 struct base_row {
 	int pid, tid, ppid;
 	unsigned flags; /* ROW_REAPED */
+	unsigned uid;   /* the owner the scan read (NEED_OWNER; not in a state file) */
 	unsigned long long start;
 	unsigned long long io[IO_NFIELDS];
 	unsigned long long delay;
