@@ -130,14 +130,18 @@ assert len({p["pid"] for p in rows if p["exited"]}) == 200, rows
 assert len([p for p in rows if p["exited"]]) == 200, rows
 assert sum(p["write"] for p in rows) == int(sys.argv[2]), (sum(p["write"] for p in rows), sys.argv[2])
 ' "$out" "$done_sum" "$BC"
+# the kernel adds each reaped child's write_bytes to the parent: the sum at
+# least (now and then 4096 more, seen in 2 of 5 runs under load: a page
+# the kernel charged to the parent itself, not a child's; the group check
+# below takes that into account)
 check "build: the kernel added it all to the parent" \
-  [ $(( $(kernel_io "$B" write_bytes) - b_before )) = "$done_sum" ]
+  [ $(( $(kernel_io "$B" write_bytes) - b_before )) -ge "$done_sum" ]
 
 b_before=$(kernel_io "$B" write_bytes)
 watch -s 3 -g comm -C "^($BC|$BP)\$" -J 1
 b_grew=$(( $(kernel_io "$B" write_bytes) - b_before ))
 check "build by group: stopped, exit 0" [ "$rc" = 0 ]
-check "build by group: the kernel grew the parent by the build" [ "$b_grew" = "$done_sum" ]
+check "build by group: the kernel grew the parent by the build" [ "$b_grew" -ge "$done_sum" ]
 check "build by group: each command its own" python3 -c '
 import json, sys
 docs = [json.loads(l) for l in sys.argv[1].splitlines()]
@@ -147,12 +151,15 @@ def total(key, field):
 want = int(sys.argv[2])
 assert all(d["exits_missed"] == 0 for d in iv), [d["exits_missed"] for d in iv]
 assert total(sys.argv[3], "write") == want, (total(sys.argv[3], "write"), want)
-assert total(sys.argv[4], "write") == 0, total(sys.argv[4], "write")
+# the group of the parent: none of the build, only what the kernel charged the
+# parent itself beyond its children (0, or a page now and then)
+own = int(sys.argv[5]) - want
+assert total(sys.argv[4], "write") == own, (total(sys.argv[4], "write"), own)
 s = docs[-1]
 assert s["type"] == "summary", s
 g = {x["group"]: x for x in s["groups"]}
-assert g[sys.argv[3]]["write"] == want and g.get(sys.argv[4], {"write": 0})["write"] == 0, s
-' "$out" "$done_sum" "$BC" "$BP"
+assert g[sys.argv[3]]["write"] == want and g.get(sys.argv[4], {"write": 0})["write"] == own, s
+' "$out" "$done_sum" "$BC" "$BP" "$b_grew"
 
 ##### a child seen by a sample that then writes more and ends: its exited
 ##### row has what it did since it was seen, and the summary all of it
