@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,20 +24,45 @@
  * *old and given back afterwards as it was: a signal the caller blocked
  * stays blocked (unblocking the whole set ended a run started with
  * SIGUSR1 blocked at the first SIGUSR1 after its first report). */
+static bool raw_mask; /* the mask was taken through the kernel's call */
+
 static void block_stop_signals(sigset_t *old)
 {
 	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS };
 	/* their default is to be ignored, or to stop: nothing is left behind */
 	static const int harmless[] = { SIGCHLD, SIGCONT, SIGURG, SIGWINCH,
 					SIGTSTP, SIGTTIN, SIGTTOU, SIGSTOP };
-	sigset_t set;
+	/* the kernel's mask, not libc's: sigfillset() leaves out the signals
+	 * a libc keeps for itself (musl's 32 to 34), and those end the process
+	 * all the same when another process sends them (a `kill -RTMIN` from a
+	 * glibc shell is 34) */
+	unsigned long long set = ~0ULL;
 
-	sigfillset(&set);
 	for (size_t i = 0; i < sizeof(faults) / sizeof(*faults); i++)
-		sigdelset(&set, faults[i]);
+		set &= ~(1ULL << (faults[i] - 1));
 	for (size_t i = 0; i < sizeof(harmless) / sizeof(*harmless); i++)
-		sigdelset(&set, harmless[i]);
-	sigprocmask(SIG_BLOCK, &set, old);
+		set &= ~(1ULL << (harmless[i] - 1));
+	sigemptyset(old);
+	raw_mask = syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, old, sizeof(set)) == 0;
+	if (!raw_mask) { /* a kernel mask of another size (mips: 128 signals) */
+		sigset_t all;
+		sigfillset(&all);
+		for (size_t i = 0; i < sizeof(faults) / sizeof(*faults); i++)
+			sigdelset(&all, faults[i]);
+		for (size_t i = 0; i < sizeof(harmless) / sizeof(*harmless); i++)
+			sigdelset(&all, harmless[i]);
+		sigprocmask(SIG_BLOCK, &all, old);
+	}
+}
+
+/* Gives back the mask block_stop_signals() found, the way it was taken (a
+ * libc's sigprocmask() may leave its own signals as they are). */
+static void restore_signals(const sigset_t *old)
+{
+	if (raw_mask)
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, sizeof(unsigned long long));
+	else
+		sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 /* The file beside path that is written first: path's name and ".XXXXXX",
@@ -165,7 +191,7 @@ int atomic_replace(const char *path, mode_t mode, int (*fill)(FILE *f, void *ctx
 out:
 	free(tmp);
 	/* a signal that came meanwhile acts now, unless it was blocked before */
-	sigprocmask(SIG_SETMASK, &mask_before, NULL);
+	restore_signals(&mask_before);
 	errno = e;
 	return r;
 }
