@@ -19,116 +19,75 @@
 #include "iopcli/blockdev.h"
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
+#include "iopcli/table.h"
 #include "iopcli/xalloc.h"
 #include "devices.h"
 
 enum { D_DEVICE, D_SCHED, D_CLASSES, D_LEVELS, D_AVAILABLE, D_COUNT };
-static const char *const headers[D_COUNT] = { "DEVICE", "SCHEDULER", "CLASSES", "LEVELS",
-					      "AVAILABLE" };
+static const struct cli_col cols[D_COUNT] = {
+	[D_DEVICE] = { "DEVICE", NULL, 0 },
+	[D_SCHED] = { "SCHEDULER", NULL, 0 },
+	[D_CLASSES] = { "CLASSES", NULL, CLI_COL_VERBATIM },
+	[D_LEVELS] = { "LEVELS", NULL, CLI_COL_VERBATIM },
+	[D_AVAILABLE] = { "AVAILABLE", NULL, 0 },
+};
 
-static const char *yes_no(enum cli_honours h, enum cli_honours need)
+/* yes or no in a table, true or false in JSON; NULL when unknown */
+static const char *honours(enum cli_honours h, enum cli_honours need, enum cli_fmt fmt)
 {
+	bool json = fmt == CLI_FMT_JSON;
+
 	if (h == CLI_HONOURS_UNKNOWN)
-		return "-";
-	return h >= need ? "yes" : "no";
+		return NULL;
+	if (h >= need)
+		return json ? "true" : "yes";
+	return json ? "false" : "no";
 }
 
 /* One cell of a device; 'tmp' holds the joined list of schedulers. */
-static const char *cell(const struct cli_blockdev *d, int c, struct cli_buf *tmp)
+static const char *cell(const void *ctx, size_t row, size_t c, enum cli_fmt fmt,
+			struct cli_buf *tmp)
 {
+	const struct cli_blockdev *d = (const struct cli_blockdev *)ctx + row;
 	enum cli_honours h = cli_sched_honours(d->scheduler);
+
 	switch (c) {
 	case D_DEVICE:
 		return d->name;
 	case D_SCHED:
-		return d->scheduler ? d->scheduler : "-";
+		return d->scheduler;
 	case D_CLASSES:
-		return yes_no(h, CLI_HONOURS_CLASSES);
+		return honours(h, CLI_HONOURS_CLASSES, fmt);
 	case D_LEVELS:
-		return yes_no(h, CLI_HONOURS_LEVELS);
+		return honours(h, CLI_HONOURS_LEVELS, fmt);
 	default:
-		tmp->len = 0;
 		for (char **a = d->available; a && *a; a++) {
 			if (a != d->available)
 				cli_buf_putc(tmp, ',');
 			cli_buf_puts(tmp, *a);
 		}
 		if (!tmp->len)
-			cli_buf_putc(tmp, '-');
+			return NULL;
 		cli_buf_putc(tmp, '\0');
 		return tmp->p;
 	}
 }
 
-static void put_cell(struct cli_buf *b, const char *s, bool raw)
+/* JSON's list of schedulers: an array of strings. */
+static bool json_value(const void *ctx, size_t row, size_t c, struct cli_buf *b)
 {
-	if (raw)
-		cli_buf_text_field(b, s);
-	else
-		cli_buf_text(b, s);
-}
+	const struct cli_blockdev *d = (const struct cli_blockdev *)ctx + row;
 
-static void print_table(const struct cli_blockdev *v, size_t n, bool raw, bool header,
-			struct cli_buf *b)
-{
-	size_t width[D_COUNT] = { 0 };
-	struct cli_buf t = { 0 }, tmp = { 0 };
-
-	for (int c = 0; c < D_COUNT && !raw; c++) {
-		width[c] = header ? strlen(headers[c]) : 0;
-		for (size_t i = 0; i < n; i++) {
-			t.len = 0;
-			put_cell(&t, cell(&v[i], c, &tmp), false);
-			if (t.len > width[c])
-				width[c] = t.len;
-		}
+	if (c != D_AVAILABLE)
+		return false;
+	cli_buf_putc(b, '[');
+	for (char **a = d->available; a && *a; a++) {
+		if (a != d->available)
+			cli_buf_puts(b, ", ");
+		cli_buf_json(b, *a);
 	}
-	for (size_t r = header ? 0 : 1; r <= n; r++) {
-		for (int c = 0; c < D_COUNT; c++) {
-			t.len = 0;
-			put_cell(&t, r ? cell(&v[r - 1], c, &tmp) : headers[c], raw);
-			cli_buf_put(b, t.p, t.len);
-			if (c + 1 < D_COUNT) {
-				cli_buf_pad(b, ' ', !raw && t.len < width[c] ? width[c] - t.len : 0);
-				cli_buf_putc(b, ' ');
-			}
-		}
-		cli_buf_putc(b, '\n');
-	}
-	cli_buf_free(&t);
-	cli_buf_free(&tmp);
-}
-
-static void json_honours(struct cli_buf *b, enum cli_honours h, enum cli_honours need)
-{
-	cli_buf_puts(b, h == CLI_HONOURS_UNKNOWN ? "null" : h >= need ? "true" : "false");
-}
-
-static void print_json(const struct cli_blockdev *v, size_t n, struct cli_buf *b)
-{
-	cli_buf_puts(b, "{\n   \"devices\": [");
-	for (size_t i = 0; i < n; i++) {
-		enum cli_honours h = cli_sched_honours(v[i].scheduler);
-		cli_buf_puts(b, i ? ",\n      {\"device\": " : "\n      {\"device\": ");
-		cli_buf_json(b, v[i].name);
-		cli_buf_puts(b, ", \"scheduler\": ");
-		if (v[i].scheduler)
-			cli_buf_json(b, v[i].scheduler);
-		else
-			cli_buf_puts(b, "null");
-		cli_buf_puts(b, ", \"classes\": ");
-		json_honours(b, h, CLI_HONOURS_CLASSES);
-		cli_buf_puts(b, ", \"levels\": ");
-		json_honours(b, h, CLI_HONOURS_LEVELS);
-		cli_buf_puts(b, ", \"available\": [");
-		for (char **a = v[i].available; a && *a; a++) {
-			if (a != v[i].available)
-				cli_buf_puts(b, ", ");
-			cli_buf_json(b, *a);
-		}
-		cli_buf_puts(b, "]}");
-	}
-	cli_buf_puts(b, n ? "\n   ]\n}\n" : "]\n}\n");
+	cli_buf_putc(b, ']');
+	return true;
 }
 
 void iopget_devices(const char *sys, bool devices, bool raw, bool json, bool header, bool others)
@@ -160,10 +119,12 @@ void iopget_devices(const char *sys, bool devices, bool raw, bool json, bool hea
 			      v[i].error == EINVAL ? "unexpected contents" : strerror(v[i].error));
 			status = EXIT_FAILURE;
 		}
+	struct cli_table t = { .cols = cols, .ncols = D_COUNT, .nrows = n, .header = header,
+			       .cell = cell, .json_value = json_value, .ctx = v };
 	if (json)
-		print_json(v, n, &out);
-	else if (n)
-		print_table(v, n, raw, header, &out);
+		cli_table_json(&t, "devices", &out);
+	else
+		cli_table_write(&t, raw ? CLI_FMT_RAW : CLI_FMT_TABLE, &out);
 	cli_buf_flush(&out, stdout);
 	cli_buf_free(&out);
 	cli_blockdev_free(v, n);

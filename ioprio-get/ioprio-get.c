@@ -6,7 +6,6 @@
  * JSON, --value).  Options follow util-linux's lsblk/lsns/findmnt.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
@@ -23,6 +22,7 @@
 
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
+#include "iopcli/table.h"
 #include "iopcli/xalloc.h"
 #include "devices.h"
 #include <libioprio.h>
@@ -581,92 +581,59 @@ static const char *table_cell(const struct row *r, enum column c, char *buf, siz
 	return buf;
 }
 
-/* Escaped for a table line, or for a raw one (blanks too: fields split on
- * blanks). */
-static void put_text(struct cli_buf *b, const char *s, bool raw)
+struct render {
+	const struct options *o;
+	const struct rows *rows;
+};
+
+/* A cell for the table writer: a table's or raw line's (with its '*'), or
+ * JSON's (NULL for null). */
+static const char *render_cell(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
+			       struct cli_buf *tmp)
 {
-	if (raw)
-		cli_buf_text_field(b, s);
+	const struct render *x = ctx;
+	const struct row *r = &x->rows->v[row];
+	enum column c = x->o->out[col];
+
+	cli_buf_grow(tmp, 128);
+	if (fmt == CLI_FMT_JSON)
+		return cell(r, c, tmp->p, tmp->cap);
+	return table_cell(r, c, tmp->p, tmp->cap);
+}
+
+/* The threads differ: the values they have. */
+static void render_threads(const void *ctx, size_t row, struct cli_buf *b)
+{
+	const struct render *x = ctx;
+	const struct row *r = &x->rows->v[row];
+	char buf[128];
+
+	if (!r->nthreads)
+		return;
+	cli_buf_puts(b, ", \"threads\": [");
+	for (size_t i = 0; i < r->nthreads; i++) {
+		cli_buf_puts(b, i ? ", " : "");
+		cli_buf_json(b, iop_format(r->threads[i], buf, sizeof(buf)) >= 0 ? buf : "unknown");
+	}
+	cli_buf_putc(b, ']');
+}
+
+/* A table, raw lines or JSON, of the columns chosen. */
+static void print_rows(const struct options *o, const struct rows *rows, struct cli_buf *b)
+{
+	struct cli_col out[COL_COUNT * 2];
+	struct render x = { o, rows };
+	struct cli_table t = { .cols = out, .ncols = o->nout, .nrows = rows->n,
+			       .header = o->header, .cell = render_cell,
+			       .json_more = render_threads, .ctx = &x };
+
+	for (size_t i = 0; i < o->nout; i++) /* numbers: right-aligned, JSON numbers */
+		out[i] = (struct cli_col){ cols[o->out[i]].name, NULL,
+					   cols[o->out[i]].number ? CLI_COL_RIGHT | CLI_COL_VERBATIM : 0 };
+	if (o->json)
+		cli_table_json(&t, "ioprio", b);
 	else
-		cli_buf_text(b, s);
-}
-
-static void print_table(const struct options *o, const struct rows *rows, struct cli_buf *b)
-{
-	size_t width[COL_COUNT * 2] = { 0 };
-	char buf[128];
-	struct cli_buf t = { 0 }; /* one escaped cell */
-
-	/* widths from the data (escaped), as util-linux tools size columns */
-	for (size_t i = 0; i < o->nout && !o->raw; i++) {
-		width[i] = o->header ? strlen(cols[o->out[i]].name) : 0;
-		for (size_t r = 0; r < rows->n; r++) {
-			t.len = 0;
-			put_text(&t, table_cell(&rows->v[r], o->out[i], buf, sizeof(buf)), false);
-			if (t.len > width[i])
-				width[i] = t.len;
-		}
-	}
-	for (size_t r = o->header ? 0 : 1; r <= rows->n; r++) {
-		for (size_t i = 0; i < o->nout; i++) {
-			enum column c = o->out[i];
-			const char *s = r == 0 ? cols[c].name : table_cell(&rows->v[r - 1], c, buf, sizeof(buf));
-			bool last = i + 1 == o->nout;
-			size_t pad;
-			t.len = 0;
-			put_text(&t, s, o->raw);
-			pad = !o->raw && t.len < width[i] ? width[i] - t.len : 0;
-			if (cols[c].number) /* numbers (and their headers) right-aligned */
-				cli_buf_pad(b, ' ', pad);
-			cli_buf_put(b, t.p, t.len);
-			if (!last && !cols[c].number)
-				cli_buf_pad(b, ' ', pad);
-			if (!last)
-				cli_buf_putc(b, ' ');
-		}
-		cli_buf_putc(b, '\n');
-	}
-	cli_buf_free(&t);
-}
-
-static void print_json(const struct options *o, const struct rows *rows, struct cli_buf *b)
-{
-	char buf[128];
-
-	cli_buf_puts(b, "{\n   \"ioprio\": [");
-	for (size_t r = 0; r < rows->n; r++) {
-		cli_buf_puts(b, r ? ",\n      {" : "\n      {");
-		for (size_t i = 0; i < o->nout; i++) {
-			enum column c = o->out[i];
-			char key[16];
-			size_t k;
-			for (k = 0; cols[c].name[k] && k + 1 < sizeof(key); k++)
-				key[k] = (char)tolower((unsigned char)cols[c].name[k]);
-			key[k] = '\0';
-			cli_buf_puts(b, i ? ", \"" : "\"");
-			cli_buf_puts(b, key);
-			cli_buf_puts(b, "\": ");
-			const char *s = cell(&rows->v[r], c, buf, sizeof(buf));
-			if (!s)
-				cli_buf_puts(b, "null");
-			else if (cols[c].number)
-				cli_buf_puts(b, s);
-			else
-				cli_buf_json(b, s);
-		}
-		const struct row *row = &rows->v[r];
-		if (row->nthreads) { /* the threads differ: the values they have */
-			cli_buf_puts(b, ", \"threads\": [");
-			for (size_t i = 0; i < row->nthreads; i++) {
-				cli_buf_puts(b, i ? ", " : "");
-				cli_buf_json(b, iop_format(row->threads[i], buf, sizeof(buf)) >= 0
-							? buf : "unknown");
-			}
-			cli_buf_putc(b, ']');
-		}
-		cli_buf_putc(b, '}');
-	}
-	cli_buf_puts(b, rows->n ? "\n   ]\n}\n" : "]\n}\n");
+		cli_table_write(&t, o->raw ? CLI_FMT_RAW : CLI_FMT_TABLE, b);
 }
 
 int main(int argc, char **argv)
@@ -746,10 +713,8 @@ int main(int argc, char **argv)
 				cli_buf_u64(&out, (unsigned)rows.v[i].value);
 			cli_buf_putc(&out, '\n');
 		}
-	} else if (o.json) {
-		print_json(&o, &rows, &out);
-	} else if (rows.n) { /* nothing found: no lone header */
-		print_table(&o, &rows, &out);
+	} else { /* nothing found: no lone header (the table writer's rule) */
+		print_rows(&o, &rows, &out);
 	}
 	cli_buf_flush(&out, stdout);
 	cli_buf_free(&out);
