@@ -41,7 +41,9 @@ static inline int pair_int_at(const struct pair *p, size_t i, size_t at)
 }
 
 /* The index of the row that is the task (pid, tid, start), or PAIR_NONE.
- * The keys asked for must not go down from one call to the next. */
+ * The keys asked for must not go down from one call to the next.  Of rows
+ * with the same (pid, tid) (a scan's ended task beside the live one that
+ * reused its pid, sorted by start), only the first is looked at. */
 static inline size_t pair_next(struct pair *p, int pid, int tid, unsigned long long start)
 {
 	while (p->j < p->n) {
