@@ -310,7 +310,9 @@ static void expire(struct groups *g, double now)
 int groups_step(struct groups *g, const struct base *prev, const struct proc_snapshot *cur,
 		const struct proc_root *root, long clock_ticks)
 {
-	size_t j = 0, k = 0, kept = 0;
+	size_t k = 0, kept = 0;
+	struct pair now = PAIR_OVER(struct proc_row, cur->rows, cur->n);
+	struct pair was = PAIR_OVER(struct base_row, prev->rows, prev->n);
 
 	memset(sigchld_seen, 0, sizeof(sigchld_seen)); /* asked again each step */
 	for (size_t i = 0; i < g->n; i++) {
@@ -322,29 +324,22 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 	 * reaped while it was read */
 	for (size_t i = 0; i < prev->n; i++) {
 		const struct base_row *o = &prev->rows[i];
-		while (j < cur->n && CMP_TASK(&cur->rows[j], o) < 0)
-			j++;
-		bool there = j < cur->n && CMP_TASK(&cur->rows[j], o) == 0 &&
-			     cur->rows[j].start == o->start;
+		bool there = pair_next(&now, o->pid, o->tid, o->start) != PAIR_NONE;
 		if (!there && !(o->flags & ROW_REAPED) && !o->tid &&
 		    offer(g, cur, root, o->ppid, o->start, o->io) < 0)
 			return -ENOMEM;
 	}
-	j = 0;
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct proc_row *t = &cur->rows[i];
-		while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
-			j++;
-		const struct base_row *o = j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&
-						   prev->rows[j].start == t->start
-					   ? &prev->rows[j] : NULL;
+		size_t oi = pair_next(&was, t->pid, t->tid, t->start);
+		const struct base_row *o = oi != PAIR_NONE ? &prev->rows[oi] : NULL;
 		if ((t->flags & ROW_REAPED) && !(o && (o->flags & ROW_REAPED)) && !t->tid &&
 		    offer(g, cur, root, t->ppid, t->start, t->io) < 0)
 			return -ENOMEM;
 	}
 	cli_sort(g->pend, g->npend, sizeof(*g->pend), cmp_pending);
 
-	j = 0;
+	was = PAIR_OVER(struct base_row, prev->rows, prev->n);
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct proc_row *t = &cur->rows[i];
 		struct group *grp = group_of(g, cur, t);
@@ -352,17 +347,14 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 			return -ENOMEM;
 		if (!(t->flags & ROW_EXITED))
 			grp->members++; /* an exited row brings its I/O, not a member */
-		while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
-			j++;
-		const struct base_row *o = j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&
-						   prev->rows[j].start == t->start
-					   ? &prev->rows[j] : NULL;
+		size_t oi = pair_next(&was, t->pid, t->tid, t->start);
+		const struct base_row *o = oi != PAIR_NONE ? &prev->rows[oi] : NULL;
 		unsigned long long d[IO_NFIELDS], delay;
 		if (o) {
 			for (int f = 0; f < IO_NFIELDS; f++)
-				d[f] = t->io[f] >= o->io[f] ? t->io[f] - o->io[f] : t->io[f];
-			delay = t->delay >= o->delay ? t->delay - o->delay : t->delay;
-		} else if ((double)t->start / (double)clock_ticks < prev->uptime) {
+				d[f] = pair_delta(t->io[f], o->io[f]);
+			delay = pair_delta(t->delay, o->delay);
+		} else if (pair_unseen(t->start, prev->uptime, clock_ticks)) {
 			continue; /* alive before but not seen: from the next step on */
 		} else {
 			memcpy(d, t->io, sizeof(d)); /* born in between: all of it */

@@ -17,11 +17,6 @@ static int cmp_task_v(const void *a, const void *b)
 	return cmp_task(a, b);
 }
 
-static unsigned long long since(unsigned long long now, unsigned long long then)
-{
-	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
-}
-
 int base_keep(struct base *b, const struct proc_snapshot *s)
 {
 	struct base_row *rows = cli_grow(b->rows, &b->cap, s->n, sizeof(*rows), 1024);
@@ -169,17 +164,10 @@ static void finish_report(struct report *rep, const struct report_options *opt)
 		rep->n = opt->top;
 }
 
-/* Whether a task of 'now' was alive but not seen when 'then' (seconds after
- * boot) was taken (not readable, filtered): it has no period to show yet. */
-static bool unseen(const struct proc_row *t, double then, long clock_ticks)
-{
-	return (double)t->start / (double)clock_ticks < then;
-}
-
 int report_build(struct report *rep, const struct base *prev, const struct proc_snapshot *cur,
 		 const struct report_options *opt, long clock_ticks)
 {
-	size_t j = 0;
+	struct pair was = PAIR_OVER(struct base_row, prev ? prev->rows : NULL, prev ? prev->n : 0);
 
 	start_report(rep, cur, prev, prev ? cur->mono - prev->mono : 0, clock_ticks, opt);
 	for (size_t i = 0; i < cur->n; i++) {
@@ -187,13 +175,10 @@ int report_build(struct report *rep, const struct base *prev, const struct proc_
 		unsigned old = ROW_NO_OLD;
 
 		if (prev) {
-			/* both are sorted by (pid, tid): a merge */
-			while (j < prev->n && CMP_TASK(&prev->rows[j], t) < 0)
-				j++;
-			if (j < prev->n && CMP_TASK(&prev->rows[j], t) == 0 &&
-			    prev->rows[j].start == t->start)
-				old = (unsigned)j;
-			if (old == ROW_NO_OLD && unseen(t, prev->uptime, clock_ticks))
+			size_t o = pair_next(&was, t->pid, t->tid, t->start);
+			if (o != PAIR_NONE)
+				old = (unsigned)o;
+			else if (pair_unseen(t->start, prev->uptime, clock_ticks))
 				continue;
 		}
 		if (add_row(rep, (unsigned)i, old) < 0)
@@ -249,8 +234,8 @@ static int copy_task(struct proc_snapshot *s, const struct proc_snapshot *from,
 	struct proc_row *r = &s->rows[s->n];
 	*r = *t;
 	for (int f = 0; f < IO_NFIELDS; f++)
-		r->io[f] = base ? since(t->io[f], base->io[f]) : t->io[f];
-	r->delay = base ? since(t->delay, base->delay) : t->delay;
+		r->io[f] = base ? pair_delta(t->io[f], base->io[f]) : t->io[f];
+	r->delay = base ? pair_delta(t->delay, base->delay) : t->delay;
 	if (procfs_add_names(s, r, proc_comm(from, t), proc_extra(from, t)) < 0)
 		return -ENOMEM;
 	s->n++;
@@ -278,16 +263,14 @@ int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
 		      const struct proc_snapshot *prev, const struct proc_snapshot *cur,
 		      long clock_ticks)
 {
-	size_t j = 0;
+	struct pair now = PAIR_OVER(struct proc_row, cur->rows, cur->n);
 
 	for (size_t i = 0; i < prev->n; i++) {
 		const struct proc_row *t = &prev->rows[i];
-		while (j < cur->n && cmp_task(&cur->rows[j], t) < 0)
-			j++;
-		if (j < cur->n && cmp_task(&cur->rows[j], t) == 0 && cur->rows[j].start == t->start)
+		if (pair_next(&now, t->pid, t->tid, t->start) != PAIR_NONE)
 			continue; /* still there */
 		const struct proc_row *base = find_task(first, t);
-		if (!base && unseen(t, first->uptime, clock_ticks))
+		if (!base && pair_unseen(t->start, first->uptime, clock_ticks))
 			continue; /* no start to count from */
 		size_t names = x->gone.names_len;
 		if (copy_task(&x->gone, prev, t, base) < 0)
@@ -313,7 +296,7 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 			 struct proc_snapshot *work, const struct report_options *opt,
 			 long clock_ticks)
 {
-	size_t j = 0;
+	struct pair was = PAIR_OVER(struct proc_row, first->rows, first->n);
 
 	work->n = 0;
 	work->names_len = 0;
@@ -323,11 +306,10 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 	work->denied = last->denied;
 	for (size_t i = 0; i < last->n; i++) {
 		const struct proc_row *t = &last->rows[i], *base = NULL;
-		while (j < first->n && cmp_task(&first->rows[j], t) < 0)
-			j++;
-		if (j < first->n && cmp_task(&first->rows[j], t) == 0 && first->rows[j].start == t->start)
-			base = &first->rows[j];
-		if (!base && unseen(t, first->uptime, clock_ticks))
+		size_t o = pair_next(&was, t->pid, t->tid, t->start);
+		if (o != PAIR_NONE)
+			base = &first->rows[o];
+		else if (pair_unseen(t->start, first->uptime, clock_ticks))
 			continue;
 		if (copy_task(work, last, t, base) < 0)
 			return -ENOMEM;

@@ -13,6 +13,7 @@
 #include "iopcli/buf.h"
 #include "columns.h"
 #include "groups.h"
+#include "pair.h"
 #include "procfs.h"
 
 struct dev_view;
@@ -105,7 +106,7 @@ static inline cli_u128 report_value(const struct report *rep, const struct repor
 		return now;
 	const struct base_row *o = &rep->base->rows[r->old];
 	unsigned long long then = field < 0 ? o->delay : o->io[field];
-	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
+	return pair_delta(now, then);
 }
 
 /* The seconds a row's rates are over: the interval, or for a lifetime row
