@@ -178,8 +178,10 @@ static long find_row(const struct proc_row *rows, size_t n, int pid, int tid, do
 	return -1;
 }
 
-/* The same in a base, for a task seen by the scan before (started before
- * it was taken). */
+/* The same in a base, for a task seen by the scan before.  Any row of it
+ * was seen, whatever its start: a task born while that scan ran (after it
+ * read the uptime) is in it too, and its record must pair with that row
+ * (else it counts as never seen, all of it again). */
 static long find_base(const struct base *prev, int pid, int tid, double lo, double hi,
 		      double tick)
 {
@@ -195,7 +197,7 @@ static long find_base(const struct base *prev, int pid, int tid, double lo, doub
 	}
 	for (; a < prev->n && prev->rows[a].pid == pid && prev->rows[a].tid == tid; a++) {
 		const struct base_row *r = &prev->rows[a];
-		if (fits(r->start, lo, hi, tick) && (double)r->start * tick <= prev->uptime + tick)
+		if (fits(r->start, lo, hi, tick))
 			return (long)a;
 	}
 	return -1;

@@ -316,6 +316,45 @@ static void zombie_after_report_not_counted_again(void **state)
 	assert_int_equal(x.nseen, 0);
 }
 
+/* The churn double count: a child born while a scan ran (after the scan
+ * read its uptime, more than a tick after) is in that scan, its 1 KiB
+ * done, and so counted as born in between.  Its record comes in the drain
+ * after that scan (the scan holds it: it waits), and at the next scan its
+ * exited row must pair with the base row of it, whose start is later than
+ * the base's uptime: once taken for a task never seen, it counted its
+ * 1 KiB a second time. */
+static void born_during_scan_counted_once(void **state)
+{
+	struct scan_options so = { 0 };
+	(void)state;
+	scan_of(&prev_s, NULL, 0, 10.0);
+	assert_int_equal(base_keep(&base, &prev_s), 0);
+	/* the scan's uptime is 11.0 s; the child started at 11.03 s, while it ran */
+	struct task during[] = { { 180, 1, 1103, 1024, "quick" } };
+	scan_of(&cur, during, 1, 11.0);
+	record(180, 180, 1, 11.04, 11.10, 0.02, 0.02, 1024, "quick"); /* started in [11.02, 11.08] */
+	add(&so);
+	assert_int_equal(x.rows, 0); /* the scan has it: it waits */
+	struct report rep = { 0 };
+	struct report_options ro = { .sort = COL_PID };
+	cli_u128 total = 0;
+	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
+	for (size_t i = 0; i < rep.n; i++)
+		total += report_value(&rep, &rep.rows[i], IO_WRITE_BYTES);
+	assert_true(total == 1024); /* born in between: all of it */
+	assert_int_equal(base_keep(&base, &cur), 0);
+	scan_of(&cur, NULL, 0, 12.0);
+	add(&so);
+	const struct proc_row *r = row_of(180, 0);
+	assert_non_null(r);
+	assert_int_equal(r->start, 1103); /* the one the scan before saw */
+	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
+	for (size_t i = 0; i < rep.n; i++)
+		total += report_value(&rep, &rep.rows[i], IO_WRITE_BYTES);
+	report_free(&rep);
+	assert_true(total == 1024); /* once in all */
+}
+
 /* A stat of pid at root (a directory made here): state and start tick. */
 static void stat_file(const char *root, int pid, char state, unsigned long long start)
 {
@@ -569,6 +608,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(zombie_waits_and_filters_apply, setup, teardown),
 		cmocka_unit_test_setup_teardown(zombie_after_report_not_counted_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(dying_not_yet_zombie, setup, teardown),
+		cmocka_unit_test_setup_teardown(born_during_scan_counted_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(exited_owner_is_the_scans, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_active_and_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_rows, setup, teardown),
