@@ -32,6 +32,14 @@ start_owner_children() {
   local UA UB UC UD UE UF UH UI UJ
   UA=$(unused_uid) UB=$(unused_uid) UC=$(unused_uid) UD=$(unused_uid) UE=$(unused_uid)
   UF=$(unused_uid) UH=$(unused_uid) UI=$(unused_uid) UJ=$(unused_uid)
+  # the children exec the helper as unused uids: a copy where they can
+  # reach it (the build tree may sit below a directory only root may
+  # enter, such as a mktemp -d one)
+  mkdir -p "$tmp/owner-bin"
+  cp "$threads" "$tmp/owner-bin/threads"
+  chmod 711 "$tmp" "$tmp/owner-bin"
+  chmod 755 "$tmp/owner-bin/threads"
+  threads=$tmp/owner-bin/threads
   OWNER_PIDS=() OWNER_RE="^o[DRXGNM]$id\$"
   # kind, the euid it must have, and how it is started
   local -a plan=(
