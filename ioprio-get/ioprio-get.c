@@ -36,33 +36,33 @@
 #define SCHED_IDLE 5
 #endif
 
-enum column {
-	COL_PID, COL_TID, COL_USER, COL_UID, COL_CLASS, COL_LEVEL, COL_HINT, COL_PRIO,
-	COL_ECLASS, COL_ELEVEL, COL_EPRIO, COL_NICE, COL_POLICY, COL_VALUE, COL_EVALUE,
-	COL_COMMAND, COL_COUNT
+enum get_column {
+	GET_PID, GET_TID, GET_USER, GET_UID, GET_CLASS, GET_LEVEL, GET_HINT, GET_PRIO,
+	GET_ECLASS, GET_ELEVEL, GET_EPRIO, GET_NICE, GET_POLICY, GET_VALUE, GET_EVALUE,
+	GET_COMMAND, GET_COUNT
 };
 
 static const struct {
 	const char *name; /* -o, JSON key (lower case) */
 	bool number;      /* right-aligned, a JSON number */
 	const char *help;
-} cols[COL_COUNT] = {
-	[COL_PID] = { "PID", true, "process id" },
-	[COL_TID] = { "TID", true, "thread id (with --all-tasks)" },
-	[COL_USER] = { "USER", false, "effective user, by name" },
-	[COL_UID] = { "UID", true, "effective user id" },
-	[COL_CLASS] = { "CLASS", false, "class set: none, realtime, best-effort, idle" },
-	[COL_LEVEL] = { "LEVEL", true, "level set, 0 (highest) to 7" },
-	[COL_HINT] = { "HINT", true, "hint set (Linux 6.5+), 0 for none" },
-	[COL_PRIO] = { "PRIO", false, "class and level set, short: none, be/4, rt/0, idle" },
-	[COL_ECLASS] = { "ECLASS", false, "effective class: the one the kernel uses" },
-	[COL_ELEVEL] = { "ELEVEL", true, "effective level" },
-	[COL_EPRIO] = { "EPRIO", false, "effective class and level, short" },
-	[COL_NICE] = { "NICE", true, "CPU nice value (-20..19)" },
-	[COL_POLICY] = { "POLICY", false, "scheduling policy: other, batch, idle, fifo, rr, deadline" },
-	[COL_VALUE] = { "VALUE", true, "the priority set, as the kernel encodes it" },
-	[COL_EVALUE] = { "EVALUE", true, "the effective priority, as the kernel encodes it" },
-	[COL_COMMAND] = { "COMMAND", false, "command name" },
+} cols[GET_COUNT] = {
+	[GET_PID] = { "PID", true, "process id" },
+	[GET_TID] = { "TID", true, "thread id (with --all-tasks)" },
+	[GET_USER] = { "USER", false, "effective user, by name" },
+	[GET_UID] = { "UID", true, "effective user id" },
+	[GET_CLASS] = { "CLASS", false, "class set: none, realtime, best-effort, idle" },
+	[GET_LEVEL] = { "LEVEL", true, "level set, 0 (highest) to 7" },
+	[GET_HINT] = { "HINT", true, "hint set (Linux 6.5+), 0 for none" },
+	[GET_PRIO] = { "PRIO", false, "class and level set, short: none, be/4, rt/0, idle" },
+	[GET_ECLASS] = { "ECLASS", false, "effective class: the one the kernel uses" },
+	[GET_ELEVEL] = { "ELEVEL", true, "effective level" },
+	[GET_EPRIO] = { "EPRIO", false, "effective class and level, short" },
+	[GET_NICE] = { "NICE", true, "CPU nice value (-20..19)" },
+	[GET_POLICY] = { "POLICY", false, "scheduling policy: other, batch, idle, fifo, rr, deadline" },
+	[GET_VALUE] = { "VALUE", true, "the priority set, as the kernel encodes it" },
+	[GET_EVALUE] = { "EVALUE", true, "the effective priority, as the kernel encodes it" },
+	[GET_COMMAND] = { "COMMAND", false, "command name" },
 };
 
 struct row {
@@ -92,7 +92,7 @@ struct options {
 	unsigned uid;
 	const char *user_arg;
 	const char *proc_dir;
-	enum column out[COL_COUNT * 2];
+	enum get_column out[GET_COUNT * 2];
 	size_t nout;
 };
 
@@ -143,7 +143,7 @@ static void __attribute__((noreturn)) usage(void)
 
 static void __attribute__((noreturn)) list_columns(void)
 {
-	for (int c = 0; c < COL_COUNT; c++)
+	for (int c = 0; c < GET_COUNT; c++)
 		printf("%-8s %s\n", cols[c].name, cols[c].help);
 	exit(EXIT_SUCCESS);
 }
@@ -155,13 +155,13 @@ static const char *column_name(int c)
 
 static void set_columns(struct options *o, const char *arg)
 {
-	int out[COL_COUNT];
+	int out[GET_COUNT];
 
 	for (size_t i = 0; i < o->nout; i++)
 		out[i] = (int)o->out[i];
-	o->nout = cli_parse_columns(arg, true, column_name, COL_COUNT, out, o->nout, COL_COUNT);
+	o->nout = cli_parse_columns(arg, true, column_name, GET_COUNT, out, o->nout, GET_COUNT);
 	for (size_t i = 0; i < o->nout; i++)
-		o->out[i] = (enum column)out[i];
+		o->out[i] = (enum get_column)out[i];
 }
 
 enum { OPT_LIST_COLUMNS = 256, OPT_VALUE };
@@ -190,8 +190,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const enum column defaults[] = { COL_PID, COL_USER, COL_CLASS, COL_LEVEL, COL_HINT,
-		COL_ECLASS, COL_ELEVEL, COL_NICE, COL_POLICY, COL_COMMAND };
+	static const enum get_column defaults[] = { GET_PID, GET_USER, GET_CLASS, GET_LEVEL, GET_HINT,
+		GET_ECLASS, GET_ELEVEL, GET_NICE, GET_POLICY, GET_COMMAND };
 	const char *columns = NULL;
 	const char *sys = NULL;
 	bool devices = false;
@@ -268,8 +268,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
 		o->out[o->nout++] = defaults[i];
-		if (defaults[i] == COL_PID && o->all_tasks)
-			o->out[o->nout++] = COL_TID;
+		if (defaults[i] == GET_PID && o->all_tasks)
+			o->out[o->nout++] = GET_TID;
 	}
 	if (columns)
 		set_columns(o, columns);
@@ -501,14 +501,14 @@ static const char *policy_name(int policy)
 
 /* A cell's text (numbers as digits), or NULL for "no value": "-" in a
  * table, null in JSON. */
-static const char *cell(const struct row *r, enum column c, char *buf, size_t size)
+static const char *cell(const struct row *r, enum get_column c, char *buf, size_t size)
 {
 	struct iop_prio set = { 0 }, eff = { 0 };
 
 	if (r->value < 0) { /* another namespace's procfs, a zombie: no priority to tell */
 		switch (c) {
-		case COL_CLASS: case COL_LEVEL: case COL_HINT: case COL_PRIO: case COL_ECLASS:
-		case COL_ELEVEL: case COL_EPRIO: case COL_VALUE: case COL_EVALUE:
+		case GET_CLASS: case GET_LEVEL: case GET_HINT: case GET_PRIO: case GET_ECLASS:
+		case GET_ELEVEL: case GET_EPRIO: case GET_VALUE: case GET_EVALUE:
 			return NULL;
 		default:
 			break;
@@ -517,43 +517,43 @@ static const char *cell(const struct row *r, enum column c, char *buf, size_t si
 	iop_decode(r->value, &set);
 	iop_decode(r->evalue, &eff);
 	switch (c) {
-	case COL_PID:
+	case GET_PID:
 		snprintf(buf, size, "%d", r->pid);
 		break;
-	case COL_TID:
+	case GET_TID:
 		snprintf(buf, size, "%d", r->tid);
 		break;
-	case COL_USER:
+	case GET_USER:
 		return cli_user_name(r->uid);
-	case COL_UID:
+	case GET_UID:
 		snprintf(buf, size, "%u", r->uid);
 		break;
-	case COL_CLASS:
+	case GET_CLASS:
 		return iop_class_name(set.cls);
-	case COL_LEVEL:
+	case GET_LEVEL:
 		snprintf(buf, size, "%d", set.level);
 		break;
-	case COL_HINT:
+	case GET_HINT:
 		snprintf(buf, size, "%d", set.hint);
 		break;
-	case COL_PRIO:
+	case GET_PRIO:
 		return iop_format(r->value, buf, size) >= 0 ? buf : "unknown";
-	case COL_ECLASS:
+	case GET_ECLASS:
 		return iop_class_name(eff.cls);
-	case COL_ELEVEL:
+	case GET_ELEVEL:
 		snprintf(buf, size, "%d", eff.level);
 		break;
-	case COL_EPRIO:
+	case GET_EPRIO:
 		return iop_format(r->evalue, buf, size) >= 0 ? buf : "unknown";
-	case COL_NICE:
+	case GET_NICE:
 		snprintf(buf, size, "%d", r->nice);
 		break;
-	case COL_POLICY:
+	case GET_POLICY:
 		return policy_name(r->policy);
-	case COL_VALUE:
+	case GET_VALUE:
 		snprintf(buf, size, "%d", r->value);
 		break;
-	case COL_EVALUE:
+	case GET_EVALUE:
 		snprintf(buf, size, "%d", r->evalue);
 		break;
 	default:
@@ -569,12 +569,12 @@ static const char *or_dash(const char *s)
 
 /* A cell of a table or raw line: a '*' after the class and the short
  * priority of a process whose threads differ. */
-static const char *table_cell(const struct row *r, enum column c, char *buf, size_t size)
+static const char *table_cell(const struct row *r, enum get_column c, char *buf, size_t size)
 {
 	const char *s = or_dash(cell(r, c, buf, size));
 	char tmp[64];
 
-	if (!r->nthreads || (c != COL_CLASS && c != COL_PRIO))
+	if (!r->nthreads || (c != GET_CLASS && c != GET_PRIO))
 		return s;
 	snprintf(tmp, sizeof(tmp), "%s*", s);
 	snprintf(buf, size, "%s", tmp);
@@ -593,7 +593,7 @@ static const char *render_cell(const void *ctx, size_t row, size_t col, enum cli
 {
 	const struct render *x = ctx;
 	const struct row *r = &x->rows->v[row];
-	enum column c = x->o->out[col];
+	enum get_column c = x->o->out[col];
 
 	cli_buf_grow(tmp, 128);
 	if (fmt == CLI_FMT_JSON)
@@ -621,7 +621,7 @@ static void render_threads(const void *ctx, size_t row, struct cli_buf *b)
 /* A table, raw lines or JSON, of the columns chosen. */
 static void print_rows(const struct options *o, const struct rows *rows, struct cli_buf *b)
 {
-	struct cli_col out[COL_COUNT * 2];
+	struct cli_col out[GET_COUNT * 2];
 	struct render x = { o, rows };
 	struct cli_table t = { .cols = out, .ncols = o->nout, .nrows = rows->n,
 			       .header = o->header, .cell = render_cell,
@@ -702,7 +702,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < rows.n; i++)
 		mixed |= rows.v[i].nthreads > 0;
 	for (size_t i = 0; i < o.nout; i++)
-		shown |= o.out[i] == COL_CLASS || o.out[i] == COL_PRIO;
+		shown |= o.out[i] == GET_CLASS || o.out[i] == GET_PRIO;
 	bool marked = mixed && shown && !o.json && !o.value_only && !o.quiet;
 
 	if (o.value_only) {

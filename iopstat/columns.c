@@ -10,7 +10,7 @@
 #include <libioprio.h>
 #include "iopcli/cli.h"
 #include "devices.h"
-#include "procfs.h"
+#include "scan.h"
 #include "sample.h"
 
 /* --- how each value is read ------------------------------------------------ */
@@ -126,10 +126,10 @@ static bool v_command(const struct coldef *d, const struct cell_of *at, struct c
 	}
 	if (!at->task)
 		return false;
-	const char *comm = proc_comm(at->rep->snap, at->task);
+	const char *comm = scan_comm(at->rep->snap, at->task);
 	c->s = comm;
 	if (at->cmdline) {
-		c->s = proc_extra(at->rep->snap, at->task);
+		c->s = scan_extra(at->rep->snap, at->task);
 		if (!c->s) {
 			snprintf(c->buf, sizeof(c->buf), "[%s]", comm);
 			c->s = c->buf;

@@ -50,7 +50,7 @@ enum col_scope { SCOPE_PROC, SCOPE_DISK, SCOPE_NFS };
 
 struct report;
 struct report_row;
-struct proc_row;
+struct scan_row;
 struct group;
 struct dev_row;
 struct nfs_row;
@@ -60,7 +60,7 @@ struct nfs_row;
 struct cell_of {
 	const struct report *rep;
 	const struct report_row *row;
-	const struct proc_row *task;   /* a task's row */
+	const struct scan_row *task;   /* a task's row */
 	const struct group *group;     /* a group's row */
 	const struct dev_row *dev;     /* a disk's row (-d) */
 	const struct nfs_row *nfs;     /* an NFS mount's row (-d) */

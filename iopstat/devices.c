@@ -377,7 +377,7 @@ static int cmp_rows(const void *a, const void *b)
 }
 
 int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
-		     const struct report_options *opt, const struct proc_snapshot *snap)
+		     const struct report_options *opt, const struct scan_snapshot *snap)
 {
 	size_t n = nfs ? v->nnfs : v->n;
 

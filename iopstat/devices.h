@@ -100,9 +100,9 @@ struct report_options;
  * opt->sort when it is a column of that kind (else in the kernel's order),
  * at most opt->top rows; snap gives the formats the time of the read.
  * v's nfs_rows is set to nfs.  0 or -ENOMEM. */
-struct proc_snapshot;
+struct scan_snapshot;
 int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
-		     const struct report_options *opt, const struct proc_snapshot *snap);
+		     const struct report_options *opt, const struct scan_snapshot *snap);
 
 /* The column values (columns.c's entries call these). */
 bool dev_value(const struct coldef *d, const struct cell_of *at, struct cell *c);

@@ -159,11 +159,11 @@ static bool fits(unsigned long long start, double lo, double hi, double tick)
 
 /* The row of rows[0..n) (sorted by pid, tid) of (pid, tid) whose start
  * fits [lo, hi], or -1. */
-static long find_row(const struct proc_row *rows, size_t n, int pid, int tid, double lo,
+static long find_row(const struct scan_row *rows, size_t n, int pid, int tid, double lo,
 		     double hi, double tick)
 {
 	size_t a = 0, b = n;
-	struct proc_row key = { .pid = pid, .tid = tid };
+	struct scan_row key = { .pid = pid, .tid = tid };
 
 	while (a < b) { /* the first not below (pid, tid) */
 		size_t m = a + (b - a) / 2;
@@ -217,7 +217,7 @@ static int cmp_int(const void *a, const void *b)
  * the scan selected (children are born in their parent's group, and are
  * its descendants); --tree also takes a task that meets the criteria
  * itself, as a root of the tree. */
-static bool selected(const struct scan_options *so, const struct proc_snapshot *cur, size_t n0,
+static bool selected(const struct scan_options *so, const struct scan_snapshot *cur, size_t n0,
 		     double tick, int pid, int ppid, unsigned uid, const char *comm)
 {
 	const struct sel_criteria *c = &so->sel;
@@ -270,7 +270,7 @@ static int remember(struct exits *x, int pid, int tid, double lo, double hi)
 /* Drops from cur the rows of tasks reported as exited already (zombies
  * whose parent has not waited yet: their I/O was reported), and forgets
  * those no scan shows any more. */
-static void drop_reported(struct exits *x, struct proc_snapshot *cur, double tick)
+static void drop_reported(struct exits *x, struct scan_snapshot *cur, double tick)
 {
 	size_t kept = 0;
 
@@ -300,16 +300,16 @@ static void drop_reported(struct exits *x, struct proc_snapshot *cur, double tic
 }
 
 /* Appends an exited row to cur.  0 or -ENOMEM. */
-static int add_row(struct proc_snapshot *cur, const struct proc_row *r, const char *comm,
+static int add_row(struct scan_snapshot *cur, const struct scan_row *r, const char *comm,
 		   const char *extra)
 {
-	struct proc_row *rows = cli_grow(cur->rows, &cur->cap, cur->n + 1, sizeof(*rows), 256);
+	struct scan_row *rows = cli_grow(cur->rows, &cur->cap, cur->n + 1, sizeof(*rows), 256);
 
 	if (!rows)
 		return -ENOMEM;
 	cur->rows = rows;
 	rows[cur->n] = *r;
-	if (procfs_add_names(cur, &rows[cur->n], comm, extra) < 0)
+	if (scan_add_names(cur, &rows[cur->n], comm, extra) < 0)
 		return -ENOMEM;
 	cur->n++;
 	return 0;
@@ -319,13 +319,13 @@ static int add_row(struct proc_snapshot *cur, const struct proc_row *r, const ch
  * (never below it), or new since then.  Its owner is the one that scan
  * read (the effective uid, when the scan reads owners), else the record's
  * uid, its real one: the kernel sends no other. */
-static struct proc_row exited_row(const struct base *prev, const struct scan_options *so, int pid,
+static struct scan_row exited_row(const struct base *prev, const struct scan_options *so, int pid,
 				  int tid, double lo, double hi,
 				  const unsigned long long io[IO_NFIELDS], unsigned uid,
 				  long clock_ticks)
 {
 	double tick = 1.0 / (double)clock_ticks;
-	struct proc_row r = { .pid = pid, .tid = tid, .prio = -1, .flags = ROW_EXITED, .uid = uid };
+	struct scan_row r = { .pid = pid, .tid = tid, .prio = -1, .flags = ROW_EXITED, .uid = uid };
 	long b = find_base(prev, pid, tid, lo, hi, tick);
 
 	memcpy(r.io, io, sizeof(r.io));
@@ -354,7 +354,7 @@ static struct proc_row exited_row(const struct base *prev, const struct scan_opt
  * for the scan that no longer does (*kept of them): the scan may have
  * read the thread before its last I/O, the record coming in the drain
  * after it. */
-static int thread_rows(struct exits *x, const struct base *prev, struct proc_snapshot *cur,
+static int thread_rows(struct exits *x, const struct base *prev, struct scan_snapshot *cur,
 		       size_t n0, const struct scan_options *so, long clock_ticks, size_t *kept)
 {
 	double tick = 1.0 / (double)clock_ticks;
@@ -369,7 +369,7 @@ static int thread_rows(struct exits *x, const struct base *prev, struct proc_sna
 			x->rec[(*kept)++] = *e;
 			continue;
 		}
-		struct proc_row r = exited_row(prev, so, e->tgid, e->tid, lo, hi, e->io, e->uid,
+		struct scan_row r = exited_row(prev, so, e->tgid, e->tid, lo, hi, e->io, e->uid,
 					       clock_ticks);
 		if (!selected(so, cur, n0, tick, e->tgid, e->ppid, r.uid, e->comm))
 			continue;
@@ -463,7 +463,7 @@ static int cmp_seq_q(const void *a, const void *b)
 	return cmp_seq(a, b, (void *)seq_ctx);
 }
 
-static int process_rows(struct exits *x, const struct base *prev, struct proc_snapshot *cur,
+static int process_rows(struct exits *x, const struct base *prev, struct scan_snapshot *cur,
 			size_t n0, const struct scan_options *so, const struct proc_root *root,
 			long clock_ticks)
 {
@@ -523,7 +523,7 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 	int r = 0;
 	for (size_t i = 0; i < nended && r == 0; i++) {
 		struct exit_proc p = x->proc[ended[i]];
-		struct proc_row row = exited_row(prev, so, p.pid, 0, p.slo, p.shi, p.io, p.uid,
+		struct scan_row row = exited_row(prev, so, p.pid, 0, p.slo, p.shi, p.io, p.uid,
 						 clock_ticks);
 		if (selected(so, cur, n0, tick, p.pid, p.ppid, row.uid, p.comm)) {
 			row.flags |= ROW_REAPED; /* in its reaper's counters now */
@@ -531,7 +531,7 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 			const char *extra = NULL;
 			long pr = p.ppid > 0 ? find_row(cur->rows, n0, p.ppid, 0, 0, p.shi, tick) : -1;
 			if (pr >= 0 && (so->need & NEED_CGROUP))
-				extra = proc_extra(cur, &cur->rows[pr]); /* born in its cgroup */
+				extra = scan_extra(cur, &cur->rows[pr]); /* born in its cgroup */
 			if (add_row(cur, &row, p.comm, extra) < 0 ||
 			    remember(x, p.pid, 0, p.slo, p.shi) < 0) {
 				r = -ENOMEM;
@@ -575,12 +575,12 @@ static int process_rows(struct exits *x, const struct base *prev, struct proc_sn
 
 static int cmp_row(const void *a, const void *b)
 {
-	const struct proc_row *x = a, *y = b;
+	const struct scan_row *x = a, *y = b;
 	int c = CMP_TASK(x, y);
 	return c ? c : (x->start > y->start) - (x->start < y->start);
 }
 
-int exits_add_rows(struct exits *x, const struct base *prev, struct proc_snapshot *cur,
+int exits_add_rows(struct exits *x, const struct base *prev, struct scan_snapshot *cur,
 		   const struct scan_options *so, const struct proc_root *root, long clock_ticks)
 {
 	x->rows = 0;
@@ -621,7 +621,7 @@ void exits_discard(struct exits *x)
 	x->drops = ts_drops(&x->ts);
 }
 
-void exits_strip(struct proc_snapshot *cur)
+void exits_strip(struct scan_snapshot *cur)
 {
 	size_t n = 0;
 

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "iopcli/taskstats.h"
-#include "procfs.h"
+#include "scan.h"
 
 struct base;
 
@@ -99,7 +99,7 @@ void exits_sleep_until(struct exits *x, const struct timespec *t, volatile sig_a
  * root is asked whether a selected process that is not in cur still lives
  * (filters) and whether a parent ignores SIGCHLD (NULL: never).  Sets x->missed and
  * x->rows.  0 or -ENOMEM. */
-int exits_add_rows(struct exits *x, const struct base *prev, struct proc_snapshot *cur,
+int exits_add_rows(struct exits *x, const struct base *prev, struct scan_snapshot *cur,
 		   const struct scan_options *so, const struct proc_root *root, long clock_ticks);
 
 /* Forgets the records read so far (those of tasks that ended before the
@@ -108,7 +108,7 @@ void exits_discard(struct exits *x);
 
 /* Drops cur's exited rows (a state file or the next pairing must not see
  * them again). */
-void exits_strip(struct proc_snapshot *cur);
+void exits_strip(struct scan_snapshot *cur);
 
 void exits_close(struct exits *x);
 

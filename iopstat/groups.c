@@ -101,8 +101,8 @@ struct group *groups_get(struct groups *g, const char *key)
 	return n;
 }
 
-const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
-			  const struct proc_row *r, char *buf, size_t size)
+const char *groups_key_of(const struct groups *g, const struct scan_snapshot *s,
+			  const struct scan_row *r, char *buf, size_t size)
 {
 	const char *path, *unit;
 	size_t len;
@@ -111,10 +111,10 @@ const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
 	case GROUP_USER:
 		return cli_user_name(r->uid);
 	case GROUP_CGROUP:
-		path = proc_extra(s, r);
+		path = scan_extra(s, r);
 		return path ? path : "-";
 	case GROUP_UNIT:
-		path = proc_extra(s, r);
+		path = scan_extra(s, r);
 		unit = path ? proc_cgroup_unit(path, &len) : NULL;
 		if (!unit)
 			return "-"; /* in no unit: the root cgroup, a slice, a kernel thread */
@@ -126,9 +126,9 @@ const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
 	default:
 		/* a kernel worker's name says what it works on at the moment
 		 * (kworker/1:2-events): the workers are one group */
-		if (!strncmp(proc_comm(s, r), "kworker/", 8))
+		if (!strncmp(scan_comm(s, r), "kworker/", 8))
 			return "kworker";
-		return proc_comm(s, r);
+		return scan_comm(s, r);
 	}
 }
 
@@ -136,13 +136,13 @@ const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
  * invalid UTF-8 and backslashes escaped, \xNN and \\), which tells every
  * two keys apart in every format; CSV, JSON and Prometheus, which would
  * otherwise turn invalid UTF-8 into U+FFFD, then carry that text. */
-static struct group *group_of(struct groups *g, const struct proc_snapshot *s,
-			      const struct proc_row *r)
+static struct group *group_of(struct groups *g, const struct scan_snapshot *s,
+			      const struct scan_row *r)
 {
 	static struct cli_buf key;
 	static char *buf;
 	static size_t size;
-	const char *path = proc_extra(s, r);
+	const char *path = scan_extra(s, r);
 	size_t want = path ? strlen(path) + 1 : 1;
 
 	/* a unit's name is a component of the path: room for all of it */
@@ -180,7 +180,7 @@ void groups_mark_first(struct groups *g)
 	}
 }
 
-int groups_start(struct groups *g, const struct proc_snapshot *cur)
+int groups_start(struct groups *g, const struct scan_snapshot *cur)
 {
 	for (size_t i = 0; i < g->n; i++)
 		g->v[i].members = 0;
@@ -205,7 +205,7 @@ int groups_start(struct groups *g, const struct proc_snapshot *cur)
 static int cmp_row_key(const void *key, const void *elem)
 {
 	const int *pid = key;
-	const struct proc_row *r = elem;
+	const struct scan_row *r = elem;
 
 	if (*pid != r->pid)
 		return *pid < r->pid ? -1 : 1;
@@ -246,12 +246,12 @@ static bool ignores_sigchld(const struct proc_root *root, int pid, unsigned long
 /* A reaped child's last-seen totals, to take back from its parent: the
  * parent must be in cur (the process row), must have started no later than
  * the child (else its pid was reused), and must not ignore SIGCHLD. */
-static int offer(struct groups *g, const struct proc_snapshot *cur, const struct proc_root *root,
+static int offer(struct groups *g, const struct scan_snapshot *cur, const struct proc_root *root,
 		 int ppid, unsigned long long child_start, const unsigned long long io[IO_NFIELDS])
 {
 	if (ppid <= 0)
 		return 0;
-	const struct proc_row *parent = cur->n ? bsearch(&ppid, cur->rows, cur->n,
+	const struct scan_row *parent = cur->n ? bsearch(&ppid, cur->rows, cur->n,
 							  sizeof(*cur->rows), cmp_row_key) : NULL;
 	if (!parent || parent->tid || parent->start > child_start)
 		return 0;
@@ -268,7 +268,7 @@ static int offer(struct groups *g, const struct proc_snapshot *cur, const struct
 }
 
 /* Takes what is pending for the task t from its growth d. */
-static void take_back(struct groups *g, size_t *k, const struct proc_row *t,
+static void take_back(struct groups *g, size_t *k, const struct scan_row *t,
 		      unsigned long long d[IO_NFIELDS])
 {
 	while (*k < g->npend && g->pend[*k].pid < t->pid)
@@ -307,11 +307,11 @@ static void expire(struct groups *g, double now)
 	}
 }
 
-int groups_step(struct groups *g, const struct base *prev, const struct proc_snapshot *cur,
+int groups_step(struct groups *g, const struct base *prev, const struct scan_snapshot *cur,
 		const struct proc_root *root, long clock_ticks)
 {
 	size_t k = 0, kept = 0;
-	struct pair now = PAIR_OVER(struct proc_row, cur->rows, cur->n);
+	struct pair now = PAIR_OVER(struct scan_row, cur->rows, cur->n);
 	struct pair was = PAIR_OVER(struct base_row, prev->rows, prev->n);
 
 	memset(sigchld_seen, 0, sizeof(sigchld_seen)); /* asked again each step */
@@ -330,7 +330,7 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 			return -ENOMEM;
 	}
 	for (size_t i = 0; i < cur->n; i++) {
-		const struct proc_row *t = &cur->rows[i];
+		const struct scan_row *t = &cur->rows[i];
 		size_t oi = pair_next(&was, t->pid, t->tid, t->start);
 		const struct base_row *o = oi != PAIR_NONE ? &prev->rows[oi] : NULL;
 		if ((t->flags & ROW_REAPED) && !(o && (o->flags & ROW_REAPED)) && !t->tid &&
@@ -341,7 +341,7 @@ int groups_step(struct groups *g, const struct base *prev, const struct proc_sna
 
 	was = PAIR_OVER(struct base_row, prev->rows, prev->n);
 	for (size_t i = 0; i < cur->n; i++) {
-		const struct proc_row *t = &cur->rows[i];
+		const struct scan_row *t = &cur->rows[i];
 		struct group *grp = group_of(g, cur, t);
 		if (!grp)
 			return -ENOMEM;

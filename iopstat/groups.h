@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include "iopcli/buf.h"
 #include "iopcli/proc.h"
-#include "procfs.h"
+#include "scan.h"
 
 enum group_by { GROUP_PID, GROUP_COMM, GROUP_USER, GROUP_CGROUP, GROUP_UNIT, NGROUP_BY };
 
@@ -79,7 +79,7 @@ struct base;
 
 /* The first scan (or a fresh start): every group's counters are the sum of
  * its members' lifetime counters.  0 or -ENOMEM. */
-int groups_start(struct groups *g, const struct proc_snapshot *cur);
+int groups_start(struct groups *g, const struct scan_snapshot *cur);
 
 /* The counters now are where the run's summary counts from. */
 void groups_mark_first(struct groups *g);
@@ -87,14 +87,14 @@ void groups_mark_first(struct groups *g);
 /* One step from prev (the previous scan, as kept) to cur: see above.  root
  * is asked whether a reaping parent ignores SIGCHLD (NULL: never).  0 or
  * -ENOMEM. */
-int groups_step(struct groups *g, const struct base *prev, const struct proc_snapshot *cur,
+int groups_step(struct groups *g, const struct base *prev, const struct scan_snapshot *cur,
 		const struct proc_root *root, long clock_ticks);
 
 /* The key of a row of cur, raw (for GROUP_USER the user's name; every
  * kworker/... is "kworker").  The groups keep it escaped as a terminal
  * shows it (\xNN, \\): one text for one key in every format. */
-const char *groups_key_of(const struct groups *g, const struct proc_snapshot *s,
-			  const struct proc_row *r, char *buf, size_t size);
+const char *groups_key_of(const struct groups *g, const struct scan_snapshot *s,
+			  const struct scan_row *r, char *buf, size_t size);
 
 /* The group with this key, made when missing (its counters 0); NULL out of
  * memory. */

@@ -34,7 +34,7 @@
 #include "groups.h"
 #include "state.h"
 #include "output.h"
-#include "procfs.h"
+#include "scan.h"
 #include "sample.h"
 
 struct config {
@@ -698,7 +698,7 @@ static char *describe_selection(const struct config *c)
 /* The groups' counters at the first scan: carried over from --state when
  * its file is good, else (as on a first run) the members' own totals. */
 static void count_groups(const struct config *c, struct groups *g, struct base *prev,
-			 const struct proc_snapshot *cur, const struct proc_root *root,
+			 const struct scan_snapshot *cur, const struct proc_root *root,
 			 const struct state_id *sid)
 {
 	char why[512];
@@ -723,7 +723,7 @@ static void count_groups(const struct config *c, struct groups *g, struct base *
 }
 
 static void save_state(const struct config *c, const struct state_id *sid,
-		       const struct proc_snapshot *cur, const struct groups *g)
+		       const struct scan_snapshot *cur, const struct groups *g)
 {
 	if (c->state_file && state_save(c->state_file, sid, cur, g) < 0) {
 		if (errno == EEXIST)
@@ -757,7 +757,7 @@ static int take_lock(const struct config *c)
 
 /* One-time notes on stderr, after the first scan. */
 static void notes(const struct config *c, const struct proc_root *root,
-		  const struct proc_snapshot *s)
+		  const struct scan_snapshot *s)
 {
 	if (c->quiet)
 		return;
@@ -773,7 +773,7 @@ static void notes(const struct config *c, const struct proc_root *root,
 
 /* -p PIDs that no row shows: gone, or not readable.  Returns how many. */
 static int missing_pids(const struct config *c, const struct proc_root *root,
-			const struct proc_snapshot *s)
+			const struct scan_snapshot *s)
 {
 	int missing = 0;
 	size_t j = 0;
@@ -805,9 +805,9 @@ static int missing_pids(const struct config *c, const struct proc_root *root,
 }
 
 static void scan(const struct proc_root *root, const struct scan_options *so,
-		 struct proc_snapshot *s)
+		 struct scan_snapshot *s)
 {
-	int r = procfs_scan(root, so, s);
+	int r = scan_tasks(root, so, s);
 	if (r == -ENOMEM)
 		xalloc_die();
 	if (r < 0)
@@ -910,7 +910,7 @@ static int missing_devices(const struct config *c, const struct dev_read *r)
 }
 
 static void emit_devices(const struct config *c, struct cli_buf *b, struct report *rep,
-			 struct dev_view *v, const struct proc_snapshot *when,
+			 struct dev_view *v, const struct scan_snapshot *when,
 			 const struct report_options *ro, enum report_kind kind, bool *first)
 {
 	bool json = c->out.format == FMT_JSON;
@@ -949,7 +949,7 @@ static int run_devices(struct config *c, const struct proc_root *root)
 	struct dev_view view = { 0 };
 	struct report rep = { 0 };
 	struct cli_buf buf = { 0 };
-	struct proc_snapshot when = { 0 };
+	struct scan_snapshot when = { 0 };
 	struct dev_select sel = { .names = c->dev_names, .nnames = c->ndev_names,
 				  .all = c->all_devices };
 	struct report_options ro = { .sort = c->sort, .top = c->top };
@@ -973,7 +973,7 @@ static int run_devices(struct config *c, const struct proc_root *root)
 		when.when = cur->when;
 		if (dev_view_build(&view, cur, NULL, sysfs, &sel) < 0)
 			xalloc_die();
-		emit_devices(c, &buf, &rep, &view, &when, &ro, KIND_SNAPSHOT, &first);
+		emit_devices(c, &buf, &rep, &view, &when, &ro, REPORT_SNAPSHOT, &first);
 	} else {
 		struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
 		sigemptyset(&sa.sa_mask);
@@ -999,7 +999,7 @@ static int run_devices(struct config *c, const struct proc_root *root)
 			when.when = cur->when;
 			if (dev_view_build(&view, cur, prev, sysfs, &sel) < 0)
 				xalloc_die();
-			emit_devices(c, &buf, &rep, &view, &when, &ro, KIND_INTERVAL, &first);
+			emit_devices(c, &buf, &rep, &view, &when, &ro, REPORT_INTERVAL, &first);
 		}
 	}
 	if (sysfs >= 0)
@@ -1016,7 +1016,7 @@ int main(int argc, char **argv)
 {
 	struct config c = { .sort = COL_IO, .proc_dir = "/proc", .sys_dir = "/sys",
 			     .lock_wait = STATE_LOCK_WAIT_DEFAULT };
-	struct proc_snapshot snaps[3] = { 0 };
+	struct scan_snapshot snaps[3] = { 0 };
 	struct report rep = { 0 };
 	struct cli_buf buf = { 0 };
 	int status = EXIT_SUCCESS;
@@ -1100,7 +1100,7 @@ int main(int argc, char **argv)
 		} else if (report_build(&rep, NULL, &snaps[0], &ro, c.out.clock_ticks) < 0) {
 			xalloc_die();
 		}
-		emit(&c, &buf, &rep, KIND_SNAPSHOT, true);
+		emit(&c, &buf, &rep, REPORT_SNAPSHOT, true);
 		save_state(&c, &sid, &snaps[0], &groups);
 		if (missing_pids(&c, root, &snaps[0]))
 			status = EXIT_FAILURE;
@@ -1122,8 +1122,8 @@ int main(int argc, char **argv)
 		 * last scan pairs the next: the least memory. */
 		bool summary = !lifetime && !c.output_file && formats[c.out.format].summary;
 		bool keep_scans = summary && !grouped;
-		struct proc_snapshot *first = &snaps[0], *prev = first;
-		struct proc_snapshot *cur = keep_scans ? &snaps[1] : &snaps[0];
+		struct scan_snapshot *first = &snaps[0], *prev = first;
+		struct scan_snapshot *cur = keep_scans ? &snaps[1] : &snaps[0];
 		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
 		struct exits ex; /* the kernel's exit notifications */
 		struct timespec next;
@@ -1144,8 +1144,8 @@ int main(int argc, char **argv)
 		if (grouped)
 			count_groups(&c, &groups, &base, first, root, &sid);
 		if (base_keep(&base, first) < 0 ||
-		    (keep_scans && (procfs_snapshot_reserve(&snaps[1], first) < 0 ||
-				    procfs_snapshot_reserve(&snaps[2], first) < 0)))
+		    (keep_scans && (scan_snapshot_reserve(&snaps[1], first) < 0 ||
+				    scan_snapshot_reserve(&snaps[2], first) < 0)))
 			xalloc_die();
 		double started = first->mono;
 		/* the system line (a table with headings, JSON): the whole disks
@@ -1209,7 +1209,7 @@ int main(int argc, char **argv)
 			rep.exits_on = ex.on;
 			rep.exits_missed = ex.missed;
 			note_missed(&c, &ex);
-			emit(&c, &buf, &rep, lifetime ? KIND_SNAPSHOT : KIND_INTERVAL, done == 0);
+			emit(&c, &buf, &rep, lifetime ? REPORT_SNAPSHOT : REPORT_INTERVAL, done == 0);
 			c.out.sys = NULL;
 			/* reported once: the summary finds them in the kept scans,
 			 * a state file and the next pairing never see them */
@@ -1237,7 +1237,7 @@ int main(int argc, char **argv)
 				xalloc_die();
 			rep.exits_on = ex.on;
 			rep.exits_missed = ex.missed_run;
-			emit(&c, &buf, &rep, KIND_SUMMARY, false);
+			emit(&c, &buf, &rep, REPORT_SUMMARY, false);
 		}
 		report_exits_free(&exits);
 		dev_read_free(&sysr[0]);
@@ -1252,7 +1252,7 @@ int main(int argc, char **argv)
 	if (lock >= 0)
 		close(lock);
 	for (int i = 0; i < 3; i++)
-		procfs_snapshot_free(&snaps[i]);
+		scan_snapshot_free(&snaps[i]);
 	report_free(&rep);
 	cli_buf_free(&buf);
 	free(c.pids);

@@ -261,9 +261,9 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 {
 	if (!first)
 		cli_buf_putc(b, '\n');
-	if (kind == KIND_INTERVAL && o->sys && o->header)
+	if (kind == REPORT_INTERVAL && o->sys && o->header)
 		system_line(b, o->sys, o->units);
-	if (kind == KIND_SUMMARY) {
+	if (kind == REPORT_SUMMARY) {
 		cli_buf_puts(b, "Summary: ");
 		cli_buf_fixed(b, rep->seconds, 1);
 		cli_buf_puts(b, " s from the first sample to the last\n");
@@ -399,7 +399,7 @@ static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
 	bool nfs = rep->devs->nfs_rows;
 
 	if (!o->dev_cont) {
-		cli_buf_puts(b, kind == KIND_SNAPSHOT ? "{\"type\":\"snapshot\""
+		cli_buf_puts(b, kind == REPORT_SNAPSHOT ? "{\"type\":\"snapshot\""
 						      : "{\"type\":\"interval\"");
 		cli_buf_puts(b, ",\"report\":\"devices\",\"timestamp\":");
 		cli_buf_fixed(b, rep->snap->when, 3);
@@ -458,7 +458,7 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	cli_buf_puts(b, ",\"time\":\"");
 	put_time(b, rep->snap->when, TS_ISO);
 	cli_buf_puts(b, "\",\"seconds\":");
-	if (kind == KIND_SNAPSHOT)
+	if (kind == REPORT_SNAPSHOT)
 		cli_buf_puts(b, "null");
 	else
 		cli_buf_fixed(b, rep->seconds, 3);
@@ -492,7 +492,7 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	cli_buf_ratio(b, rep->delay, (unsigned long long)o->clock_ticks, 2);
 	cli_buf_puts(b, "},\"denied\":");
 	cli_buf_u64(b, rep->snap->denied);
-	if (kind == KIND_INTERVAL && o->sys) { /* bytes per second, and % of the interval */
+	if (kind == REPORT_INTERVAL && o->sys) { /* bytes per second, and % of the interval */
 		const struct sys_line *l = o->sys;
 		cli_buf_puts(b, ",\"system\":{\"processes_read_rate\":");
 		cli_buf_fixed(b, l->proc_read, 1);
@@ -567,7 +567,7 @@ static void prom_constant_labels(struct cli_buf *b, const struct output_options 
 }
 
 /* {pid="..",start="..",tid="..",LABELS */
-static void prom_identity(struct cli_buf *b, const struct proc_row *t,
+static void prom_identity(struct cli_buf *b, const struct scan_row *t,
 			  const struct output_options *o)
 {
 	cli_buf_puts(b, "{pid=\"");

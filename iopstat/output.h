@@ -16,7 +16,7 @@
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_PROMETHEUS, NFORMATS };
 enum units { UNITS_BYTES, UNITS_KIB, UNITS_HUMAN };
 enum timestamps { TS_NONE, TS_ISO, TS_EPOCH };
-enum report_kind { KIND_SNAPSHOT, KIND_INTERVAL, KIND_SUMMARY };
+enum report_kind { REPORT_SNAPSHOT, REPORT_INTERVAL, REPORT_SUMMARY };
 
 struct sys_line;
 

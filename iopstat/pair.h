@@ -7,7 +7,7 @@
  * A task is the same only if pid, tid and start time agree (a reused pid
  * has another start time).  Both sides are sorted by (pid, tid); the rows
  * of either side may be of any type with int pid, tid and unsigned long
- * long start members (a snapshot's proc_row, a base's base_row).
+ * long start members (a snapshot's scan_row, a base's base_row).
  */
 #ifndef IOPSTAT_PAIR_H
 #define IOPSTAT_PAIR_H

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_task(const struct proc_row *a, const struct proc_row *b)
+static int cmp_task(const struct scan_row *a, const struct scan_row *b)
 {
 	return CMP_TASK(a, b);
 }
@@ -17,7 +17,7 @@ static int cmp_task_v(const void *a, const void *b)
 	return cmp_task(a, b);
 }
 
-int base_keep(struct base *b, const struct proc_snapshot *s)
+int base_keep(struct base *b, const struct scan_snapshot *s)
 {
 	struct base_row *rows = cli_grow(b->rows, &b->cap, s->n, sizeof(*rows), 1024);
 
@@ -26,7 +26,7 @@ int base_keep(struct base *b, const struct proc_snapshot *s)
 	b->rows = rows;
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		const struct proc_row *t = &s->rows[i];
+		const struct scan_row *t = &s->rows[i];
 		if (t->flags & ROW_EXITED)
 			continue; /* reported once, in the interval it ended in */
 		struct base_row *r = &rows[n++];
@@ -75,7 +75,7 @@ double report_seconds(const struct report *rep, const struct report_row *r)
 	if (rep->seconds > 0 || rep->groups)
 		return rep->seconds;
 	/* lifetime: rates over the task's age (at least one tick) */
-	const struct proc_row *t = &rep->snap->rows[r->task];
+	const struct scan_row *t = &rep->snap->rows[r->task];
 	double tick = 1.0 / (double)rep->clock_ticks;
 	double age = rep->snap->uptime - (double)t->start * tick;
 	return age > tick ? age : tick;
@@ -120,7 +120,7 @@ static int add_row(struct report *rep, unsigned task, unsigned old)
 	return 0;
 }
 
-static void start_report(struct report *rep, const struct proc_snapshot *cur,
+static void start_report(struct report *rep, const struct scan_snapshot *cur,
 			 const struct base *base, double seconds, long clock_ticks,
 			 const struct report_options *opt)
 {
@@ -164,14 +164,14 @@ static void finish_report(struct report *rep, const struct report_options *opt)
 		rep->n = opt->top;
 }
 
-int report_build(struct report *rep, const struct base *prev, const struct proc_snapshot *cur,
+int report_build(struct report *rep, const struct base *prev, const struct scan_snapshot *cur,
 		 const struct report_options *opt, long clock_ticks)
 {
 	struct pair was = PAIR_OVER(struct base_row, prev ? prev->rows : NULL, prev ? prev->n : 0);
 
 	start_report(rep, cur, prev, prev ? cur->mono - prev->mono : 0, clock_ticks, opt);
 	for (size_t i = 0; i < cur->n; i++) {
-		const struct proc_row *t = &cur->rows[i];
+		const struct scan_row *t = &cur->rows[i];
 		unsigned old = ROW_NO_OLD;
 
 		if (prev) {
@@ -190,7 +190,7 @@ int report_build(struct report *rep, const struct base *prev, const struct proc_
 }
 
 int report_build_groups(struct report *rep, const struct groups *g,
-			const struct proc_snapshot *cur, enum group_view view, bool all_groups,
+			const struct scan_snapshot *cur, enum group_view view, bool all_groups,
 			double seconds, const struct report_options *opt)
 {
 	start_report(rep, cur, NULL, seconds, 0, opt); /* groups have no lifetime rates */
@@ -223,20 +223,20 @@ void report_free(struct report *rep)
 
 /* Appends a copy of t, names included, to s, with what it did since 'base'
  * (NULL: all of it).  0 or -ENOMEM. */
-static int copy_task(struct proc_snapshot *s, const struct proc_snapshot *from,
-		     const struct proc_row *t, const struct proc_row *base)
+static int copy_task(struct scan_snapshot *s, const struct scan_snapshot *from,
+		     const struct scan_row *t, const struct scan_row *base)
 {
-	struct proc_row *rows = cli_grow(s->rows, &s->cap, s->n + 1, sizeof(*rows), 256);
+	struct scan_row *rows = cli_grow(s->rows, &s->cap, s->n + 1, sizeof(*rows), 256);
 
 	if (!rows)
 		return -ENOMEM;
 	s->rows = rows;
-	struct proc_row *r = &s->rows[s->n];
+	struct scan_row *r = &s->rows[s->n];
 	*r = *t;
 	for (int f = 0; f < IO_NFIELDS; f++)
 		r->io[f] = base ? pair_delta(t->io[f], base->io[f]) : t->io[f];
 	r->delay = base ? pair_delta(t->delay, base->delay) : t->delay;
-	if (procfs_add_names(s, r, proc_comm(from, t), proc_extra(from, t)) < 0)
+	if (scan_add_names(s, r, scan_comm(from, t), scan_extra(from, t)) < 0)
 		return -ENOMEM;
 	s->n++;
 	return 0;
@@ -244,14 +244,14 @@ static int copy_task(struct proc_snapshot *s, const struct proc_snapshot *from,
 
 /* The task of 'in' (sorted by pid, tid) that is t, the same process (same
  * start time); NULL if none. */
-static const struct proc_row *find_task(const struct proc_snapshot *in, const struct proc_row *t)
+static const struct scan_row *find_task(const struct scan_snapshot *in, const struct scan_row *t)
 {
-	const struct proc_row *r = in->n ? bsearch(t, in->rows, in->n, sizeof(*t), cmp_task_v) : NULL;
+	const struct scan_row *r = in->n ? bsearch(t, in->rows, in->n, sizeof(*t), cmp_task_v) : NULL;
 
 	return r && r->start == t->start ? r : NULL;
 }
 
-static bool did_io(const struct proc_row *r)
+static bool did_io(const struct scan_row *r)
 {
 	for (int f = 0; f < IO_NFIELDS; f++)
 		if (r->io[f])
@@ -259,23 +259,23 @@ static bool did_io(const struct proc_row *r)
 	return r->delay != 0;
 }
 
-int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
-		      const struct proc_snapshot *prev, const struct proc_snapshot *cur,
+int report_note_exits(struct run_exits *x, const struct scan_snapshot *first,
+		      const struct scan_snapshot *prev, const struct scan_snapshot *cur,
 		      long clock_ticks)
 {
-	struct pair now = PAIR_OVER(struct proc_row, cur->rows, cur->n);
+	struct pair now = PAIR_OVER(struct scan_row, cur->rows, cur->n);
 
 	for (size_t i = 0; i < prev->n; i++) {
-		const struct proc_row *t = &prev->rows[i];
+		const struct scan_row *t = &prev->rows[i];
 		if (pair_next(&now, t->pid, t->tid, t->start) != PAIR_NONE)
 			continue; /* still there */
-		const struct proc_row *base = find_task(first, t);
+		const struct scan_row *base = find_task(first, t);
 		if (!base && pair_unseen(t->start, first->uptime, clock_ticks))
 			continue; /* no start to count from */
 		size_t names = x->gone.names_len;
 		if (copy_task(&x->gone, prev, t, base) < 0)
 			return -ENOMEM;
-		struct proc_row *r = &x->gone.rows[x->gone.n - 1];
+		struct scan_row *r = &x->gone.rows[x->gone.n - 1];
 		if (!did_io(r) || x->gone.n > RUN_EXITS_MAX) {
 			/* rows only for what did I/O; past the cap, the totals alone */
 			if (did_io(r)) {
@@ -291,12 +291,12 @@ int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
 	return 0;
 }
 
-int report_build_summary(struct report *rep, const struct proc_snapshot *first,
-			 const struct proc_snapshot *last, const struct run_exits *x,
-			 struct proc_snapshot *work, const struct report_options *opt,
+int report_build_summary(struct report *rep, const struct scan_snapshot *first,
+			 const struct scan_snapshot *last, const struct run_exits *x,
+			 struct scan_snapshot *work, const struct report_options *opt,
 			 long clock_ticks)
 {
-	struct pair was = PAIR_OVER(struct proc_row, first->rows, first->n);
+	struct pair was = PAIR_OVER(struct scan_row, first->rows, first->n);
 
 	work->n = 0;
 	work->names_len = 0;
@@ -305,7 +305,7 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 	work->uptime = last->uptime;
 	work->denied = last->denied;
 	for (size_t i = 0; i < last->n; i++) {
-		const struct proc_row *t = &last->rows[i], *base = NULL;
+		const struct scan_row *t = &last->rows[i], *base = NULL;
 		size_t o = pair_next(&was, t->pid, t->tid, t->start);
 		if (o != PAIR_NONE)
 			base = &first->rows[o];
@@ -337,6 +337,6 @@ int report_build_summary(struct report *rep, const struct proc_snapshot *first,
 
 void report_exits_free(struct run_exits *x)
 {
-	procfs_snapshot_free(&x->gone);
+	scan_snapshot_free(&x->gone);
 	x->dropped = 0;
 }

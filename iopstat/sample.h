@@ -14,7 +14,7 @@
 #include "columns.h"
 #include "groups.h"
 #include "pair.h"
-#include "procfs.h"
+#include "scan.h"
 
 struct dev_view;
 
@@ -41,7 +41,7 @@ struct base {
 			      : ((a)->tid > (b)->tid) - ((a)->tid < (b)->tid))
 
 /* Keeps snapshot s in b (its buffer reused).  0 or -ENOMEM. */
-int base_keep(struct base *b, const struct proc_snapshot *s);
+int base_keep(struct base *b, const struct scan_snapshot *s);
 void base_free(struct base *b);
 
 /* What a group row shows. */
@@ -66,7 +66,7 @@ struct report {
 	cli_u128 io[IO_NFIELDS];           /* totals over total_rows: exact */
 	cli_u128 delay;
 	double seconds;                    /* the interval; 0 for lifetime totals */
-	const struct proc_snapshot *snap;  /* the newer snapshot */
+	const struct scan_snapshot *snap;  /* the newer snapshot */
 	const struct base *base;           /* the older one, or NULL */
 	const struct groups *groups;       /* not NULL: the rows are groups */
 	enum group_view view;              /* what a group row shows */
@@ -78,7 +78,7 @@ struct report {
 };
 
 /* A row's task, or NULL for a group row. */
-static inline const struct proc_row *report_task(const struct report *rep,
+static inline const struct scan_row *report_task(const struct report *rep,
 						 const struct report_row *r)
 {
 	return rep->groups ? NULL : &rep->snap->rows[r->task];
@@ -100,7 +100,7 @@ static inline cli_u128 report_value(const struct report *rep, const struct repor
 {
 	if (rep->groups)
 		return report_group_value(rep, &rep->groups->v[r->task], field);
-	const struct proc_row *t = &rep->snap->rows[r->task];
+	const struct scan_row *t = &rep->snap->rows[r->task];
 	unsigned long long now = field < 0 ? t->delay : t->io[field];
 	if (r->old == ROW_NO_OLD)
 		return now;
@@ -126,7 +126,7 @@ struct report_options {
  * counts from 0; a task started after 'prev' was taken counts all its I/O; a
  * task that existed then but was not seen (not readable, filtered) has no
  * period to show yet and is left out.  0 or -ENOMEM. */
-int report_build(struct report *rep, const struct base *prev, const struct proc_snapshot *cur,
+int report_build(struct report *rep, const struct base *prev, const struct scan_snapshot *cur,
 		 const struct report_options *opt, long clock_ticks);
 
 /* A report of the groups of g, as of the scan cur: one row for each group
@@ -135,7 +135,7 @@ int report_build(struct report *rep, const struct base *prev, const struct proc_
  * group expires).  seconds: the period (0: a lifetime, no rates).  0 or
  * -ENOMEM. */
 int report_build_groups(struct report *rep, const struct groups *g,
-			const struct proc_snapshot *cur, enum group_view view, bool all_groups,
+			const struct scan_snapshot *cur, enum group_view view, bool all_groups,
 			double seconds, const struct report_options *opt);
 
 void report_free(struct report *rep);
@@ -145,7 +145,7 @@ void report_free(struct report *rep);
  * RUN_EXITS_MAX of them; past that they count in the totals only. */
 #define RUN_EXITS_MAX 16384
 struct run_exits {
-	struct proc_snapshot gone; /* io and delay: what the task did in the run */
+	struct scan_snapshot gone; /* io and delay: what the task did in the run */
 	size_t dropped;            /* more ended tasks, not kept as rows */
 	cli_u128 dropped_io[IO_NFIELDS], dropped_delay;
 };
@@ -153,16 +153,16 @@ struct run_exits {
 /* After each sample: the tasks of 'prev' that 'cur' no longer has ended;
  * what they did since 'first' (all of it for tasks born after it) is kept.
  * 0 or -ENOMEM. */
-int report_note_exits(struct run_exits *x, const struct proc_snapshot *first,
-		      const struct proc_snapshot *prev, const struct proc_snapshot *cur,
+int report_note_exits(struct run_exits *x, const struct scan_snapshot *first,
+		      const struct scan_snapshot *prev, const struct scan_snapshot *cur,
 		      long clock_ticks);
 
 /* The summary of a run from 'first' to 'last': what each task still there
  * did since 'first', and the tasks that ended (x), built in 'work' (a
  * snapshot to reuse, holding neither first nor last).  0 or -ENOMEM. */
-int report_build_summary(struct report *rep, const struct proc_snapshot *first,
-			 const struct proc_snapshot *last, const struct run_exits *x,
-			 struct proc_snapshot *work, const struct report_options *opt,
+int report_build_summary(struct report *rep, const struct scan_snapshot *first,
+			 const struct scan_snapshot *last, const struct run_exits *x,
+			 struct scan_snapshot *work, const struct report_options *opt,
 			 long clock_ticks);
 
 void report_exits_free(struct run_exits *x);

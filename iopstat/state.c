@@ -189,7 +189,7 @@ static void put_num(struct cli_buf *b, cli_u128 v)
 
 struct save_ctx {
 	const struct state_id *id;
-	const struct proc_snapshot *cur;
+	const struct scan_snapshot *cur;
 	const struct groups *g;
 };
 
@@ -240,7 +240,7 @@ static int write_state(FILE *f, void *arg)
 	put_num(&b, ntasks);
 	cli_buf_putc(&b, '\n');
 	for (size_t i = 0; i < ntasks; i++) {
-		const struct proc_row *t = &x->cur->rows[i];
+		const struct scan_row *t = &x->cur->rows[i];
 		cli_buf_puts(&b, "t");
 		put_num(&b, (unsigned)t->pid);
 		put_num(&b, (unsigned)t->tid);
@@ -264,7 +264,7 @@ fail:
 	return -1;
 }
 
-int state_save(const char *path, const struct state_id *id, const struct proc_snapshot *cur,
+int state_save(const char *path, const struct state_id *id, const struct scan_snapshot *cur,
 	       const struct groups *g)
 {
 	struct save_ctx x = { id, cur, g };

@@ -72,7 +72,7 @@ int state_load(const char *path, const struct state_id *id, struct base *prev,
 
 /* Writes cur (as the next run's base) and g to path, atomically.  0, or -1
  * with errno (EEXIST: path is not a regular file). */
-int state_save(const char *path, const struct state_id *id, const struct proc_snapshot *cur,
+int state_save(const char *path, const struct state_id *id, const struct scan_snapshot *cur,
 	       const struct groups *g);
 
 #endif

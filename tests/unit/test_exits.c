@@ -31,7 +31,7 @@
 #define TICKS 100
 
 static struct exits x;
-static struct proc_snapshot prev_s, cur;
+static struct scan_snapshot prev_s, cur;
 static struct base base;
 
 static int setup(void **state)
@@ -48,8 +48,8 @@ static int teardown(void **state)
 	free(x.proc);
 	free(x.slots);
 	free(x.seen);
-	procfs_snapshot_free(&prev_s);
-	procfs_snapshot_free(&cur);
+	scan_snapshot_free(&prev_s);
+	scan_snapshot_free(&cur);
 	base_free(&base);
 	return 0;
 }
@@ -61,7 +61,7 @@ struct task {
 	const char *comm;
 };
 
-static void scan_of(struct proc_snapshot *s, const struct task *t, size_t n, double uptime)
+static void scan_of(struct scan_snapshot *s, const struct task *t, size_t n, double uptime)
 {
 	s->n = 0;
 	s->names_len = 0;
@@ -69,14 +69,14 @@ static void scan_of(struct proc_snapshot *s, const struct task *t, size_t n, dou
 	s->mono = uptime;
 	s->when = 1000 + uptime;
 	for (size_t i = 0; i < n; i++) {
-		struct proc_row *rows = cli_grow(s->rows, &s->cap, s->n + 1, sizeof(*rows), 16);
+		struct scan_row *rows = cli_grow(s->rows, &s->cap, s->n + 1, sizeof(*rows), 16);
 		assert_non_null(rows);
 		s->rows = rows;
-		struct proc_row *r = &rows[s->n];
-		*r = (struct proc_row){ .pid = t[i].pid, .ppid = t[i].ppid, .start = t[i].start,
+		struct scan_row *r = &rows[s->n];
+		*r = (struct scan_row){ .pid = t[i].pid, .ppid = t[i].ppid, .start = t[i].start,
 					.prio = -1 };
 		r->io[IO_WRITE_BYTES] = t[i].write;
-		assert_int_equal(procfs_add_names(s, r, t[i].comm, NULL), 0);
+		assert_int_equal(scan_add_names(s, r, t[i].comm, NULL), 0);
 		s->n++;
 	}
 }
@@ -96,9 +96,9 @@ static void record(int tid, int tgid, int ppid, double lo, double hi, double age
 	strncpy(e->comm, comm, sizeof(e->comm) - 1);
 }
 
-static const struct proc_row *row_of(int pid, int tid)
+static const struct scan_row *row_of(int pid, int tid)
 {
-	const struct proc_row *found = NULL;
+	const struct scan_row *found = NULL;
 	for (size_t i = 0; i < cur.n; i++)
 		if (cur.rows[i].pid == pid && cur.rows[i].tid == tid &&
 		    (cur.rows[i].flags & ROW_EXITED)) {
@@ -128,13 +128,13 @@ static void never_seen(void **state)
 	/* started at 10.5 s, ended 0.2 s later, read between 10.7 and 10.75 */
 	record(77, 77, 50, 10.70, 10.75, 0.2, 0.2, 65536, "cc1");
 	add(&so);
-	const struct proc_row *r = row_of(77, 0);
+	const struct scan_row *r = row_of(77, 0);
 	assert_non_null(r);
 	assert_int_equal(r->io[IO_WRITE_BYTES], 65536);
 	assert_true(r->flags & ROW_REAPED);
 	assert_int_equal(r->ppid, 50);
 	assert_true(r->start > 10 * TICKS);
-	assert_string_equal(proc_comm(&cur, r), "cc1");
+	assert_string_equal(scan_comm(&cur, r), "cc1");
 	assert_int_equal(x.rows, 1);
 	assert_int_equal(x.nrec, 0);
 
@@ -167,7 +167,7 @@ static void seen_then_ended(void **state)
 	record(60, 60, 1, 10.55, 10.62, 1.55, 1.55, 106496, "tar");
 	record(61, 61, 1, 10.55, 10.62, 1.55, 1.55, 1024, "gzip"); /* 1500 seen, rounded */
 	add(&so);
-	const struct proc_row *t = row_of(60, 0), *g = row_of(61, 0);
+	const struct scan_row *t = row_of(60, 0), *g = row_of(61, 0);
 	assert_non_null(t);
 	assert_non_null(g);
 	assert_int_equal(t->start, 905);
@@ -177,7 +177,7 @@ static void seen_then_ended(void **state)
 	struct report_options ro = { .sort = COL_PID };
 	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
 	for (size_t i = 0; i < rep.n; i++) {
-		const struct proc_row *r = report_task(&rep, &rep.rows[i]);
+		const struct scan_row *r = report_task(&rep, &rep.rows[i]);
 		cli_u128 v = report_value(&rep, &rep.rows[i], IO_WRITE_BYTES);
 		if (r->pid == 60)
 			assert_true(v == 106496 - 40960);
@@ -200,11 +200,11 @@ static void reused_pid_is_new(void **state)
 	/* pid 70 again, started at 10.4 s */
 	record(70, 70, 1, 10.50, 10.55, 0.1, 0.1, 4096, "new");
 	add(&so);
-	const struct proc_row *r = row_of(70, 0);
+	const struct scan_row *r = row_of(70, 0);
 	assert_non_null(r);
 	assert_true(r->start > 1000);
 	assert_int_equal(r->io[IO_WRITE_BYTES], 4096);
-	assert_string_equal(proc_comm(&cur, r), "new");
+	assert_string_equal(scan_comm(&cur, r), "new");
 }
 
 /* Without -t: a process's threads are one row; a child's total goes to
@@ -253,7 +253,7 @@ static void live_parent_remembers(void **state)
 	scan_of(&cur, NULL, 0, 12.0);
 	record(90, 90, 1, 11.50, 11.55, 3.5, 3.5, 4096, "make");
 	add(&so);
-	const struct proc_row *m = row_of(90, 0);
+	const struct scan_row *m = row_of(90, 0);
 	assert_non_null(m);
 	assert_int_equal(m->start, 800);
 	assert_int_equal(m->io[IO_WRITE_BYTES], 65536 + 4096);
@@ -345,7 +345,7 @@ static void born_during_scan_counted_once(void **state)
 	assert_int_equal(base_keep(&base, &cur), 0);
 	scan_of(&cur, NULL, 0, 12.0);
 	add(&so);
-	const struct proc_row *r = row_of(180, 0);
+	const struct scan_row *r = row_of(180, 0);
 	assert_non_null(r);
 	assert_int_equal(r->start, 1103); /* the one the scan before saw */
 	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
@@ -395,7 +395,7 @@ static void dying_not_yet_zombie(void **state)
 	scan_of(&cur, NULL, 0, 11.0); /* its pid came after the scan's */
 	record(150, 150, 1, 10.95, 11.02, 0.05, 0.05, 1024, "quick");
 	assert_int_equal(exits_add_rows(&x, &base, &cur, &so, &root, TICKS), 0);
-	const struct proc_row *r = row_of(150, 0);
+	const struct scan_row *r = row_of(150, 0);
 	assert_non_null(r);
 	assert_int_equal(r->io[IO_WRITE_BYTES], 1024);
 	assert_int_equal(x.nproc, 0);
@@ -430,7 +430,7 @@ static void exited_owner_is_the_scans(void **state)
 	record(172, 172, 1, 10.55, 10.62, 0.05, 0.05, 1024, "quick");
 	x.rec[2].uid = 61111;
 	add(&so);
-	const struct proc_row *r = row_of(170, 0);
+	const struct scan_row *r = row_of(170, 0);
 	assert_non_null(r);
 	assert_int_equal(r->uid, 62222);
 	assert_int_equal(r->io[IO_WRITE_BYTES], 8192);
@@ -472,10 +472,10 @@ static void thread_rows(void **state)
 	struct scan_options so = { .threads = true };
 	(void)state;
 	x.threads = true;
-	struct proc_row t = { .pid = 110, .tid = 111, .start = 950, .prio = -1 };
+	struct scan_row t = { .pid = 110, .tid = 111, .start = 950, .prio = -1 };
 	t.io[IO_WRITE_BYTES] = 1024;
 	prev_s.n = 0;
-	struct proc_row *rows = cli_grow(prev_s.rows, &prev_s.cap, 1, sizeof(*rows), 4);
+	struct scan_row *rows = cli_grow(prev_s.rows, &prev_s.cap, 1, sizeof(*rows), 4);
 	assert_non_null(rows);
 	prev_s.rows = rows;
 	rows[0] = t;
@@ -485,7 +485,7 @@ static void thread_rows(void **state)
 	scan_of(&cur, NULL, 0, 11.0);
 	record(111, 110, 1, 10.5, 10.55, 1.0, 5.0, 3072, "worker");
 	add(&so);
-	const struct proc_row *r = row_of(110, 111);
+	const struct scan_row *r = row_of(110, 111);
 	assert_non_null(r);
 	assert_int_equal(r->start, 950);
 	assert_int_equal(r->io[IO_WRITE_BYTES], 3072);
@@ -502,9 +502,9 @@ static void thread_record_after_scan_waits(void **state)
 	struct scan_options so = { .threads = true };
 	(void)state;
 	x.threads = true;
-	struct proc_row t = { .pid = 160, .tid = 161, .start = 950, .prio = -1 };
+	struct scan_row t = { .pid = 160, .tid = 161, .start = 950, .prio = -1 };
 	t.io[IO_WRITE_BYTES] = 1024;
-	struct proc_row *rows = cli_grow(cur.rows, &cur.cap, 1, sizeof(*rows), 4);
+	struct scan_row *rows = cli_grow(cur.rows, &cur.cap, 1, sizeof(*rows), 4);
 	assert_non_null(rows);
 	cur.rows = rows;
 	cur.n = 0;
@@ -519,7 +519,7 @@ static void thread_record_after_scan_waits(void **state)
 	assert_int_equal(base_keep(&base, &cur), 0);
 	scan_of(&cur, NULL, 0, 12.0);
 	add(&so);
-	const struct proc_row *r = row_of(160, 161);
+	const struct scan_row *r = row_of(160, 161);
 	assert_non_null(r);
 	assert_int_equal(r->start, 950);
 	struct report rep = { 0 };

@@ -32,7 +32,7 @@ struct task {
 };
 
 /* A snapshot of tasks (sorted by pid), taken at uptime seconds. */
-static void snap_of(struct proc_snapshot *s, const struct task *t, size_t n, double uptime)
+static void snap_of(struct scan_snapshot *s, const struct task *t, size_t n, double uptime)
 {
 	s->n = 0;
 	s->names_len = 0;
@@ -40,15 +40,15 @@ static void snap_of(struct proc_snapshot *s, const struct task *t, size_t n, dou
 	s->when = 1000 + uptime;
 	s->mono = uptime;
 	for (size_t i = 0; i < n; i++) {
-		struct proc_row *rows = cli_grow(s->rows, &s->cap, s->n + 1, sizeof(*rows), 16);
+		struct scan_row *rows = cli_grow(s->rows, &s->cap, s->n + 1, sizeof(*rows), 16);
 		assert_non_null(rows);
 		s->rows = rows;
-		struct proc_row *r = &rows[s->n];
-		*r = (struct proc_row){ .pid = t[i].pid, .ppid = t[i].ppid, .start = t[i].start,
+		struct scan_row *r = &rows[s->n];
+		*r = (struct scan_row){ .pid = t[i].pid, .ppid = t[i].ppid, .start = t[i].start,
 					.prio = -1, .flags = (unsigned short)t[i].flags };
 		r->io[IO_WRITE_BYTES] = t[i].io;
 		r->io[IO_RCHAR] = t[i].io * 2;
-		assert_int_equal(procfs_add_names(s, r, t[i].comm, NULL), 0);
+		assert_int_equal(scan_add_names(s, r, t[i].comm, NULL), 0);
 		s->n++;
 	}
 }
@@ -68,14 +68,14 @@ static unsigned long long written(const struct groups *g, const char *key)
 	return (unsigned long long)grp->acc[IO_WRITE_BYTES];
 }
 
-static struct proc_snapshot a, b;
+static struct scan_snapshot a, b;
 static struct base base;
 
 static int teardown(void **state)
 {
 	(void)state;
-	procfs_snapshot_free(&a);
-	procfs_snapshot_free(&b);
+	scan_snapshot_free(&a);
+	scan_snapshot_free(&b);
 	base_free(&base);
 	return 0;
 }
@@ -216,13 +216,13 @@ static void keys_and_expiry(void **state)
 	struct groups g = { .by = GROUP_UNIT, .expire = 60 };
 	char buf[64];
 	(void)state;
-	struct proc_row r = { .pid = 1 };
+	struct scan_row r = { .pid = 1 };
 	snap_of(&a, NULL, 0, 10);
-	assert_int_equal(procfs_add_names(&a, &r, "cron", "/system.slice/cron.service"), 0);
+	assert_int_equal(scan_add_names(&a, &r, "cron", "/system.slice/cron.service"), 0);
 	assert_string_equal(groups_key_of(&g, &a, &r, buf, sizeof(buf)), "cron.service");
 	g.by = GROUP_CGROUP;
 	assert_string_equal(groups_key_of(&g, &a, &r, buf, sizeof(buf)), "/system.slice/cron.service");
-	assert_int_equal(procfs_add_names(&a, &r, "init", "/"), 0);
+	assert_int_equal(scan_add_names(&a, &r, "init", "/"), 0);
 	g.by = GROUP_UNIT;
 	assert_string_equal(groups_key_of(&g, &a, &r, buf, sizeof(buf)), "-");
 	r.flags = 0; /* no cgroup read */

@@ -94,9 +94,9 @@ static void numbers(void **state)
 }
 
 /* --- the formats ------------------------------------------------------------ */
-static struct proc_row tasks[2];
+static struct scan_row tasks[2];
 static struct report_row rows[2];
-static struct proc_snapshot snap;
+static struct scan_snapshot snap;
 static struct report rep;
 
 static int build_report(void **state)
@@ -108,12 +108,12 @@ static int build_report(void **state)
 	memset(tasks, 0, sizeof(tasks));
 	/* the rows hold what each task did in the period (no base) */
 	/* up 2 s, the tasks started at boot: a lifetime rate is over 2 s too */
-	snap = (struct proc_snapshot){ .when = 1700000000.5, .uptime = 2.0, .denied = 3,
+	snap = (struct scan_snapshot){ .when = 1700000000.5, .uptime = 2.0, .denied = 3,
 				       .rows = tasks, .n = 2 };
-	tasks[0] = (struct proc_row){ .pid = 7, .uid = 0, .prio = 0x4004, .delay = 150 };
-	assert_int_equal(procfs_add_names(&snap, &tasks[0], "a\tb\"c", NULL), 0);
-	tasks[1] = (struct proc_row){ .pid = 12, .uid = 0, .prio = -1 };
-	assert_int_equal(procfs_add_names(&snap, &tasks[1], "x,y\nz\x01\xff", NULL), 0);
+	tasks[0] = (struct scan_row){ .pid = 7, .uid = 0, .prio = 0x4004, .delay = 150 };
+	assert_int_equal(scan_add_names(&snap, &tasks[0], "a\tb\"c", NULL), 0);
+	tasks[1] = (struct scan_row){ .pid = 12, .uid = 0, .prio = -1 };
+	assert_int_equal(scan_add_names(&snap, &tasks[1], "x,y\nz\x01\xff", NULL), 0);
 	tasks[0].io[IO_RCHAR] = 1;
 	tasks[0].io[IO_WCHAR] = 2;
 	tasks[0].io[IO_SYSCR] = 3;
@@ -159,18 +159,18 @@ static const enum column all_cols[] = { COL_PID, COL_USER, COL_UID, COL_PRIO, CO
 static void table(void **state)
 {
 	(void)state;
-	assert_string_equal(render(FMT_TABLE, table_cols, N(table_cols), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+	assert_string_equal(render(FMT_TABLE, table_cols, N(table_cols), UNITS_BYTES, TS_NONE, REPORT_INTERVAL),
 		"    PID USER     PRIO          READ        WRITE     READ/s    WRITE/s COMMAND\n"
 		"      7 root     be/4          5000         2048       2500       1024 a\\x09b\"c\n"
 		"     12 root     -                1            0          1          0 x,y\\x0az\\x01\\xff\n"
 		"  total                        5001         2048       2501       1024 (2 processes)\n");
 	static const enum column some[] = { COL_READ, COL_IODELAY, COL_COMMAND };
-	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_HUMAN, TS_ISO, KIND_INTERVAL),
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_HUMAN, TS_ISO, REPORT_INTERVAL),
 		"TIME                              READ  IODELAY COMMAND\n"
 		"2023-11-14T22:13:20+00:00         4.9K     1.50 a\\x09b\"c\n"
 		"2023-11-14T22:13:20+00:00            1     0.00 x,y\\x0az\\x01\\xff\n"
 		"2023-11-14T22:13:20+00:00         4.9K     1.50 (2 processes)\n");
-	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_KIB, TS_EPOCH, KIND_SNAPSHOT),
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_KIB, TS_EPOCH, REPORT_SNAPSHOT),
 		"TIME                   READ  IODELAY COMMAND\n"
 		"1700000000.500            5     1.50 a\\x09b\"c\n"
 		"1700000000.500            0     0.00 x,y\\x0az\\x01\\xff\n"
@@ -180,7 +180,7 @@ static void table(void **state)
 static void csv(void **state)
 {
 	(void)state;
-	assert_string_equal(render(FMT_CSV, all_cols, N(all_cols), UNITS_HUMAN, TS_NONE, KIND_INTERVAL),
+	assert_string_equal(render(FMT_CSV, all_cols, N(all_cols), UNITS_HUMAN, TS_NONE, REPORT_INTERVAL),
 		"pid,user,uid,prio,read,write,cancelled,rchar,wchar,syscr,syscw,read_rate,write_rate,iodelay,command\n"
 		"7,root,0,be/4,5000,2048,0,1,2,3,4,2500.0,1024.0,1.50,\"a\tb\"\"c\"\n"
 		"12,root,0,,1,0,0,0,0,0,0,0.5,0.0,0.00,\"x,y\nz\x01\xef\xbf\xbd\"\n");
@@ -197,19 +197,19 @@ static void exact_counts(void **state)
 	rep.io[IO_READ_BYTES] = (cli_u128)big + UINT64_MAX; /* 18455751272964292608 */
 	static const enum column some[] = { COL_PID, COL_READ };
 	/* right-aligned as wide as the widest, the totals line's */
-	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, REPORT_INTERVAL),
 		"    PID                 READ\n"
 		"      7     9007199254740993\n"
 		"     12 18446744073709551615\n"
 		"  total 18455751272964292608\n");
-	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_KIB, TS_NONE, KIND_INTERVAL),
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_KIB, TS_NONE, REPORT_INTERVAL),
 		"    PID              READ\n"
 		"      7     8796093022208\n"    /* 2^53 + 1 bytes, rounded */
 		"     12 18014398509481984\n"    /* (2^64 - 1) / 1024, rounded half up */
 		"  total 18023194602504192\n");
-	assert_string_equal(render(FMT_CSV, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+	assert_string_equal(render(FMT_CSV, some, N(some), UNITS_BYTES, TS_NONE, REPORT_INTERVAL),
 		"pid,read\n7,9007199254740993\n12,18446744073709551615\n");
-	assert_non_null(strstr(render(FMT_JSON, some, N(some), UNITS_BYTES, TS_NONE, KIND_INTERVAL),
+	assert_non_null(strstr(render(FMT_JSON, some, N(some), UNITS_BYTES, TS_NONE, REPORT_INTERVAL),
 			       "\"totals\":{\"processes\":2,\"read\":18455751272964292608,"));
 }
 
@@ -218,7 +218,7 @@ static void json(void **state)
 	(void)state;
 	static const enum column some[] = { COL_PID, COL_PRIO, COL_READ, COL_READ_RATE,
 					    COL_IODELAY, COL_COMMAND };
-	assert_string_equal(render(FMT_JSON, some, N(some), UNITS_HUMAN, TS_NONE, KIND_INTERVAL),
+	assert_string_equal(render(FMT_JSON, some, N(some), UNITS_HUMAN, TS_NONE, REPORT_INTERVAL),
 		"{\"type\":\"interval\",\"timestamp\":1700000000.500,\"time\":\"2023-11-14T22:13:20+00:00\","
 		"\"seconds\":2.000,\"processes\":["
 		"{\"pid\":7,\"prio\":\"be/4\",\"read\":5000,\"read_rate\":2500.0,\"iodelay\":1.50,"
@@ -227,14 +227,14 @@ static void json(void **state)
 		"\"command\":\"x,y\\nz\\u0001\xef\xbf\xbd\"}],"
 		"\"totals\":{\"processes\":2,\"read\":5001,\"write\":2048,\"cancelled\":0,\"rchar\":1,"
 		"\"wchar\":2,\"syscr\":3,\"syscw\":4,\"iodelay\":1.50},\"denied\":3}\n");
-	assert_non_null(strstr(render(FMT_JSON, some, N(some), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
+	assert_non_null(strstr(render(FMT_JSON, some, N(some), UNITS_BYTES, TS_NONE, REPORT_SNAPSHOT),
 			       "\"type\":\"snapshot\",\"timestamp\":1700000000.500,\"time\":\"2023-11-14T22:13:20+00:00\",\"seconds\":null,"));
 }
 
 static void prometheus(void **state)
 {
 	(void)state;
-	char *out = render(FMT_PROMETHEUS, all_cols, N(all_cols), UNITS_HUMAN, TS_ISO, KIND_SNAPSHOT);
+	char *out = render(FMT_PROMETHEUS, all_cols, N(all_cols), UNITS_HUMAN, TS_ISO, REPORT_SNAPSHOT);
 	/* counters: identity only (pid, start time), nothing that can change */
 	assert_non_null(strstr(out,
 		"# HELP iopstat_read_bytes_total Bytes the process caused to be read from storage.\n"
@@ -258,7 +258,7 @@ static void prometheus(void **state)
 	assert_int_equal(types, 12);
 	/* threads carry a tid label */
 	tasks[0].tid = 9;
-	assert_non_null(strstr(render(FMT_PROMETHEUS, all_cols, N(all_cols), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
+	assert_non_null(strstr(render(FMT_PROMETHEUS, all_cols, N(all_cols), UNITS_BYTES, TS_NONE, REPORT_SNAPSHOT),
 			       "{pid=\"7\",start=\"0\",tid=\"9\"} "));
 	tasks[0].tid = 0;
 }
@@ -270,7 +270,7 @@ static void prometheus_columns(void **state)
 	static const enum column some[] = { COL_PRIO, COL_WRITE, COL_READ };
 	static const enum column counters[] = { COL_WRITE, COL_PID };
 	(void)state;
-	char *out = render(FMT_PROMETHEUS, some, N(some), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT);
+	char *out = render(FMT_PROMETHEUS, some, N(some), UNITS_BYTES, TS_NONE, REPORT_SNAPSHOT);
 	char *read = strstr(out, "# TYPE iopstat_read_bytes_total counter");
 	char *write = strstr(out, "# TYPE iopstat_write_bytes_total counter");
 	assert_non_null(read);
@@ -278,7 +278,7 @@ static void prometheus_columns(void **state)
 	assert_true(read < write);
 	assert_null(strstr(out, "iopstat_rchar_bytes_total"));
 	assert_non_null(strstr(out, "iopstat_process_info{pid=\"7\",start=\"0\",ioprio=\"be/4\"} 1\n"));
-	out = render(FMT_PROMETHEUS, counters, N(counters), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT);
+	out = render(FMT_PROMETHEUS, counters, N(counters), UNITS_BYTES, TS_NONE, REPORT_SNAPSHOT);
 	assert_null(strstr(out, "iopstat_process_info"));
 	assert_non_null(strstr(out, "iopstat_write_bytes_total{pid=\"7\",start=\"0\"} 2048\n"));
 	assert_non_null(strstr(out, "\niopstat_processes 2\n"));
@@ -296,7 +296,7 @@ static void table_without_headings(void **state)
 	memcpy(o.cols, some, sizeof(some));
 	FILE *f = open_memstream(&text, &len);
 	assert_non_null(f);
-	assert_int_equal(output_report(f, &b, &rep, KIND_INTERVAL, &o, true), 0);
+	assert_int_equal(output_report(f, &b, &rep, REPORT_INTERVAL, &o, true), 0);
 	fclose(f);
 	cli_buf_free(&b);
 	assert_string_equal(text,
@@ -305,7 +305,7 @@ static void table_without_headings(void **state)
 	free(text);
 	/* the io column: read + write, and its total; a lifetime total rate is "-" */
 	rep.seconds = 0;
-	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, KIND_SNAPSHOT),
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, REPORT_SNAPSHOT),
 		"    PID           IO     READ/s COMMAND\n"
 		"      7         7048       2500 a\\x09b\"c\n"
 		"     12            1          1 x,y\\x0az\\x01\\xff\n"
@@ -325,7 +325,7 @@ static void prometheus_labels(void **state)
 	(void)state;
 	FILE *f = open_memstream(&text, &len);
 	assert_non_null(f);
-	assert_int_equal(output_report(f, &b, &rep, KIND_SNAPSHOT, &o, true), 0);
+	assert_int_equal(output_report(f, &b, &rep, REPORT_SNAPSHOT, &o, true), 0);
 	fclose(f);
 	cli_buf_free(&b);
 	assert_non_null(strstr(text, "iopstat_read_bytes_total{pid=\"7\",start=\"0\",env=\"prod\",site=\"a\\\"b\"} 5000\n"));

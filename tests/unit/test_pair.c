@@ -17,9 +17,9 @@ static struct base_row brow(int pid, int tid, unsigned long long start)
 	return (struct base_row){ .pid = pid, .tid = tid, .start = start };
 }
 
-static struct proc_row prow(int pid, int tid, unsigned long long start)
+static struct scan_row prow(int pid, int tid, unsigned long long start)
 {
-	return (struct proc_row){ .pid = pid, .tid = tid, .start = start, .prio = -1 };
+	return (struct scan_row){ .pid = pid, .tid = tid, .start = start, .prio = -1 };
 }
 
 /* pid 2 and 5 in both; 3 left only; 4 right only. */
@@ -41,8 +41,8 @@ static void both_left_only_right_only(void **state)
 static void reused_pid_is_another_task(void **state)
 {
 	(void)state;
-	struct proc_row left[] = { prow(7, 0, 100), prow(8, 0, 100) };
-	struct pair p = PAIR_OVER(struct proc_row, left, 2);
+	struct scan_row left[] = { prow(7, 0, 100), prow(8, 0, 100) };
+	struct pair p = PAIR_OVER(struct scan_row, left, 2);
 
 	assert_int_equal(pair_next(&p, 7, 0, 300), PAIR_NONE); /* same pid, later start */
 	assert_int_equal(pair_next(&p, 8, 0, 100), 1);         /* and the walk goes on */
@@ -67,11 +67,11 @@ static void threads(void **state)
 static void negative_and_empty(void **state)
 {
 	(void)state;
-	struct pair p = PAIR_OVER(struct proc_row, NULL, 0);
+	struct pair p = PAIR_OVER(struct scan_row, NULL, 0);
 
 	assert_int_equal(pair_next(&p, 1, 0, 0), PAIR_NONE);
-	struct proc_row left[] = { prow(-1, 0, 0), prow(3, 0, 0) };
-	p = PAIR_OVER(struct proc_row, left, 2);
+	struct scan_row left[] = { prow(-1, 0, 0), prow(3, 0, 0) };
+	p = PAIR_OVER(struct scan_row, left, 2);
 	assert_int_equal(pair_next(&p, -1, 0, 0), 0); /* signed order, as CMP_TASK */
 	assert_int_equal(pair_next(&p, 3, 0, 0), 1);
 }

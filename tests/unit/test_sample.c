@@ -13,10 +13,10 @@
 
 #define TICKS 100
 
-static struct proc_row row(int pid, unsigned long long start, unsigned long long read,
+static struct scan_row row(int pid, unsigned long long start, unsigned long long read,
 			   unsigned long long write)
 {
-	struct proc_row r = { .pid = pid, .start = start, .prio = -1 };
+	struct scan_row r = { .pid = pid, .start = start, .prio = -1 };
 	r.io[IO_READ_BYTES] = read;
 	r.io[IO_WRITE_BYTES] = write;
 	r.io[IO_RCHAR] = read + 1;
@@ -26,15 +26,15 @@ static struct proc_row row(int pid, unsigned long long start, unsigned long long
 /* A row's value in the report, and the base kept of a snapshot. */
 #define IO(r, f) ((unsigned long long)report_value(&rep, (r), (f)))
 static struct base kept;
-static const struct base *keep(const struct proc_snapshot *s)
+static const struct base *keep(const struct scan_snapshot *s)
 {
 	assert_int_equal(base_keep(&kept, s), 0);
 	return &kept;
 }
 
-static struct proc_snapshot snap_of(struct proc_row *rows, size_t n, double uptime, double mono)
+static struct scan_snapshot snap_of(struct scan_row *rows, size_t n, double uptime, double mono)
 {
-	struct proc_snapshot s = { .rows = rows, .n = n, .cap = n, .uptime = uptime, .mono = mono };
+	struct scan_snapshot s = { .rows = rows, .n = n, .cap = n, .uptime = uptime, .mono = mono };
 	return s;
 }
 
@@ -52,8 +52,8 @@ static void lifetime_rates_over_age(void **state)
 	struct report_options opt = { .sort = COL_IO };
 	(void)state;
 	/* uptime 1000 s; started at 900 s and at 999.995 s (less than a tick ago) */
-	struct proc_row rows[] = { row(1, 900 * TICKS, 5000, 1000), row(2, 99999, 10, 0) };
-	struct proc_snapshot s = snap_of(rows, 2, 1000.0, 50.0);
+	struct scan_row rows[] = { row(1, 900 * TICKS, 5000, 1000), row(2, 99999, 10, 0) };
+	struct scan_snapshot s = snap_of(rows, 2, 1000.0, 50.0);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 2);
 	const struct report_row *r = find(&rep, 1);
@@ -71,21 +71,21 @@ static void pairs_by_pid_tid_and_start(void **state)
 	struct report rep = { 0 };
 	struct report_options opt = { .sort = COL_PID };
 	(void)state;
-	struct proc_row before[] = {
+	struct scan_row before[] = {
 		row(10, 100, 1000, 100),  /* goes on */
 		row(11, 110, 5000, 0),    /* resets its counters */
 		row(12, 120, 7000, 0),    /* exits */
 		row(13, 130, 9000, 0),    /* exits; its pid is reused */
 	};
-	struct proc_row after[] = {
+	struct scan_row after[] = {
 		row(10, 100, 1500, 300),
 		row(11, 110, 200, 0),
 		row(13, 2000 * TICKS + 50, 40, 0), /* reused: started after the first scan */
 		row(14, 2000 * TICKS + 60, 77, 0), /* new */
 		row(15, 500, 123456, 0),           /* alive then, unseen then (filtered, denied) */
 	};
-	struct proc_snapshot s0 = snap_of(before, 4, 2000.0, 10.0);
-	struct proc_snapshot s1 = snap_of(after, 5, 2002.0, 12.0);
+	struct scan_snapshot s0 = snap_of(before, 4, 2000.0, 10.0);
+	struct scan_snapshot s1 = snap_of(after, 5, 2002.0, 12.0);
 	assert_int_equal(report_build(&rep, keep(&s0), &s1, &opt, TICKS), 0);
 	assert_true(rep.seconds > 1.99 && rep.seconds < 2.01);
 	assert_int_equal(rep.n, 4);
@@ -101,8 +101,8 @@ static void pairs_by_pid_tid_and_start(void **state)
 	assert_int_equal(rep.io[IO_READ_BYTES], 500 + 200 + 40 + 77);
 
 	/* threads: the same pid, told apart by tid */
-	struct proc_row tb[] = { row(20, 1, 10, 0), row(20, 1, 100, 0) };
-	struct proc_row ta[] = { row(20, 1, 15, 0), row(20, 1, 130, 0) };
+	struct scan_row tb[] = { row(20, 1, 10, 0), row(20, 1, 100, 0) };
+	struct scan_row ta[] = { row(20, 1, 15, 0), row(20, 1, 130, 0) };
 	tb[0].tid = ta[0].tid = 20;
 	tb[1].tid = ta[1].tid = 21;
 	s0 = snap_of(tb, 2, 10, 1);
@@ -119,7 +119,7 @@ static void order_top_active_and_totals(void **state)
 	struct report rep = { 0 };
 	struct report_options opt = { .sort = COL_IO };
 	(void)state;
-	struct proc_row rows[] = {
+	struct scan_row rows[] = {
 		row(1, 0, 10, 10),  /* io 20 */
 		row(2, 0, 0, 0),    /* idle... */
 		row(3, 0, 100, 0),  /* io 100 */
@@ -131,7 +131,7 @@ static void order_top_active_and_totals(void **state)
 	rows[2].prio = 0x4007;
 	rows[3].prio = 0x2000;
 	rows[4].prio = 0x4000;
-	struct proc_snapshot s = snap_of(rows, 5, 100, 1);
+	struct scan_snapshot s = snap_of(rows, 5, 100, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	int want[] = { 3, 5, 1, 4, 2 };
 	for (int i = 0; i < 5; i++)
@@ -172,7 +172,7 @@ static void sorts_by_every_numeric_column(void **state)
 	struct report rep = { 0 };
 	struct report_options opt = { 0 };
 	(void)state;
-	struct proc_row rows[] = { row(1, 0, 10, 0), row(2, 0, 0, 0), row(3, 0, 5, 5) };
+	struct scan_row rows[] = { row(1, 0, 10, 0), row(2, 0, 0, 0), row(3, 0, 5, 5) };
 	rows[0].uid = 900;
 	rows[1].uid = 5;
 	rows[2].uid = 70;
@@ -180,7 +180,7 @@ static void sorts_by_every_numeric_column(void **state)
 	rows[2].io[IO_CANCELLED] = 4096;
 	rows[1].delay = 30;
 	rows[2].delay = 31;
-	struct proc_snapshot s = snap_of(rows, 3, 100, 1);
+	struct scan_snapshot s = snap_of(rows, 3, 100, 1);
 	static const struct {
 		enum column col;
 		int first, last;
@@ -206,8 +206,8 @@ static void rates_sort_by_rate_not_total(void **state)
 	struct report_options opt = { .sort = COL_READ_RATE };
 	(void)state;
 	/* pid 1: 1000 bytes over 1000 s; pid 2: 100 bytes over 1 s */
-	struct proc_row rows[] = { row(1, 0, 1000, 0), row(2, 999 * TICKS, 100, 0) };
-	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
+	struct scan_row rows[] = { row(1, 0, 1000, 0), row(2, 999 * TICKS, 100, 0) };
+	struct scan_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 2);
 	opt.sort = COL_READ;
@@ -221,7 +221,7 @@ static void empty_snapshot(void **state)
 {
 	struct report rep = { 0 };
 	struct report_options opt = { .sort = COL_IO, .top = 3 };
-	struct proc_snapshot empty = { .uptime = 5, .mono = 1 };
+	struct scan_snapshot empty = { .uptime = 5, .mono = 1 };
 	(void)state;
 	assert_int_equal(report_build(&rep, NULL, &empty, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 0);
@@ -237,8 +237,8 @@ static void totals_do_not_wrap(void **state)
 	struct report rep = { 0 };
 	struct report_options opt = { .sort = COL_IO };
 	(void)state;
-	struct proc_row rows[] = { row(1, 0, UINT64_MAX, UINT64_MAX), row(2, 0, UINT64_MAX, 2) };
-	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
+	struct scan_row rows[] = { row(1, 0, UINT64_MAX, UINT64_MAX), row(2, 0, UINT64_MAX, 2) };
+	struct scan_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_true(rep.io[IO_READ_BYTES] == (cli_u128)UINT64_MAX * 2);
 	assert_true(rep.io[IO_WRITE_BYTES] == (cli_u128)UINT64_MAX + 2);
@@ -255,9 +255,9 @@ static void huge_rates_sort(void **state)
 	struct report_options opt = { .sort = COL_READ_RATE };
 	(void)state;
 	/* pid 1: 1.8e19 bytes over one tick; pid 2: the same over 1000 s */
-	struct proc_row rows[] = { row(1, 99999, 18000000000000000000ULL, 0),
+	struct scan_row rows[] = { row(1, 99999, 18000000000000000000ULL, 0),
 				   row(2, 0, 18000000000000000000ULL, 0) };
-	struct proc_snapshot s = snap_of(rows, 2, 1000, 1);
+	struct scan_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 1);
 	opt.sort = COL_WRITE_RATE;
@@ -273,14 +273,14 @@ static void summary_keeps_tasks_that_ended(void **state)
 	struct report rep = { 0 };
 	struct report_options opt = { .sort = COL_PID };
 	struct run_exits x = { 0 };
-	struct proc_snapshot work = { 0 };
+	struct scan_snapshot work = { 0 };
 	(void)state;
 	/* first: 1 and 2 alive.  middle: 2 gone (wrote 40 more), 3 born and
 	 * wrote 7, 1 wrote 10.  last: 3 gone too, 1 wrote 5 more. */
-	struct proc_row r0[] = { row(1, 0, 100, 100), row(2, 0, 0, 60) };
-	struct proc_row r1[] = { row(1, 0, 100, 110), row(2, 0, 0, 100), row(3, 1050, 0, 7) };
-	struct proc_row r2[] = { row(1, 0, 100, 115) };
-	struct proc_snapshot s0 = snap_of(r0, 2, 10, 1), s1 = snap_of(r1, 3, 11, 2),
+	struct scan_row r0[] = { row(1, 0, 100, 100), row(2, 0, 0, 60) };
+	struct scan_row r1[] = { row(1, 0, 100, 110), row(2, 0, 0, 100), row(3, 1050, 0, 7) };
+	struct scan_row r2[] = { row(1, 0, 100, 115) };
+	struct scan_snapshot s0 = snap_of(r0, 2, 10, 1), s1 = snap_of(r1, 3, 11, 2),
 			     s2 = snap_of(r2, 1, 12, 3);
 	/* names: every row's comm at offset 0 of a one-name buffer */
 	char name[] = "x";
@@ -302,10 +302,10 @@ static void summary_keeps_tasks_that_ended(void **state)
 	assert_int_equal(IO(&rep.rows[2], IO_WRITE_BYTES), 7);
 	assert_true(rep.io[IO_WRITE_BYTES] == 62);
 	assert_true(rep.seconds == 2);
-	assert_string_equal(proc_comm(rep.snap, report_task(&rep, &rep.rows[1])), "x");
+	assert_string_equal(scan_comm(rep.snap, report_task(&rep, &rep.rows[1])), "x");
 	report_free(&rep);
 	report_exits_free(&x);
-	procfs_snapshot_free(&work);
+	scan_snapshot_free(&work);
 }
 
 int main(void)

@@ -25,7 +25,7 @@
 #include "fixture.h"
 
 static char path[PATH_MAX + 16];
-static struct proc_snapshot snap;
+static struct scan_snapshot snap;
 static const struct state_id id = { "c730003c-bfd3-4cf3-b212-9530dd688381", 500.0,
 				    "group-by=comm;proc=/proc" };
 
@@ -39,7 +39,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	return fixture_teardown(state);
 }
 
@@ -47,17 +47,17 @@ static int teardown(void **state)
 static void make_state(struct groups *g)
 {
 	static const char *const comm[] = { "tar", "we\x09ird %k\ney", "tar" };
-	snap = (struct proc_snapshot){ .uptime = 400.25, .when = 1700000000.5 };
+	snap = (struct scan_snapshot){ .uptime = 400.25, .when = 1700000000.5 };
 	for (int i = 0; i < 3; i++) {
-		struct proc_row *rows = cli_grow(snap.rows, &snap.cap, snap.n + 1, sizeof(*rows), 16);
+		struct scan_row *rows = cli_grow(snap.rows, &snap.cap, snap.n + 1, sizeof(*rows), 16);
 		assert_non_null(rows);
 		snap.rows = rows;
-		struct proc_row *r = &rows[snap.n++];
-		*r = (struct proc_row){ .pid = 10 + i, .ppid = 1, .start = 1000 + (unsigned)i,
+		struct scan_row *r = &rows[snap.n++];
+		*r = (struct scan_row){ .pid = 10 + i, .ppid = 1, .start = 1000 + (unsigned)i,
 					.flags = i == 2 ? ROW_REAPED | ROW_ZOMBIE : 0, .delay = 7 };
 		for (int f = 0; f < IO_NFIELDS; f++)
 			r->io[f] = 18446744073709551615ULL - (unsigned)f;
-		assert_int_equal(procfs_add_names(&snap, r, comm[i], NULL), 0);
+		assert_int_equal(scan_add_names(&snap, r, comm[i], NULL), 0);
 	}
 	*g = (struct groups){ .by = GROUP_COMM };
 	assert_int_equal(groups_start(g, &snap), 0);
@@ -259,7 +259,7 @@ static void saves_safely(void **state)
 	assert_non_null(strstr(le.why, "writable by group or others (mode 0666)"));
 	assert_int_equal(chmod(lock, 0600), 0);
 	groups_free(&g);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	make_state(&g);
 	assert_int_equal(state_save(path, &id, &snap, &g), 0);
 	groups_free(&g);

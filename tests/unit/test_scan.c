@@ -19,13 +19,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "procfs.h"
+#include "scan.h"
 #include "fixture.h"
 
 /* --- scans of fixture trees ------------------------------------------------ */
 static void scan_processes(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { .need = NEED_STAT | NEED_OWNER };
 	(void)state;
 	fixture_process(300, "c", 3000);
@@ -36,12 +36,12 @@ static void scan_processes(void **state)
 	mkdir(fixture_root, 0755);
 	struct proc_root root;
 	assert_int_equal(proc_root_open(&root, fixture_root), 0);
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 3);
 	assert_int_equal(snap.rows[0].pid, 7); /* by pid, whatever the listing order */
 	assert_int_equal(snap.rows[1].pid, 42);
 	assert_int_equal(snap.rows[2].pid, 300);
-	assert_string_equal(proc_comm(&snap, &snap.rows[0]), "weird) (name\n");
+	assert_string_equal(scan_comm(&snap, &snap.rows[0]), "weird) (name\n");
 	assert_int_equal(snap.rows[1].io[IO_READ_BYTES], 425);
 	assert_int_equal(snap.rows[2].io[IO_CANCELLED], 3007);
 	assert_int_equal(snap.rows[1].start, 1042);
@@ -49,7 +49,7 @@ static void scan_processes(void **state)
 	assert_int_equal(snap.rows[1].uid, getuid());
 	assert_int_equal(snap.rows[1].prio, -1);
 	assert_int_equal(snap.rows[1].tid, 0);
-	assert_null(proc_extra(&snap, &snap.rows[1]));
+	assert_null(scan_extra(&snap, &snap.rows[1]));
 	assert_true(snap.uptime > 12345.66 && snap.uptime < 12345.68);
 	assert_int_equal(snap.denied, 0);
 	assert_int_equal(proc_delayacct_enabled(&root), 1);
@@ -58,7 +58,7 @@ static void scan_processes(void **state)
 	int pids[] = { 42, 43, 300 };
 	opt.sel.pids = pids;
 	opt.sel.npids = 3;
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	assert_int_equal(snap.rows[0].pid, 42);
 	assert_int_equal(snap.rows[1].pid, 300);
@@ -67,25 +67,25 @@ static void scan_processes(void **state)
 	regex_t re;
 	assert_int_equal(regcomp(&re, "^[bc]$", REG_EXTENDED | REG_NOSUB), 0);
 	opt = (struct scan_options){ .sel.re = &re, .need = NEED_STAT };
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	regfree(&re);
 
 	/* by user: nobody here owns files as uid 12345 */
 	unsigned uid = 12345;
 	opt = (struct scan_options){ .sel = { .uids = &uid, .nuids = 1 }, .need = NEED_STAT };
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	uid = getuid();
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 3);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 
 static void scan_skips_vanished_and_denied(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { .need = NEED_STAT | NEED_OWNER };
 	(void)state;
 	fixture_process(10, "ok", 0);
@@ -102,18 +102,18 @@ static void scan_skips_vanished_and_denied(void **state)
 	fixture_deny = "11/io";
 	struct proc_root root;
 	assert_int_equal(proc_root_open(&root, fixture_root), 0);
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 1);
 	assert_int_equal(snap.rows[0].pid, 10);
 	assert_int_equal(snap.denied, 1); /* counted, never a row of zeros */
 	assert_int_equal(proc_delayacct_enabled(&root), -1);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 
 static void scan_threads(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { .threads = true, .need = NEED_STAT };
 	(void)state;
 	/* the process file counts all threads; the task files one each */
@@ -127,7 +127,7 @@ static void scan_threads(void **state)
 	fixture_process(60, "single", 0); /* no task directory: vanished meanwhile */
 	struct proc_root root;
 	assert_int_equal(proc_root_open(&root, fixture_root), 0);
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 3);
 	int want_tid[] = { 50, 51, 53 };
 	for (int i = 0; i < 3; i++) {
@@ -135,14 +135,14 @@ static void scan_threads(void **state)
 		assert_int_equal(snap.rows[i].tid, want_tid[i]);
 	}
 	assert_int_equal(snap.rows[1].io[IO_RCHAR], 201); /* task/51/io, not 50/io */
-	assert_string_equal(proc_comm(&snap, &snap.rows[2]), "worker");
-	procfs_snapshot_free(&snap);
+	assert_string_equal(scan_comm(&snap, &snap.rows[2]), "worker");
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 
 static void scan_cmdline(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { .need = NEED_STAT | NEED_CMDLINE };
 	(void)state;
 	fixture_process(20, "sh", 0);
@@ -155,22 +155,22 @@ static void scan_cmdline(void **state)
 	fixture_file("21/cmdline", "");
 	struct proc_root root;
 	assert_int_equal(proc_root_open(&root, fixture_root), 0);
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
-	assert_string_equal(proc_extra(&snap, &snap.rows[0]), "sh -c echo hi");
-	assert_null(proc_extra(&snap, &snap.rows[1]));
+	assert_string_equal(scan_extra(&snap, &snap.rows[0]), "sh -c echo hi");
+	assert_null(scan_extra(&snap, &snap.rows[1]));
 	/* a rescan reuses the snapshot and its names */
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
-	assert_string_equal(proc_extra(&snap, &snap.rows[0]), "sh -c echo hi");
-	assert_string_equal(proc_comm(&snap, &snap.rows[1]), "kthread");
-	procfs_snapshot_free(&snap);
+	assert_string_equal(scan_extra(&snap, &snap.rows[0]), "sh -c echo hi");
+	assert_string_equal(scan_comm(&snap, &snap.rows[1]), "kthread");
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 
 static void scan_root_not_listable(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { .need = NEED_STAT | NEED_OWNER };
 	char path[PATH_MAX + 16];
 	(void)state;
@@ -178,16 +178,16 @@ static void scan_root_not_listable(void **state)
 	snprintf(path, sizeof(path), "%s/plain", fixture_root);
 	struct proc_root root = { .fd = open(path, O_RDONLY), .path = path };
 	assert_true(root.fd >= 0);
-	assert_int_equal(procfs_scan(&root, &opt, &snap), -ENOTDIR);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), -ENOTDIR);
 	assert_int_equal(snap.n, 0);
 	proc_root_close(&root);
 	assert_int_equal(proc_root_open(&root, path), -ENOTDIR);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 }
 
 static void real_proc(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { .need = NEED_PRIO };
 	int self = getpid();
 	struct proc_root root;
@@ -195,12 +195,12 @@ static void real_proc(void **state)
 	assert_int_equal(proc_root_open(&root, "/proc"), 0);
 	opt.sel.pids = &self;
 	opt.sel.npids = 1;
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 1);
 	assert_int_equal(snap.rows[0].pid, self);
 	assert_true(snap.rows[0].prio >= 0); /* same namespace: asked the kernel */
 	assert_true(snap.rows[0].io[IO_RCHAR] > 0);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 
@@ -209,7 +209,7 @@ static void real_proc(void **state)
  * file, without NEED_OWNER no fstat(), without NEED_PRIO no ioprio_get. */
 static void scan_reads_only_what_is_needed(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { 0 };
 	struct proc_root root;
 	(void)state;
@@ -219,7 +219,7 @@ static void scan_reads_only_what_is_needed(void **state)
 	root.own = true; /* as if ours: a prio would be asked for */
 
 	fixture_count_reset();
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0); /* bytes only */
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0); /* bytes only */
 	assert_int_equal(snap.n, 10);
 	assert_int_equal(fixture_counts.opens_io, 10);
 	assert_int_equal(fixture_counts.opens_stat, 0);
@@ -228,12 +228,12 @@ static void scan_reads_only_what_is_needed(void **state)
 	assert_int_equal(fixture_counts.opens_cmdline, 0);
 	assert_int_equal(snap.rows[3].io[IO_WRITE_BYTES], 1036);
 	assert_int_equal(snap.rows[3].start, 0);
-	assert_string_equal(proc_comm(&snap, &snap.rows[3]), "");
+	assert_string_equal(scan_comm(&snap, &snap.rows[3]), "");
 
 	fixture_count_reset(); /* -u without stat: the owner of the task, with io */
 	unsigned uid = getuid();
 	opt = (struct scan_options){ .sel = { .uids = &uid, .nuids = 1 } };
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 10);
 	assert_int_equal(fixture_counts.opens_stat, 0);
 	/* one look at each task's directory; in our own procfs the file is
@@ -242,30 +242,30 @@ static void scan_reads_only_what_is_needed(void **state)
 	assert_int_equal(fixture_counts.fstats, 0);
 	fixture_count_reset(); /* another user's tasks cost no file at all */
 	uid = getuid() + 1;
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	assert_int_equal(fixture_counts.dir_stats, 10);
 	assert_int_equal(fixture_counts.opens_io, 0);
 	assert_int_equal(fixture_counts.opens_stat, 0);
 	fixture_count_reset(); /* nor with stat needed */
 	opt.need = NEED_STAT;
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	assert_int_equal(fixture_counts.opens_stat, 0);
 
 	fixture_count_reset(); /* stat, not its owner */
 	opt = (struct scan_options){ .need = NEED_STAT };
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(fixture_counts.opens_stat, 10);
 	assert_int_equal(fixture_counts.fstats, 0);
 	assert_int_equal(fixture_counts.dir_stats, 0);
 	assert_int_equal(fixture_counts.prio_gets, 0);
 	assert_int_equal(snap.rows[0].start, 1100);
-	assert_string_equal(proc_comm(&snap, &snap.rows[0]), "p");
+	assert_string_equal(scan_comm(&snap, &snap.rows[0]), "p");
 
 	fixture_count_reset(); /* the priority: stat for nice and policy, and the kernel */
 	opt = (struct scan_options){ .need = NEED_PRIO };
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(fixture_counts.opens_stat, 10);
 	assert_int_equal(fixture_counts.prio_gets, 10);
 
@@ -273,12 +273,12 @@ static void scan_reads_only_what_is_needed(void **state)
 	regex_t re;
 	assert_int_equal(regcomp(&re, "^nomatch$", REG_EXTENDED | REG_NOSUB), 0);
 	opt = (struct scan_options){ .sel.re = &re };
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	assert_int_equal(fixture_counts.opens_stat, 10);
 	assert_int_equal(fixture_counts.opens_io, 0);
 	regfree(&re);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 
@@ -294,7 +294,7 @@ static int prio_of(int which, int who)
  * is marked, asking each thread only when stat counts more than one. */
 static void scan_marks_threads_with_another_prio(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct scan_options opt = { .need = NEED_PRIO | NEED_PRIO_MARK };
 	struct proc_root root;
 	(void)state;
@@ -318,7 +318,7 @@ static void scan_marks_threads_with_another_prio(void **state)
 	root.own = true;
 
 	fixture_count_reset();
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 3);
 	assert_true(snap.rows[0].flags & ROW_PRIO_MIXED);
 	assert_false(snap.rows[1].flags & ROW_PRIO_MIXED);
@@ -330,12 +330,12 @@ static void scan_marks_threads_with_another_prio(void **state)
 
 	/* with -t each thread is its own row: nothing to mark */
 	opt.threads = true;
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	for (size_t i = 0; i < snap.n; i++)
 		assert_false(snap.rows[i].flags & ROW_PRIO_MIXED);
 	assert_int_equal(snap.rows[2].tid, 202);
 	assert_int_equal(snap.rows[2].prio, 3 << 13);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 
@@ -343,7 +343,7 @@ static void scan_marks_threads_with_another_prio(void **state)
  * read io only for what is selected. */
 static void scan_selects_as_the_others(void **state)
 {
-	struct proc_snapshot snap = { 0 };
+	struct scan_snapshot snap = { 0 };
 	struct proc_root root;
 	(void)state;
 	/* 10 -> 11 -> 12, 13 (pid 11's child that started before it: not its) ;
@@ -369,7 +369,7 @@ static void scan_selects_as_the_others(void **state)
 	int g[] = { 10 };
 	struct scan_options opt = { .sel = { .pgids = g, .npgids = 1 } };
 	fixture_count_reset(); /* -P: every stat, the io of the group's */
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 3);
 	assert_int_equal(snap.rows[2].pid, 20);
 	assert_int_equal(fixture_counts.opens_stat, 5);
@@ -381,7 +381,7 @@ static void scan_selects_as_the_others(void **state)
 	opt.sel.re = &re;
 	opt.sel.full = true;
 	fixture_count_reset(); /* --full: the command line of the group's alone */
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	assert_true(snap.rows[0].pid == 11 && snap.rows[1].pid == 20);
 	assert_int_equal(fixture_counts.opens_cmdline, 3);
@@ -391,23 +391,23 @@ static void scan_selects_as_the_others(void **state)
 	int p[] = { 11 };
 	opt = (struct scan_options){ .sel = { .pids = p, .npids = 1, .tree = true } };
 	fixture_count_reset();
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	assert_true(snap.rows[0].pid == 11 && snap.rows[1].pid == 12);
 	assert_int_equal(fixture_counts.opens_io, 2);
 	opt.sel.exclude = 12; /* iopstat itself: never in its own tree */
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 1);
 	/* the roots meet every kind given */
 	opt = (struct scan_options){ .sel = { .pids = p, .npids = 1, .pgids = g, .npgids = 1,
 					      .tree = true } };
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 2);
 	g[0] = 12;
-	assert_int_equal(procfs_scan(&root, &opt, &snap), 0);
+	assert_int_equal(scan_tasks(&root, &opt, &snap), 0);
 	assert_int_equal(snap.n, 0);
 	regfree(&re);
-	procfs_snapshot_free(&snap);
+	scan_snapshot_free(&snap);
 	proc_root_close(&root);
 }
 

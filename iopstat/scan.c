@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* iopstat's /proc reader.  See procfs.h. */
+/* iopstat's /proc reader.  See scan.h. */
 #define _GNU_SOURCE
-#include "procfs.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -15,11 +15,11 @@
 #include <libioprio.h>
 
 /* Appends a string and its NUL to the names: 0 or -ENOMEM. */
-static int add_string(struct proc_snapshot *s, const char *str)
+static int add_string(struct scan_snapshot *s, const char *str)
 {
 	size_t n = strlen(str) + 1;
 
-	if (s->names_len + n >= PROC_NO_NAME)
+	if (s->names_len + n >= SCAN_NO_NAME)
 		return -ENOMEM;
 	char *more = cli_grow(s->names, &s->names_cap, s->names_len + n, 1, 16384);
 	if (!more)
@@ -30,7 +30,7 @@ static int add_string(struct proc_snapshot *s, const char *str)
 	return 0;
 }
 
-int procfs_add_names(struct proc_snapshot *s, struct proc_row *r, const char *name,
+int scan_add_names(struct scan_snapshot *s, struct scan_row *r, const char *name,
 		     const char *extra)
 {
 	size_t at = s->names_len;
@@ -44,7 +44,7 @@ int procfs_add_names(struct proc_snapshot *s, struct proc_row *r, const char *na
 	return 0;
 }
 
-const char *proc_extra(const struct proc_snapshot *s, const struct proc_row *r)
+const char *scan_extra(const struct scan_snapshot *s, const struct scan_row *r)
 {
 	if (!(r->flags & ROW_EXTRA))
 		return NULL;
@@ -52,9 +52,9 @@ const char *proc_extra(const struct proc_snapshot *s, const struct proc_row *r)
 	return name + strlen(name) + 1;
 }
 
-static struct proc_row *new_row(struct proc_snapshot *snap)
+static struct scan_row *new_row(struct scan_snapshot *snap)
 {
-	struct proc_row *rows = cli_grow(snap->rows, &snap->cap, snap->n + 1, sizeof(*rows), 1024);
+	struct scan_row *rows = cli_grow(snap->rows, &snap->cap, snap->n + 1, sizeof(*rows), 1024);
 
 	if (!rows)
 		return NULL;
@@ -76,7 +76,7 @@ static bool other_prio(const struct proc_root *root, int pid, int v)
 
 /* Reads one task into the next row; 1 added, 0 skipped, -ENOMEM. */
 static int read_task(const struct proc_root *root, const struct scan_options *opt, int pid,
-		     int tid, struct proc_snapshot *snap)
+		     int tid, struct scan_snapshot *snap)
 {
 	const struct sel_criteria *sel = &opt->sel;
 	unsigned need = opt->need | (sel->nuids ? NEED_OWNER : 0) |
@@ -122,7 +122,7 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 		owner = t.owner_known ? t.owner : owner;
 	}
 
-	struct proc_row *row = new_row(snap);
+	struct scan_row *row = new_row(snap);
 	if (!row)
 		return -ENOMEM;
 	r = proc_read_io(root, pid, tid, row->io, want_owner);
@@ -160,7 +160,7 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 			return -ENOMEM;
 	}
 	/* no cgroup file: an old kernel, a fixture */
-	r = procfs_add_names(snap, row, st.comm, extra ? extra : (need & NEED_CGROUP) ? "-" : NULL);
+	r = scan_add_names(snap, row, st.comm, extra ? extra : (need & NEED_CGROUP) ? "-" : NULL);
 	free(extra);
 	if (r < 0)
 		return -ENOMEM;
@@ -170,7 +170,7 @@ static int read_task(const struct proc_root *root, const struct scan_options *op
 
 /* The threads of a process, each read as a row. */
 static int read_threads(const struct proc_root *root, const struct scan_options *opt, int pid,
-			struct proc_snapshot *snap)
+			struct scan_snapshot *snap)
 {
 	struct proc_list threads;
 	size_t first = snap->n;
@@ -191,7 +191,7 @@ static int read_threads(const struct proc_root *root, const struct scan_options 
 	/* /proc lists threads in creation order; rows are kept by tid */
 	for (size_t i = first + 1; i < snap->n; i++)
 		for (size_t j = i; j > first && snap->rows[j - 1].tid > snap->rows[j].tid; j--) {
-			struct proc_row t = snap->rows[j];
+			struct scan_row t = snap->rows[j];
 			snap->rows[j] = snap->rows[j - 1];
 			snap->rows[j - 1] = t;
 		}
@@ -199,7 +199,7 @@ static int read_threads(const struct proc_root *root, const struct scan_options 
 }
 
 static int read_pid(const struct proc_root *root, const struct scan_options *opt, int pid,
-		    struct proc_snapshot *snap)
+		    struct scan_snapshot *snap)
 {
 	if (opt->threads)
 		return read_threads(root, opt, pid, snap);
@@ -211,7 +211,7 @@ static int read_pid(const struct proc_root *root, const struct scan_options *opt
  * descendants, as ionice and ioprio-get have them), each read whole if it
  * is still the process selected (its start time).  0 or -errno. */
 static int read_tree(const struct proc_root *root, const struct scan_options *opt,
-		     struct proc_snapshot *snap)
+		     struct scan_snapshot *snap)
 {
 	struct sel_set known = { 0 }, fresh = { 0 };
 	int r = sel_scan(root, &opt->sel, SEL_MATCH, &known, &fresh);
@@ -236,15 +236,15 @@ static double now(clockid_t clock)
 
 static int cmp_row(const void *a, const void *b)
 {
-	const struct proc_row *x = a, *y = b;
+	const struct scan_row *x = a, *y = b;
 
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-int procfs_scan(const struct proc_root *root, const struct scan_options *opt,
-		struct proc_snapshot *snap)
+int scan_tasks(const struct proc_root *root, const struct scan_options *opt,
+		struct scan_snapshot *snap)
 {
 	struct proc_list procs;
 	bool sorted = true;
@@ -277,7 +277,7 @@ int procfs_scan(const struct proc_root *root, const struct scan_options *opt,
 	/* a zombie reaped while the scan went on: its parent may have been
 	 * read with its I/O already added (the kernel adds it at the reap) */
 	for (size_t i = 0; r >= 0 && i < snap->n; i++) {
-		struct proc_row *z = &snap->rows[i];
+		struct scan_row *z = &snap->rows[i];
 		struct proc_stat st;
 		if ((z->flags & ROW_ZOMBIE) &&
 		    (proc_read_stat(root, z->pid, z->tid, &st, NULL) < 0 || st.state == 'X' ||
@@ -289,7 +289,7 @@ int procfs_scan(const struct proc_root *root, const struct scan_options *opt,
 	return r;
 }
 
-void procfs_snapshot_free(struct proc_snapshot *snap)
+void scan_snapshot_free(struct scan_snapshot *snap)
 {
 	free(snap->rows);
 	free(snap->names);
@@ -298,18 +298,18 @@ void procfs_snapshot_free(struct proc_snapshot *snap)
 	snap->n = snap->cap = snap->names_len = snap->names_cap = 0;
 }
 
-int procfs_snapshot_reserve(struct proc_snapshot *snap, const struct proc_snapshot *like)
+int scan_snapshot_reserve(struct scan_snapshot *snap, const struct scan_snapshot *like)
 {
 	size_t rows = like->n + like->n / 4 + 64, names = like->names_len + like->names_len / 4 + 1024;
 
 	if (rows > snap->cap) {
-		struct proc_row *r = realloc(snap->rows, rows * sizeof(*r));
+		struct scan_row *r = realloc(snap->rows, rows * sizeof(*r));
 		if (!r)
 			return -ENOMEM;
 		snap->rows = r;
 		snap->cap = rows;
 	}
-	if (names > snap->names_cap && names < PROC_NO_NAME) {
+	if (names > snap->names_cap && names < SCAN_NO_NAME) {
 		char *n = realloc(snap->names, names);
 		if (!n)
 			return -ENOMEM;

@@ -5,8 +5,8 @@
  * a host's /proc) into a snapshot, reading only the files the report
  * needs.
  */
-#ifndef IOPSTAT_PROCFS_H
-#define IOPSTAT_PROCFS_H
+#ifndef IOPSTAT_SCAN_H
+#define IOPSTAT_SCAN_H
 
 #include <regex.h>
 #include <stdbool.h>
@@ -19,7 +19,7 @@
 /* One process (tid 0) or one thread: 96 bytes.  Kept small: an interval
  * run holds a snapshot and a base of every process, and iopstat's memory
  * goal at 5,000 processes is 3 MiB. */
-struct proc_row {
+struct scan_row {
 	int pid, tid;
 	unsigned uid;         /* the owner of its /proc directory: the effective uid */
 	int ppid;             /* the parent (0 unknown: no stat read) */
@@ -32,7 +32,7 @@ struct proc_row {
 	unsigned long long io[IO_NFIELDS];
 	unsigned long long delay;
 };
-#define PROC_NO_NAME 0xffffffffu
+#define SCAN_NO_NAME 0xffffffffu
 enum {
 	ROW_EXTRA = 1 << 0,  /* a second string follows the name */
 	ROW_ZOMBIE = 1 << 1, /* exited, not yet reaped */
@@ -44,8 +44,8 @@ enum {
 	                        exit notification (exits.h) */
 };
 
-struct proc_snapshot {
-	struct proc_row *rows; /* sorted by (pid, tid) */
+struct scan_snapshot {
+	struct scan_row *rows; /* sorted by (pid, tid) */
 	size_t n, cap;
 	char *names;           /* the rows' names and command lines, NUL-ended */
 	size_t names_len, names_cap;
@@ -86,27 +86,27 @@ struct scan_options {
  * is marked ROW_REAPED.  Without NEED_STAT a row has no name, parent,
  * start time or delay (all 0); without NEED_OWNER no uid.  0 or -errno
  * (only when the root itself cannot be listed or memory runs out). */
-int procfs_scan(const struct proc_root *root, const struct scan_options *opt,
-		struct proc_snapshot *snap);
+int scan_tasks(const struct proc_root *root, const struct scan_options *opt,
+		struct scan_snapshot *snap);
 
-void procfs_snapshot_free(struct proc_snapshot *snap);
+void scan_snapshot_free(struct scan_snapshot *snap);
 
 /* Makes room in snap for the rows and names of 'like' and a quarter more,
  * so a steady run allocates nothing more.  0 or -ENOMEM. */
-int procfs_snapshot_reserve(struct proc_snapshot *snap, const struct proc_snapshot *like);
+int scan_snapshot_reserve(struct scan_snapshot *snap, const struct scan_snapshot *like);
 
-static inline const char *proc_comm(const struct proc_snapshot *s, const struct proc_row *r)
+static inline const char *scan_comm(const struct scan_snapshot *s, const struct scan_row *r)
 {
 	return s->names + r->name;
 }
 
 /* The row's second string: its command line (NEED_CMDLINE; NULL for tasks
  * without one, such as kernel threads) or its cgroup path (NEED_CGROUP). */
-const char *proc_extra(const struct proc_snapshot *s, const struct proc_row *r);
+const char *scan_extra(const struct scan_snapshot *s, const struct scan_row *r);
 
 /* Appends a row's name and, when extra is not NULL, its second string to
  * the snapshot's names, setting r->name and ROW_EXTRA.  0, or -ENOMEM. */
-int procfs_add_names(struct proc_snapshot *s, struct proc_row *r, const char *name,
+int scan_add_names(struct scan_snapshot *s, struct scan_row *r, const char *name,
 		     const char *extra);
 
 #endif
