@@ -231,36 +231,92 @@ static bool wants_selection(int argc, char **argv)
 	return found;
 }
 
-static void parse_args(int argc, char **argv, struct options *o)
+/* The combinations of options, judged once argv is read. */
+static void check_options(const struct options *o)
+{
+	if (!o->selecting) {
+		if (o->all_tasks && o->which != IOP_WHO_PROCESS)
+			cli_usage_error("--all-tasks works only with --pid");
+		return;
+	}
+	cli_select_check(&o->sel, o->ntargets, "-p, -P, -u");
+	if (o->all_tasks && !o->ntargets && !o->sel.have_re)
+		cli_usage_error("--all-tasks needs processes (-p, -P, -u or -C)");
+	if (o->sel.have_re && o->command)
+		cli_usage_error("a command does not go with --command (its arguments would be ids)");
+	if (o->dry_run && o->command)
+		cli_usage_error("--dry-run does not go with a command");
+	if (o->dry_run && !(o->class_given || o->level_given || o->hint_given))
+		cli_usage_error("--dry-run needs a class or level to show the change of");
+	for (size_t i = 0; i < o->ntargets; i++)
+		if (o->targets[i].which == IOP_WHO_PROCESS && o->targets[i].id == 0)
+			cli_usage_error("-p 0 (ionice itself) cannot be selected with -C, --full, "
+					"-T, -v or --dry-run");
+}
+
+/* What a run does, as parse_args() tells main. */
+enum ionice_mode {
+	MODE_SELF,      /* no target, no command: its own priority */
+	MODE_TARGETS,   /* -p, -P, -u as util-linux takes them: by the kernel's ids */
+	MODE_SELECTION, /* -C, --full, -T, -v, --dry-run: selected from /proc, task by task */
+	MODE_COMMAND,   /* a command to run at the priority */
+	MODE_HELP,
+	MODE_VERSION,
+};
+
+/* The mode of the options parsed, once their combinations are judged. */
+static enum ionice_mode mode_of(const struct options *o)
+{
+	if (o->selecting && (o->ntargets || o->sel.have_re))
+		return MODE_SELECTION;
+	if (o->which)
+		return MODE_TARGETS;
+	return o->command ? MODE_COMMAND : MODE_SELF;
+}
+
+/* -c, -n, --hint into *o; false for another option. */
+static bool priority_option(struct options *o, int c, const char *arg)
 {
 	long long v;
+
+	switch (c) {
+	case 'c':
+		o->cls = iop_class_parse(arg);
+		if (o->cls < 0)
+			errx(EXIT_FAILURE, "unknown scheduling class: '%s'", arg);
+		o->class_given = true;
+		return true;
+	case 'n':
+		if (cli_parse_ll(arg, 0, IOP_LEVEL_MAX, &v) < 0)
+			errx(EXIT_FAILURE, "invalid class data argument: '%s' (must be 0..7)", arg);
+		o->level = (int)v;
+		o->level_given = true;
+		return true;
+	case OPT_HINT:
+		o->hint = iop_hint_parse(arg);
+		if (o->hint < 0)
+			errx(EXIT_FAILURE,
+			     "invalid hint argument: '%s' (0..%d, none, dev-duration-limit-1..7 or cdl1..7)",
+			     arg, IOP_HINT_MAX);
+		o->hint_given = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* argv into *o (--help and --version win where they stand: what follows
+ * is not read); then the combinations judged.  Returns what the run does. */
+static enum ionice_mode parse_args(int argc, char **argv, struct options *o)
+{
 	int c;
 
 	o->selecting = wants_selection(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (priority_option(o, c, optarg))
+			continue;
 		switch (c) {
-		case 'c':
-			o->cls = iop_class_parse(optarg);
-			if (o->cls < 0)
-				errx(EXIT_FAILURE, "unknown scheduling class: '%s'", optarg);
-			o->class_given = true;
-			break;
-		case 'n':
-			if (cli_parse_ll(optarg, 0, IOP_LEVEL_MAX, &v) < 0)
-				errx(EXIT_FAILURE, "invalid class data argument: '%s' (must be 0..7)",
-				     optarg);
-			o->level = (int)v;
-			o->level_given = true;
-			break;
-		case OPT_HINT:
-			o->hint = iop_hint_parse(optarg);
-			if (o->hint < 0)
-				errx(EXIT_FAILURE,
-				     "invalid hint argument: '%s' (0..%d, none, dev-duration-limit-1..7 or cdl1..7)",
-				     optarg, IOP_HINT_MAX);
-			o->hint_given = true;
-			break;
 		case 'p':
 			add_target(o, IOP_WHO_PROCESS, optarg);
 			break;
@@ -283,9 +339,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->dry_run = true;
 			break;
 		case 'V':
-			cli_print_version();
+			return MODE_VERSION;
 		case 'h':
-			usage();
+			return MODE_HELP;
 		default:
 			if (!cli_select_option(&o->sel, c, optarg))
 				cli_bad_option(c, argc, argv, util_linux_ambiguous(argc, argv)
@@ -299,24 +355,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	} else if (optind < argc) {
 		o->command = argv + optind;
 	}
-	if (!o->selecting) {
-		if (o->all_tasks && o->which != IOP_WHO_PROCESS)
-			cli_usage_error("--all-tasks works only with --pid");
-		return;
-	}
-	cli_select_check(&o->sel, o->ntargets, "-p, -P, -u");
-	if (o->all_tasks && !o->ntargets && !o->sel.have_re)
-		cli_usage_error("--all-tasks needs processes (-p, -P, -u or -C)");
-	if (o->sel.have_re && o->command)
-		cli_usage_error("a command does not go with --command (its arguments would be ids)");
-	if (o->dry_run && o->command)
-		cli_usage_error("--dry-run does not go with a command");
-	if (o->dry_run && !(o->class_given || o->level_given || o->hint_given))
-		cli_usage_error("--dry-run needs a class or level to show the change of");
-	for (size_t i = 0; i < o->ntargets; i++)
-		if (o->targets[i].which == IOP_WHO_PROCESS && o->targets[i].id == 0)
-			cli_usage_error("-p 0 (ionice itself) cannot be selected with -C, --full, "
-					"-T, -v or --dry-run");
+	check_options(o);
+	return mode_of(o);
 }
 
 /* Settles class and level as util-linux does: -n alone means best-effort,
@@ -383,55 +423,17 @@ static int report(const struct options *o, const char *what, int error, bool set
 	return 1;
 }
 
-/* Sets 'value' on one target, or shows its priority when value < 0.
- * 'may_vanish': a thread that ended meanwhile is no failure.
- * Returns 0, or 1 on a failure that counts. */
-static int act_on(const struct options *o, int which, int id, const char *what,
-		  const char *prefix, int value, bool may_vanish)
-{
-	bool setting = value >= 0;
-	int r = setting ? iop_set(which, id, value) : iop_get(which, id);
+/* --- the tasks of a target, and one task acted on --------------------------- */
 
-	if (r == -ESRCH && may_vanish)
-		return 0;
-	if (r < 0)
-		return report(o, what, r, setting);
-	if (!setting)
-		print_value(prefix, r);
-	return 0;
-}
-
-/* -a: every thread of the process, each shown as "TID: ..." */
-static int act_on_threads(const struct options *o, const struct proc_root *root,
-			  const struct target *t, const char *what, int value)
-{
-	struct proc_list threads;
-	/* 0 is the calling process, as for -p without -a */
-	int r = proc_list_open(&threads, root, t->id ? t->id : (int)getpid());
-	int failed = 0, tid;
-
-	if (r < 0)
-		return report(o, what, r == -ENOENT ? -ESRCH : r, value >= 0);
-	while ((tid = proc_list_next(&threads))) {
-		char tid_what[96], prefix[32];
-		snprintf(tid_what, sizeof(tid_what), "TID %d of %s", tid, what);
-		snprintf(prefix, sizeof(prefix), "%d: ", tid);
-		failed |= act_on(o, IOP_WHO_PROCESS, tid, tid_what, prefix, value, true);
-	}
-	proc_list_close(&threads);
-	return failed;
-}
-
-/* --- a selection (-C, --full, -T, -v, --dry-run) ---------------------------- */
-
-/* What a selection acts with. */
+/* What ionice acts with: util-linux's path and a selection alike. */
 struct job {
 	const struct options *o;
-	struct proc_root root;
-	int value;           /* to set; -1 to show */
-	struct cli_buf line; /* a -v line */
-	/* -p TID: the threads named, by their process (without -a the task
-	 * acted on is the one named, as without a selection) */
+	struct proc_root root; /* -a and a selection: the processes' threads */
+	int value;             /* to set; -1 to show */
+	int failed;            /* a failure that counts: exit status 1 */
+	struct cli_buf line;   /* a -v line */
+	/* -p TID in a selection: the threads named, by their process (without
+	 * -a the task acted on is the one named, as without a selection) */
 	int *named_tid, *named_pid;
 	size_t nnamed;
 };
@@ -440,274 +442,354 @@ enum task_result {
 	TASK_GONE,    /* ended (or is another process now): passed over */
 	TASK_HAS_IT,  /* found on a later pass with the value already: it was
 	                 created after its parent had it, and inherited it */
-	TASK_DONE,    /* set (or, with --dry-run, would be) */
+	TASK_DONE,    /* set (or, with --dry-run, would be), or shown */
 	TASK_FAILED,  /* the kernel refused; reported (unless -t) */
 	TASK_ZOMBIE,  /* has exited, not yet reaped: nothing to set (said with -v) */
 };
 
-/* Sets the job's value on one task by its id (IOPRIO_WHO_PROCESS), and with
- * -v or --dry-run prints "TID COMM: OLD -> NEW", the effective priorities
- * before and after; --dry-run only prints.  'later': a task found on a
- * later pass, left alone when it has the value already.  A zombie (state
- * Z: exited, not yet reaped) has given up its I/O context: the kernel
- * accepts a set and keeps nothing (a get answers the default), so it is
- * not set, and -v says so.  'threads' (stat's field 20) tells a zombie
- * process (1) from the main thread of a live one that has exited, which is
- * Z too while its other threads run on (more than 1). */
-static enum task_result set_task(struct job *j, int tid, const char *comm, char state,
-				 int threads, const char *what, bool later)
+/* One task, as act_task() takes it. */
+struct task {
+	int which, id;              /* what the kernel is asked about: IOP_WHO_*, its id */
+	const char *what;           /* its name in a failure: "PID 5", "TID 7 of PID 5" */
+	const char *prefix;         /* a query line's lead: "" or "7: " */
+	bool may_vanish;            /* one that ended meanwhile (ESRCH) is passed over */
+	bool later;                 /* found on a later pass: left alone if it has the value */
+	const struct proc_stat *st; /* its stat (-v's name, a zombie); NULL: not read */
+};
+
+/* Whether a task's result counts as one that needed the value (the passes
+ * of -a and -T go on while a pass finds one). */
+static size_t needed(enum task_result r)
 {
-	const struct options *o = j->o;
-	bool show = o->verbose || o->dry_run;
-	struct iop_task t;
+	return r == TASK_DONE || r == TASK_FAILED;
+}
+
+/* A call on a task failed: one that ended meanwhile is passed over where
+ * it may have; else it is said and counted, unless -t forgives it (while
+ * setting, -t forgives the get of -v too, which is still said). */
+static enum task_result task_failed(struct job *j, const struct task *t, int error, bool setting)
+{
+	if (error == -ESRCH && t->may_vanish)
+		return TASK_GONE;
+	if (report(j->o, t->what, error, setting) && !(j->value >= 0 && j->o->tolerant))
+		j->failed = 1;
+	return TASK_FAILED;
+}
+
+/* -v on a zombie, or on the exited main thread of a live process. */
+static void say_zombie(struct job *j, const struct task *t)
+{
+	cli_buf_u64(&j->line, (unsigned)t->id);
+	cli_buf_putc(&j->line, ' ');
+	cli_buf_text(&j->line, t->st->comm);
+	cli_buf_puts(&j->line, t->st->threads > 1
+		     ? ": its main thread has exited, its other threads live on "
+		       "(-a acts on them): no I/O priority to set on it\n"
+		     : ": a zombie (exited, not yet reaped): no I/O priority to set\n");
+	cli_buf_flush(&j->line, stdout);
+}
+
+/* -v: "TID COMM: OLD -> NEW", the effective priorities before and after. */
+static void say_change(struct job *j, const struct task *t, const struct iop_task *now)
+{
+	char old[IOP_FORMAT_MAX], new[IOP_FORMAT_MAX];
+
+	if (iop_format(now->effective, old, sizeof(old)) < 0)
+		strcpy(old, "?");
+	if (iop_format(iop_effective_value(j->value, now->nice, now->policy), new, sizeof(new)) < 0)
+		strcpy(new, "?");
+	cli_buf_u64(&j->line, (unsigned)t->id);
+	cli_buf_putc(&j->line, ' ');
+	cli_buf_text(&j->line, t->st->comm);
+	cli_buf_puts(&j->line, ": ");
+	cli_buf_puts(&j->line, old);
+	cli_buf_puts(&j->line, " -> ");
+	cli_buf_puts(&j->line, new);
+	cli_buf_putc(&j->line, '\n');
+	cli_buf_flush(&j->line, stdout);
+}
+
+/* Acts on one task: shows its priority (value < 0: "PREFIX best-effort:
+ * prio 4"), or sets the job's value, with -v or --dry-run printing the
+ * change (--dry-run only prints).  A task found on a later pass is left
+ * alone when it has the value already.  A zombie (state Z: exited, not yet
+ * reaped) has given up its I/O context: the kernel accepts a set and keeps
+ * nothing (a get answers the default), so it is not set, and -v says so;
+ * its stat's thread count tells a zombie process (1) from the main thread
+ * of a live one that has exited, Z too while its other threads run on. */
+static enum task_result act_task(struct job *j, const struct task *t)
+{
+	bool show = j->o->verbose || j->o->dry_run;
+	struct iop_task now;
 	int r;
 
-	if (state == 'Z') {
-		if (show && !later) {
-			cli_buf_u64(&j->line, (unsigned)tid);
-			cli_buf_putc(&j->line, ' ');
-			cli_buf_text(&j->line, comm);
-			cli_buf_puts(&j->line, threads > 1
-				     ? ": its main thread has exited, its other threads live on "
-				       "(-a acts on them): no I/O priority to set on it\n"
-				     : ": a zombie (exited, not yet reaped): no I/O "
-				       "priority to set\n");
-			cli_buf_flush(&j->line, stdout);
-		}
+	if (j->value < 0) {
+		if ((r = iop_get(t->which, t->id)) < 0)
+			return task_failed(j, t, r, false);
+		print_value(t->prefix, r);
+		return TASK_DONE;
+	}
+	if (t->st && t->st->state == 'Z') {
+		if (show && !t->later)
+			say_zombie(j, t);
 		return TASK_ZOMBIE;
 	}
 	if (show) { /* the set value comes with what -v prints: one ioprio_get */
-		if ((r = iop_task_get(tid, &t)) < 0) {
-			if (r == -ESRCH)
-				return TASK_GONE;
-			report(o, what, r, false);
-			return TASK_FAILED;
-		}
-		if (later && t.value == j->value)
+		if ((r = iop_task_get(t->id, &now)) < 0)
+			return task_failed(j, t, r, false);
+		if (t->later && now.value == j->value)
 			return TASK_HAS_IT;
-	} else if (later && iop_get(IOP_WHO_PROCESS, tid) == j->value) {
+	} else if (t->later && iop_get(IOP_WHO_PROCESS, t->id) == j->value) {
 		return TASK_HAS_IT;
 	}
-	if (!o->dry_run && (r = iop_set(IOP_WHO_PROCESS, tid, j->value)) < 0) {
-		if (r == -ESRCH)
-			return TASK_GONE;
-		report(o, what, r, true);
-		return TASK_FAILED;
-	}
-	if (show) {
-		char old[IOP_FORMAT_MAX], new[IOP_FORMAT_MAX];
-		if (iop_format(t.effective, old, sizeof(old)) < 0)
-			strcpy(old, "?");
-		if (iop_format(iop_effective_value(j->value, t.nice, t.policy), new, sizeof(new)) < 0)
-			strcpy(new, "?");
-		cli_buf_u64(&j->line, (unsigned)tid);
-		cli_buf_putc(&j->line, ' ');
-		cli_buf_text(&j->line, comm);
-		cli_buf_puts(&j->line, ": ");
-		cli_buf_puts(&j->line, old);
-		cli_buf_puts(&j->line, " -> ");
-		cli_buf_puts(&j->line, new);
-		cli_buf_putc(&j->line, '\n');
-		cli_buf_flush(&j->line, stdout);
-	}
+	if (!j->o->dry_run && (r = iop_set(t->which, t->id, j->value)) < 0)
+		return task_failed(j, t, r, true);
+	if (show)
+		say_change(j, t, &now);
 	return TASK_DONE;
 }
 
-/* Every thread of a selected process, each checked to be a thread of it
- * right before it is acted on (its stat under the process, then the
- * process's start time), and listed again until a listing finds no thread
- * that needed the value (a thread started by one not yet set has the old
- * one).  Adds the tasks set or refused to *acted; returns 1 on a failure. */
-static int threads_of(struct job *j, const struct sel_proc *p, bool later, size_t *acted)
+/* Whether thread 'tid' of the selected process p is to be acted on now,
+ * checked right before: 1 yes (its stat in *ts, remembered in *seen), 0 no
+ * (ended meanwhile, or done on an earlier listing), -1 the process is gone
+ * (and its pid perhaps another's). */
+static int check_thread(struct job *j, const struct sel_proc *p, int tid, struct proc_stat *ts,
+			struct sel_set *seen)
+{
+	struct proc_stat st;
+
+	if (proc_read_stat(&j->root, p->pid, tid, ts, NULL) < 0 || sel_contains(seen, tid, ts->start))
+		return 0;
+	/* still the process selected: its main thread's stat, whose start
+	 * time is the process's, and which the kernel writes from that thread
+	 * alone (the process's own stat sums every thread: read once a
+	 * thread, that made -a quadratic in the threads) */
+	if (proc_read_stat(&j->root, p->pid, p->pid, &st, NULL) < 0 || st.start != p->start)
+		return -1;
+	if (sel_add(seen, tid, ts->start) < 0)
+		xalloc_die();
+	return 1;
+}
+
+/* -a: every thread of process 'pid' ('what' names it).  Of a selected
+ * process (p), each thread is checked first (check_thread()), and the
+ * threads are listed again until a listing finds none that needed the
+ * value (a thread started by one not yet set has the old one); as
+ * util-linux does (p NULL), each listed thread once.  Returns the tasks
+ * that needed the value. */
+static size_t threads_of(struct job *j, int pid, const struct sel_proc *p, const char *what,
+			 bool later)
 {
 	struct sel_set seen = { 0 }; /* (tid, start) */
-	char what[64];
-	int failed = 0;
+	size_t acted = 0;
 
-	snprintf(what, sizeof(what), "PID %d", p->pid);
 	for (int round = 0; round < MAX_PASSES; round++) {
 		struct proc_list threads;
-		size_t needed = 0;
-		bool gone = false;
-		int tid;
-		if (proc_list_open(&threads, &j->root, p->pid) < 0)
-			break; /* ended */
-		while (!gone && (tid = proc_list_next(&threads))) {
-			struct proc_stat ts, st;
+		size_t need = 0;
+		int gone = 0, tid, r = proc_list_open(&threads, &j->root, pid);
+		if (r < 0) { /* a selected process that ended is passed over */
+			if (!p)
+				task_failed(j, &(struct task){ .what = what },
+					    r == -ENOENT ? -ESRCH : r, j->value >= 0);
+			break;
+		}
+		while (gone >= 0 && (tid = proc_list_next(&threads))) {
+			struct proc_stat ts;
 			char tid_what[96], prefix[32];
-			if (proc_read_stat(&j->root, p->pid, tid, &ts, NULL) < 0 ||
-			    sel_contains(&seen, tid, ts.start))
-				continue; /* ended meanwhile, or done */
-			/* still the process selected: its main thread's stat,
-			 * whose start time is the process's, and which the
-			 * kernel writes from that thread alone (the process's
-			 * own stat sums every thread: read once a thread, that
-			 * made -a quadratic in the threads) */
-			if (proc_read_stat(&j->root, p->pid, p->pid, &st, NULL) < 0 ||
-			    st.start != p->start) {
-				gone = true; /* and its pid is perhaps another's */
-				break;
-			}
-			if (sel_add(&seen, tid, ts.start) < 0)
-				xalloc_die();
-			snprintf(tid_what, sizeof(tid_what), "TID %d of %s", tid, what);
-			if (j->value < 0) {
-				snprintf(prefix, sizeof(prefix), "%d: ", tid);
-				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, tid_what, prefix, -1, true);
+			if (p && (gone = check_thread(j, p, tid, &ts, &seen)) <= 0)
 				continue;
-			}
-			enum task_result r = set_task(j, tid, ts.comm, ts.state, ts.threads,
-						      tid_what, later || round > 0);
-			needed += r == TASK_DONE || r == TASK_FAILED;
-			failed |= r == TASK_FAILED && !j->o->tolerant;
+			snprintf(tid_what, sizeof(tid_what), "TID %d of %s", tid, what);
+			snprintf(prefix, sizeof(prefix), "%d: ", tid);
+			need += needed(act_task(j, &(struct task){ IOP_WHO_PROCESS, tid, tid_what, prefix,
+								  true, later || round > 0,
+								  p ? &ts : NULL }));
 		}
 		proc_list_close(&threads);
-		*acted += needed;
-		if (j->value < 0 || j->o->dry_run || gone || (round > 0 && needed == 0))
+		acted += need;
+		if (!p || j->value < 0 || j->o->dry_run || gone < 0 || (round > 0 && need == 0))
 			break;
 		if (round + 1 == MAX_PASSES && !j->o->tolerant) {
 			warnx("%s kept starting threads: gave up after %d listings; some may keep "
 			      "the old priority", what, MAX_PASSES);
-			failed = 1;
+			j->failed = 1;
 		}
 	}
 	sel_free(&seen);
-	return failed;
+	return acted;
 }
 
-/* The selected processes of one pass: shown ("PID: best-effort: prio 4"),
- * or set, each checked right before to be the process selected (its pid
- * and start time).  Adds the tasks set or refused to *acted; returns 1 on
- * a failure. */
-static int act_on_selected(struct job *j, const struct sel_set *procs, bool later, size_t *acted)
+/* A selected process without -a, checked first to be the process selected
+ * (its pid and start time): its main thread, or the threads -p named of
+ * it.  Returns the tasks that needed the value. */
+static size_t named_tasks(struct job *j, const struct sel_proc *p, bool later)
 {
-	int failed = 0;
-
-	for (size_t i = 0; i < procs->n; i++) {
-		const struct sel_proc *p = &procs->v[i];
-		struct proc_stat st;
-		char what[32], prefix[32];
-		if (j->o->all_tasks) {
-			failed |= threads_of(j, p, later, acted);
-			continue;
-		}
-		if (sel_check(&j->root, p, &st, NULL) < 0)
-			continue; /* ended since it was selected */
-		/* the task: its main thread, or the threads -p named of it */
-		bool named = false;
-		for (size_t k = 0; k <= j->nnamed; k++) {
-			int tid = p->pid;
-			if (k < j->nnamed) {
-				if (j->named_pid[k] != p->pid)
-					continue;
-				tid = j->named_tid[k];
-				named = true;
-			} else if (named) {
-				break;
-			}
-			struct proc_stat ts = st;
-			if (tid != p->pid && proc_read_stat(&j->root, p->pid, tid, &ts, NULL) < 0)
-				continue; /* the thread ended */
-			snprintf(what, sizeof(what), tid == p->pid ? "PID %d" : "TID %d", tid);
-			if (j->value < 0) {
-				snprintf(prefix, sizeof(prefix), "%d: ", tid);
-				failed |= act_on(j->o, IOP_WHO_PROCESS, tid, what, prefix, -1, true);
-				continue;
-			}
-			enum task_result r = set_task(j, tid, ts.comm, ts.state, ts.threads, what,
-						      later);
-			*acted += r == TASK_DONE || r == TASK_FAILED;
-			failed |= r == TASK_FAILED && !j->o->tolerant;
-		}
-	}
-	return failed;
-}
-
-/* -C, --full, -T, -v or --dry-run with processes to act on: selected from
- * /proc as pgrep does (the kinds of criteria all met, the values of one
- * kind alternatives; -u by the effective user), then each task by its id.
- * With -T, after acting, the descendants that appeared meanwhile are looked
- * for and acted on, again until a pass finds none that needed it.
- * Returns the exit status. */
-static int run_selection(const struct options *o, int value)
-{
-	struct job j = { .o = o, .value = value };
-	struct sel_criteria c = { .re = o->sel.have_re ? &o->sel.re : NULL, .full = o->sel.full,
-				  .tree = o->sel.tree, .exclude = (int)getpid() };
-	int *pids = calloc(o->ntargets + 1, sizeof(int)), *pgids = calloc(o->ntargets + 1, sizeof(int));
-	unsigned *uids = calloc(o->ntargets + 1, sizeof(unsigned));
-	struct sel_set known = { 0 }, fresh = { 0 };
+	struct proc_stat st;
 	size_t acted = 0;
-	int failed = 0, r;
+	bool named = false;
 
-	if (!pids || !pgids || !uids)
-		xalloc_die();
+	if (sel_check(&j->root, p, &st, NULL) < 0)
+		return 0; /* ended since it was selected */
+	for (size_t k = 0; k <= j->nnamed; k++) {
+		int tid = p->pid;
+		if (k < j->nnamed) {
+			if (j->named_pid[k] != p->pid)
+				continue;
+			tid = j->named_tid[k];
+			named = true;
+		} else if (named) {
+			break;
+		}
+		struct proc_stat ts = st;
+		char what[32], prefix[32];
+		if (tid != p->pid && proc_read_stat(&j->root, p->pid, tid, &ts, NULL) < 0)
+			continue; /* the thread ended */
+		snprintf(what, sizeof(what), tid == p->pid ? "PID %d" : "TID %d", tid);
+		snprintf(prefix, sizeof(prefix), "%d: ", tid);
+		acted += needed(act_task(j, &(struct task){ IOP_WHO_PROCESS, tid, what, prefix, true,
+							   later, &ts }));
+	}
+	return acted;
+}
+
+/* The tasks a target stands for, each acted on by act_task(): an id as
+ * given (t, util-linux's path: a pid's one thread, a group or a user by
+ * the kernel's IOPRIO_WHO_PGRP and _USER; with -a each thread of the pid),
+ * or a process a selection found (p: its main thread or the threads -p
+ * named of it; with -a every thread of it, checked).  'later': found on a
+ * later pass.  Returns the tasks that needed the value; failures are in
+ * j->failed. */
+static size_t tasks_of(struct job *j, const struct target *t, const struct sel_proc *p,
+		       bool later)
+{
+	char what[64];
+
+	if (p && !j->o->all_tasks)
+		return named_tasks(j, p, later);
+	if (p)
+		snprintf(what, sizeof(what), "PID %d", p->pid);
+	else if (t->arg)
+		snprintf(what, sizeof(what), "%s %s", id_label(t->which), t->arg);
+	else
+		snprintf(what, sizeof(what), "%s %d", id_label(t->which), t->id);
+	if (p)
+		return threads_of(j, p->pid, p, what, later);
+	if (j->o->all_tasks) /* 0 is the calling process, as for -p without -a */
+		return threads_of(j, t->id ? t->id : (int)getpid(), NULL, what, false);
+	return needed(act_task(j, &(struct task){ t->which, t->id, what, "", false, false, NULL }));
+}
+
+/* util-linux's path: each id as given, every one tried, each failure
+ * reported with its id.  Returns the exit status. */
+static int run_targets(struct job *j)
+{
+	if (j->o->all_tasks && proc_root_open(&j->root, "/proc") < 0)
+		err(EXIT_FAILURE, "cannot open /proc");
+	for (size_t i = 0; i < j->o->ntargets; i++)
+		tasks_of(j, &j->o->targets[i], NULL, false);
+	return j->failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* --- a selection (-C, --full, -T, -v, --dry-run) ---------------------------- */
+
+/* A selection's criteria from the targets (the kinds all met, the values
+ * of one kind alternatives; -u the effective user; -P 0 ionice's own
+ * group), into arrays the caller frees; -p TID selects its process, and
+ * names that thread as the task (j->named_*). */
+static void selection_criteria(struct job *j, struct sel_criteria *c)
+{
+	const struct options *o = j->o;
+	int *pids = xcalloc(o->ntargets + 1, sizeof(int)), *pgids = xcalloc(o->ntargets + 1, sizeof(int));
+	unsigned *uids = xcalloc(o->ntargets + 1, sizeof(unsigned));
+
 	for (size_t i = 0; i < o->ntargets; i++) {
 		const struct target *t = &o->targets[i];
 		if (t->which == IOP_WHO_PROCESS)
-			pids[c.npids++] = t->id;
-		else if (t->which == IOP_WHO_PGRP) /* 0: ionice's own group */
-			pgids[c.npgids++] = t->id ? t->id : (int)getpgrp();
+			pids[c->npids++] = t->id;
+		else if (t->which == IOP_WHO_PGRP)
+			pgids[c->npgids++] = t->id ? t->id : (int)getpgrp();
 		else
-			uids[c.nuids++] = (unsigned)t->id;
+			uids[c->nuids++] = (unsigned)t->id;
 	}
-	c.pids = pids;
-	c.pgids = pgids;
-	c.uids = uids;
-	r = proc_root_open(&j.root, "/proc");
-	if (r < 0)
-		errx(EXIT_FAILURE, "cannot open /proc: %s", strerror(-r));
-	/* -p TID selects its process, and names that thread as the task */
-	j.named_tid = malloc((c.npids + 1) * sizeof(int));
-	j.named_pid = malloc((c.npids + 1) * sizeof(int));
-	if (!j.named_tid || !j.named_pid)
-		xalloc_die();
-	for (size_t i = 0; i < c.npids; i++) {
+	c->pids = pids;
+	c->pgids = pgids;
+	c->uids = uids;
+	j->named_tid = xmalloc((c->npids + 1) * sizeof(int));
+	j->named_pid = xmalloc((c->npids + 1) * sizeof(int));
+	for (size_t i = 0; i < c->npids; i++) {
 		int tid = pids[i];
-		sel_tids_to_pids(&j.root, &pids[i], 1);
+		sel_tids_to_pids(&j->root, &pids[i], 1);
 		if (pids[i] != tid) {
-			j.named_tid[j.nnamed] = tid;
-			j.named_pid[j.nnamed++] = pids[i];
+			j->named_tid[j->nnamed] = tid;
+			j->named_pid[j->nnamed++] = pids[i];
 		}
 	}
-	r = sel_scan(&j.root, &c, SEL_MATCH, &known, &fresh);
+}
+
+/* The processes of one pass, each through tasks_of(); returns the tasks
+ * that needed the value. */
+static size_t act_on_pass(struct job *j, const struct sel_set *procs, bool later)
+{
+	size_t acted = 0;
+
+	for (size_t i = 0; i < procs->n; i++)
+		acted += tasks_of(j, NULL, &procs->v[i], later);
+	return acted;
+}
+
+/* One scan of the selection: -errno is fatal. */
+static int scan(struct job *j, const struct sel_criteria *c, enum sel_pass pass,
+		struct sel_set *known, struct sel_set *fresh)
+{
+	int r = sel_scan(&j->root, c, pass, known, fresh);
+
 	if (r < 0)
 		errx(EXIT_FAILURE, "cannot read /proc: %s", strerror(-r));
+	return r;
+}
+
+/* -C, --full, -T, -v or --dry-run with processes to act on: selected from
+ * /proc as pgrep does, then each task by its id.  With -T, after acting,
+ * the descendants that appeared meanwhile are looked for and acted on,
+ * again until a pass finds none that needed it.  Returns the exit status. */
+static int run_selection(struct job *j)
+{
+	const struct options *o = j->o;
+	struct sel_criteria c = { .re = o->sel.have_re ? &o->sel.re : NULL, .full = o->sel.full,
+				  .tree = o->sel.tree, .exclude = (int)getpid() };
+	struct sel_set known = { 0 }, fresh = { 0 };
+	int r = proc_root_open(&j->root, "/proc");
+
+	if (r < 0)
+		errx(EXIT_FAILURE, "cannot open /proc: %s", strerror(-r));
+	selection_criteria(j, &c);
+	r = scan(j, &c, SEL_MATCH, &known, &fresh);
 	if (r == 0) {
 		/* as pgrep: status 1; -t (a cron job run whether or not the
 		 * job is there) makes it quiet and 0 */
 		if (!o->tolerant)
 			warnx("no process matched");
-		failed = !o->tolerant;
+		j->failed |= !o->tolerant;
 	}
-	failed |= act_on_selected(&j, &fresh, false, &acted);
-	if (o->sel.tree && r > 0 && value >= 0 && !o->dry_run) {
+	act_on_pass(j, &fresh, false);
+	if (o->sel.tree && r > 0 && j->value >= 0 && !o->dry_run) {
 		int pass;
 		for (pass = 1; pass <= MAX_PASSES; pass++) {
-			acted = 0;
-			r = sel_scan(&j.root, &c, SEL_DESCENDANTS, &known, &fresh);
-			if (r < 0)
-				errx(EXIT_FAILURE, "cannot read /proc: %s", strerror(-r));
-			failed |= act_on_selected(&j, &fresh, true, &acted);
-			if (acted == 0)
+			scan(j, &c, SEL_DESCENDANTS, &known, &fresh);
+			if (act_on_pass(j, &fresh, true) == 0)
 				break;
 		}
 		if (pass > MAX_PASSES && !o->tolerant) {
 			warnx("the processes kept forking: gave up after %d passes; some new ones "
 			      "may keep the old priority", MAX_PASSES);
-			failed = 1;
+			j->failed = 1;
 		}
 	}
 	sel_free(&known);
 	sel_free(&fresh);
-	cli_buf_free(&j.line);
-	free(j.named_tid);
-	free(j.named_pid);
-	proc_root_close(&j.root);
-	free(pids);
-	free(pgids);
-	free(uids);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	free((void *)c.pids);
+	free((void *)c.pgids);
+	free((void *)c.uids);
+	return j->failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* -v: one note when no block device's scheduler would act on a priority. */
@@ -726,67 +808,70 @@ static void note_deaf_devices(void)
 	close(fd);
 }
 
-int main(int argc, char **argv)
+/* A command to run at the priority: exec'd, as util-linux does. */
+static void __attribute__((noreturn)) run_command(const struct options *o, int value)
 {
-	struct options o = { 0 };
-	int failed = 0;
+	int r = iop_set(IOP_WHO_PROCESS, 0, value);
 
-	cli_close_stdout_at_exit();
-	parse_args(argc, argv, &o);
-	bool setting = o.class_given || o.level_given || o.hint_given;
-	settle_class(&o);
+	if (r < 0 && !o->tolerant)
+		errx(EXIT_FAILURE, "ioprio_set failed: %s%s", strerror(-r), explain(r, o, true));
+	execvp(o->command[0], o->command);
+	int e = errno;
+	warn("failed to execute %s", o->command[0]);
+	exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
 
-	int value = iop_encode(o.cls, o.level, o.hint);
-	if (value < 0) /* none with a level cannot happen after settle_class() */
-		errx(EXIT_FAILURE, "invalid priority: class %d, level %d, hint %d", o.cls, o.level,
-		     o.hint);
-
-	if (o.verbose)
-		note_deaf_devices();
-	if (o.selecting && (o.ntargets || o.sel.have_re)) {
-		int status = run_selection(&o, setting ? value : -1);
-		free(o.targets);
-		cli_select_free(&o.sel);
-		return status;
-	}
-	if (o.which) {
-		struct proc_root root = { .fd = -1 };
-		if (o.all_tasks && proc_root_open(&root, "/proc") < 0)
-			err(EXIT_FAILURE, "cannot open /proc");
-		/* every id is tried; each failure is reported with its id */
-		for (size_t i = 0; i < o.ntargets; i++) {
-			const struct target *t = &o.targets[i];
-			char what[64];
-			if (t->arg)
-				snprintf(what, sizeof(what), "%s %s", id_label(o.which), t->arg);
-			else
-				snprintf(what, sizeof(what), "%s %d", id_label(o.which), t->id);
-			if (o.all_tasks)
-				failed |= act_on_threads(&o, &root, t, what, setting ? value : -1);
-			else
-				failed |= act_on(&o, o.which, t->id, what, "", setting ? value : -1,
-						 false);
-		}
-		proc_root_close(&root);
-		free(o.targets);
-		return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-	}
-	if (o.command) {
-		int r = iop_set(IOP_WHO_PROCESS, 0, value);
-		if (r < 0 && !o.tolerant)
-			errx(EXIT_FAILURE, "ioprio_set failed: %s%s", strerror(-r), explain(r, &o, true));
-		execvp(o.command[0], o.command);
-		int e = errno;
-		warn("failed to execute %s", o.command[0]);
-		exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
-	}
+/* No target and no command: this process's own priority (a class or level
+ * alone is a usage error). */
+static int show_self(bool setting)
+{
 	if (setting)
 		cli_usage_error("bad usage");
-
-	/* no options: this process's own priority */
 	int r = iop_get(IOP_WHO_PROCESS, 0);
 	if (r < 0)
 		errx(EXIT_FAILURE, "ioprio_get failed: %s", strerror(-r));
 	print_value("", r);
 	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int status;
+
+	cli_close_stdout_at_exit();
+	enum ionice_mode mode = parse_args(argc, argv, &o);
+	if (mode == MODE_HELP)
+		usage();
+	if (mode == MODE_VERSION)
+		cli_print_version();
+	bool setting = o.class_given || o.level_given || o.hint_given;
+	settle_class(&o);
+	int value = iop_encode(o.cls, o.level, o.hint);
+	if (value < 0) /* none with a level cannot happen after settle_class() */
+		errx(EXIT_FAILURE, "invalid priority: class %d, level %d, hint %d", o.cls, o.level,
+		     o.hint);
+	if (o.verbose)
+		note_deaf_devices();
+
+	struct job j = { .o = &o, .root = { .fd = -1 }, .value = setting ? value : -1 };
+	switch (mode) {
+	case MODE_SELECTION:
+		status = run_selection(&j);
+		break;
+	case MODE_TARGETS:
+		status = run_targets(&j);
+		break;
+	case MODE_COMMAND:
+		run_command(&o, value);
+	default:
+		status = show_self(setting);
+	}
+	cli_buf_free(&j.line);
+	free(j.named_tid);
+	free(j.named_pid);
+	proc_root_close(&j.root);
+	free(o.targets);
+	cli_select_free(&o.sel);
+	return status;
 }

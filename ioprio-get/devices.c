@@ -90,7 +90,7 @@ static bool json_value(const void *ctx, size_t row, size_t c, struct cli_buf *b)
 	return true;
 }
 
-void iopget_devices(const char *sys, bool devices, bool raw, bool json, bool header, bool others)
+int iopget_devices(const char *sys, bool raw, bool json, bool header)
 {
 	struct cli_blockdev *v;
 	struct cli_buf out = { 0 };
@@ -98,10 +98,6 @@ void iopget_devices(const char *sys, bool devices, bool raw, bool json, bool hea
 	size_t n;
 	int fd, r;
 
-	if (!devices)
-		cli_usage_error("--sys goes with --devices");
-	if (others)
-		cli_usage_error("--devices lists devices, not processes: only --sys, -r, -J and -n go with it");
 	if (!sys)
 		sys = "/sys";
 	fd = open(sys, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -128,5 +124,5 @@ void iopget_devices(const char *sys, bool devices, bool raw, bool json, bool hea
 	cli_buf_flush(&out, stdout);
 	cli_buf_free(&out);
 	cli_blockdev_free(v, n);
-	exit(status);
+	return status;
 }

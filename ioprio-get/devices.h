@@ -7,10 +7,8 @@
 #include <stdbool.h>
 
 /* Prints the devices under <sys>/block (sys: NULL for /sys) as a table,
- * raw or JSON, and exits.  'devices': --devices was given (--sys alone is
- * a usage error); 'others': an option that selects or formats processes
- * was given too (a usage error). */
-void iopget_devices(const char *sys, bool devices, bool raw, bool json, bool header,
-		    bool others) __attribute__((noreturn));
+ * raw or JSON; returns the exit status (1 when a device's scheduler could
+ * not be read).  Which options go with --devices is ioprio-get.c's to say. */
+int iopget_devices(const char *sys, bool raw, bool json, bool header);
 
 #endif

@@ -92,9 +92,16 @@ struct options {
 	unsigned uid;
 	const char *user_arg;
 	const char *proc_dir;
+	const char *columns; /* -o as given */
+	bool devices;        /* --devices */
+	const char *sys;     /* --sys */
 	enum get_column out[GET_COUNT * 2];
 	size_t nout;
 };
+
+/* What a run does, as parse_args() tells main. */
+enum get_mode { GET_MODE_PROCESSES, GET_MODE_DEVICES, GET_MODE_COLUMNS, GET_MODE_HELP,
+		GET_MODE_VERSION };
 
 static void __attribute__((noreturn)) usage(void)
 {
@@ -167,34 +174,74 @@ static void set_columns(struct options *o, const char *arg)
 enum { OPT_LIST_COLUMNS = 256, OPT_VALUE };
 enum { OPT_DEVICES = 300, OPT_SYS, OPT_PROC };
 
-static void parse_args(int argc, char **argv, struct options *o)
+static const struct option longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "pgid", required_argument, NULL, 'P' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "all", no_argument, NULL, 'A' },
+	CLI_SELECT_LONGOPTS,
+	{ "all-tasks", no_argument, NULL, 'a' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "value", no_argument, NULL, OPT_VALUE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "devices", no_argument, NULL, OPT_DEVICES },
+	{ "sys", required_argument, NULL, OPT_SYS },
+	{ "proc", required_argument, NULL, OPT_PROC },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* -p, -P, -u or -A: processes named or listed (not a selection's -C). */
+static bool has_targets(const struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "pgid", required_argument, NULL, 'P' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "all", no_argument, NULL, 'A' },
-		CLI_SELECT_LONGOPTS,
-		{ "all-tasks", no_argument, NULL, 'a' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "value", no_argument, NULL, OPT_VALUE },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "devices", no_argument, NULL, OPT_DEVICES },
-		{ "sys", required_argument, NULL, OPT_SYS },
-		{ "proc", required_argument, NULL, OPT_PROC },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const enum get_column defaults[] = { GET_PID, GET_USER, GET_CLASS, GET_LEVEL, GET_HINT,
-		GET_ECLASS, GET_ELEVEL, GET_NICE, GET_POLICY, GET_COMMAND };
-	const char *columns = NULL;
-	const char *sys = NULL;
-	bool devices = false;
+	return o->npids || o->npgids || o->by_user || o->all;
+}
+
+/* The default columns (with -a the thread id after the pid), then -o's. */
+static void choose_columns(struct options *o)
+{
+	static const enum get_column defaults[] = { GET_PID, GET_USER, GET_CLASS, GET_LEVEL,
+		GET_HINT, GET_ECLASS, GET_ELEVEL, GET_NICE, GET_POLICY, GET_COMMAND };
+
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
+		o->out[o->nout++] = defaults[i];
+		if (defaults[i] == GET_PID && o->all_tasks)
+			o->out[o->nout++] = GET_TID;
+	}
+	if (o->columns)
+		set_columns(o, o->columns);
+}
+
+/* The one judge of combinations, once argv is read, in the order a user
+ * meets them: the formats, then --devices and --sys, then the selection,
+ * then the columns.  Returns what the run does. */
+static enum get_mode check_options(struct options *o)
+{
+	if (o->raw + o->json + o->value_only > 1)
+		cli_usage_error("--raw, --json and --value go one at a time");
+	if (o->sys && !o->devices)
+		cli_usage_error("--sys goes with --devices");
+	if (o->devices) { /* the block devices instead of processes (--proc ignored) */
+		if (has_targets(o) || o->all_tasks || o->quiet || o->value_only || o->columns ||
+		    o->sel.have_re || o->sel.full || o->sel.tree)
+			cli_usage_error("--devices lists devices, not processes: only --sys, -r, "
+					"-J and -n go with it");
+		return GET_MODE_DEVICES;
+	}
+	cli_select_check(&o->sel, has_targets(o), "-p, -P, -u, -A");
+	choose_columns(o);
+	return GET_MODE_PROCESSES;
+}
+
+/* argv into *o; --help, --version and --list-columns win where they stand
+ * (what follows them is not read). */
+static enum get_mode parse_args(int argc, char **argv, struct options *o)
+{
 	int c;
 
 	opterr = 0;
@@ -218,10 +265,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->all_tasks = true;
 			break;
 		case 'o':
-			columns = optarg;
+			o->columns = optarg;
 			break;
-		case OPT_LIST_COLUMNS:
-			list_columns();
 		case 'n':
 			o->header = false;
 			break;
@@ -238,18 +283,20 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->quiet = true;
 			break;
 		case OPT_DEVICES:
-			devices = true;
+			o->devices = true;
 			break;
 		case OPT_SYS:
-			sys = optarg;
+			o->sys = optarg;
 			break;
 		case OPT_PROC:
 			o->proc_dir = optarg;
 			break;
+		case OPT_LIST_COLUMNS:
+			return GET_MODE_COLUMNS;
 		case 'h':
-			usage();
+			return GET_MODE_HELP;
 		case 'V':
-			cli_print_version();
+			return GET_MODE_VERSION;
 		default:
 			if (!cli_select_option(&o->sel, c, optarg))
 				cli_bad_option(c, argc, argv, longopts);
@@ -257,22 +304,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	}
 	for (; optind < argc; optind++)
 		cli_add_id_list(&o->pids, &o->npids, argv[optind], "PID");
-	if (o->raw + o->json + o->value_only > 1)
-		cli_usage_error("--raw, --json and --value go one at a time");
-	if (devices || sys) /* the block devices instead of processes */
-		iopget_devices(sys, devices, o->raw, o->json, o->header,
-			       o->npids || o->npgids || o->by_user || o->all || o->all_tasks ||
-				       o->quiet || o->value_only || columns || o->sel.have_re ||
-				       o->sel.full || o->sel.tree);
-	cli_select_check(&o->sel, o->npids || o->npgids || o->by_user || o->all, "-p, -P, -u, -A");
-
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
-		o->out[o->nout++] = defaults[i];
-		if (defaults[i] == GET_PID && o->all_tasks)
-			o->out[o->nout++] = GET_TID;
-	}
-	if (columns)
-		set_columns(o, columns);
+	return check_options(o);
 }
 
 /* --- reading tasks ---------------------------------------------------------- */
@@ -636,95 +668,143 @@ static void print_rows(const struct options *o, const struct rows *rows, struct 
 		cli_table_write(&t, o->raw ? CLI_FMT_RAW : CLI_FMT_TABLE, b);
 }
 
-int main(int argc, char **argv)
+/* The rows of the targets; each that failed is said.  Returns the exit
+ * status. */
+static int collect(const struct options *o, struct rows *rows)
 {
-	struct options o = { .header = true };
-	struct rows rows = { 0 };
-	struct cli_buf out = { 0 };
 	int status = EXIT_SUCCESS;
 
-	cli_close_stdout_at_exit();
-	o.proc_dir = "/proc";
-	parse_args(argc, argv, &o);
-	int e = proc_root_open(&proc, o.proc_dir);
-	if (e < 0)
-		errx(EXIT_FAILURE, "cannot open %s: %s", o.proc_dir, strerror(-e));
-	if (!proc.own && !o.npids && !o.all && !o.npgids && !o.by_user && !o.sel.have_re)
-		cli_usage_error("%s is not this pid namespace's procfs: name the processes "
-				"(-p, -P, -u or -A)", o.proc_dir);
-
-	bool selecting = o.sel.have_re || o.sel.tree;
-	if (selecting && add_selected(&o, &rows) == 0) { /* as pgrep */
-		warnx("no process matched");
-		status = EXIT_FAILURE;
+	if (o->sel.have_re || o->sel.tree) { /* a selection: every kind met */
+		if (add_selected(o, rows) > 0)
+			return EXIT_SUCCESS;
+		warnx("no process matched"); /* as pgrep */
+		return EXIT_FAILURE;
 	}
 	/* explicitly named targets: each failure is an error */
-	for (size_t i = 0; i < o.npids && !selecting; i++) {
-		int r = add_pid(&o, &rows, o.pids[i]);
+	for (size_t i = 0; i < o->npids; i++) {
+		int r = add_pid(o, rows, o->pids[i]);
 		if (r < 0) {
-			warnx("PID %d: %s", o.pids[i], task_error(-r));
+			warnx("PID %d: %s", o->pids[i], task_error(-r));
 			status = EXIT_FAILURE;
 		}
 	}
-	if (!selecting && (o.all || o.npgids || o.by_user)) {
-		size_t *hits = xcalloc(o.npgids + 1, sizeof(*hits));
-		size_t before = rows.n;
-		add_matching(&o, &rows, hits);
-		for (size_t i = 0; i < o.npgids; i++)
+	if (o->all || o->npgids || o->by_user) {
+		size_t *hits = xcalloc(o->npgids + 1, sizeof(*hits));
+		size_t before = rows->n;
+		add_matching(o, rows, hits);
+		for (size_t i = 0; i < o->npgids; i++)
 			if (!hits[i]) {
-				warnx("PGID %d: no such process group", o.pgids[i]);
+				warnx("PGID %d: no such process group", o->pgids[i]);
 				status = EXIT_FAILURE;
 			}
-		if (o.by_user && !o.all && !o.npgids && rows.n == before) {
-			warnx("user %s: no processes", o.user_arg);
+		if (o->by_user && !o->all && !o->npgids && rows->n == before) {
+			warnx("user %s: no processes", o->user_arg);
 			status = EXIT_FAILURE;
 		}
 		free(hits);
 	}
-	if (!selecting && !o.npids && !o.all && !o.npgids && !o.by_user) { /* no target: itself */
-		int r = add_pid(&o, &rows, getpid());
+	if (!has_targets(o)) { /* no target: itself */
+		int r = add_pid(o, rows, getpid());
 		if (r < 0)
 			errx(EXIT_FAILURE, "cannot read its own priority: %s", strerror(-r));
 	}
+	return status;
+}
 
-	cli_sort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
-	/* a process asked for twice (-p 5 5, -p 5 -A) is shown once */
+/* Sorted by pid and tid; a process asked for twice (-p 5 5, -p 5 -A) is
+ * shown once. */
+static void unique_rows(struct rows *rows)
+{
 	size_t n = 0;
-	for (size_t i = 0; i < rows.n; i++) {
-		if (!n || cmp_rows(&rows.v[n - 1], &rows.v[i]) != 0)
-			rows.v[n++] = rows.v[i];
-		else
-			free(rows.v[i].threads);
-	}
-	rows.n = n;
-	/* a '*' shown is said once, after the rows */
-	bool mixed = false, shown = false;
-	for (size_t i = 0; i < rows.n; i++)
-		mixed |= rows.v[i].nthreads > 0;
-	for (size_t i = 0; i < o.nout; i++)
-		shown |= o.out[i] == GET_CLASS || o.out[i] == GET_PRIO;
-	bool marked = mixed && shown && !o.json && !o.value_only && !o.quiet;
 
-	if (o.value_only) {
-		for (size_t i = 0; i < rows.n; i++) {
-			if (rows.v[i].value < 0) /* unknown: another namespace's procfs, a zombie */
-				cli_buf_putc(&out, '-');
-			else
-				cli_buf_u64(&out, (unsigned)rows.v[i].value);
-			cli_buf_putc(&out, '\n');
-		}
-	} else { /* nothing found: no lone header (the table writer's rule) */
-		print_rows(&o, &rows, &out);
+	cli_sort(rows->v, rows->n, sizeof(*rows->v), cmp_rows);
+	for (size_t i = 0; i < rows->n; i++) {
+		if (!n || cmp_rows(&rows->v[n - 1], &rows->v[i]) != 0)
+			rows->v[n++] = rows->v[i];
+		else
+			free(rows->v[i].threads);
 	}
+	rows->n = n;
+}
+
+/* Whether a row shows a '*' (threads of another priority), said once after
+ * the rows. */
+static bool marked(const struct options *o, const struct rows *rows)
+{
+	bool mixed = false, shown = false;
+
+	for (size_t i = 0; i < rows->n; i++)
+		mixed |= rows->v[i].nthreads > 0;
+	for (size_t i = 0; i < o->nout; i++)
+		shown |= o->out[i] == GET_CLASS || o->out[i] == GET_PRIO;
+	return mixed && shown && !o->json && !o->value_only && !o->quiet;
+}
+
+/* --value: the priority set, a line each ('-' when unknown: another
+ * namespace's procfs, a zombie). */
+static void print_values(const struct rows *rows, struct cli_buf *b)
+{
+	for (size_t i = 0; i < rows->n; i++) {
+		if (rows->v[i].value < 0)
+			cli_buf_putc(b, '-');
+		else
+			cli_buf_u64(b, (unsigned)rows->v[i].value);
+		cli_buf_putc(b, '\n');
+	}
+}
+
+/* The processes mode: read the targets, show them.  Returns the exit
+ * status. */
+static int show_processes(const struct options *o)
+{
+	struct rows rows = { 0 };
+	struct cli_buf out = { 0 };
+	int e = proc_root_open(&proc, o->proc_dir);
+
+	if (e < 0)
+		errx(EXIT_FAILURE, "cannot open %s: %s", o->proc_dir, strerror(-e));
+	/* (judged here, as only the open procfs tells) */
+	if (!proc.own && !has_targets(o) && !o->sel.have_re)
+		cli_usage_error("%s is not this pid namespace's procfs: name the processes "
+				"(-p, -P, -u or -A)", o->proc_dir);
+	int status = collect(o, &rows);
+	unique_rows(&rows);
+	if (o->value_only)
+		print_values(&rows, &out);
+	else /* nothing found: no lone header (the table writer's rule) */
+		print_rows(o, &rows, &out);
 	cli_buf_flush(&out, stdout);
 	cli_buf_free(&out);
-	if (marked) {
+	if (marked(o, &rows)) {
 		cli_flush(stdout); /* the rows first, on a terminal that shows both */
 		warnx("*: some threads of these processes have another priority; see -a");
 	}
 	for (size_t i = 0; i < rows.n; i++)
 		free(rows.v[i].threads);
 	free(rows.v);
+	proc_root_close(&proc);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .header = true, .proc_dir = "/proc" };
+	int status;
+
+	cli_close_stdout_at_exit();
+	switch (parse_args(argc, argv, &o)) {
+	case GET_MODE_HELP:
+		usage();
+	case GET_MODE_VERSION:
+		cli_print_version();
+	case GET_MODE_COLUMNS:
+		list_columns();
+	case GET_MODE_DEVICES:
+		status = iopget_devices(o.sys, o.raw, o.json, o.header);
+		break;
+	default:
+		status = show_processes(&o);
+	}
 	cli_select_free(&o.sel);
 	free(o.pids);
 	free(o.pgids);
