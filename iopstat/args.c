@@ -198,6 +198,13 @@ static void free_name_copies(void)
 		free(name_copies[i]);
 }
 
+/* w appended to the n words of *v */
+static void push_word(const char ***v, size_t *n, const char *w)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = w;
+}
+
 /* A list of names, split at commas and blanks, added to *v (the words
  * point into a copy that lives as long as the run). */
 static void add_names(const char ***v, size_t *n, const char *arg)
@@ -210,10 +217,8 @@ static void add_names(const char ***v, size_t *n, const char *arg)
 	if (!ncopies)
 		atexit(free_name_copies);
 	name_copies[ncopies++] = copy;
-	for (char *w = strtok_r(copy, ", \t\n", &save); w; w = strtok_r(NULL, ", \t\n", &save)) {
-		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-		(*v)[(*n)++] = w;
-	}
+	for (char *w = strtok_r(copy, ", \t\n", &save); w; w = strtok_r(NULL, ", \t\n", &save))
+		push_word(v, n, w);
 	if (!*n)
 		cli_usage_error("no device named in '%s'", arg);
 }
@@ -228,12 +233,8 @@ static void device_columns(struct config *c)
 	for (int i = 0; i < NCOLS; i++)
 		if (columns[i].scope != SCOPE_PROC)
 			cols[n++] = i;
-	if (c->columns) {
-		bool plus = c->columns[0] == '+';
-		if (!plus)
-			n = 0;
+	if (c->columns) /* LIST replaces them, +LIST adds to them */
 		n = cli_parse_columns(c->columns, true, column_name, NCOLS, cols, n, NCOLS);
-	}
 	c->nfs_out = c->out;
 	c->out.ncols = c->nfs_out.ncols = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -287,8 +288,7 @@ static bool selection_option(struct config *c, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'p':
-		c->p_args = xrealloc(c->p_args, (c->np_args + 1) * sizeof(*c->p_args));
-		c->p_args[c->np_args++] = arg;
+		push_word(&c->p_args, &c->np_args, arg);
 		return true;
 	case 'u':
 		c->uid = cli_user_arg(arg);

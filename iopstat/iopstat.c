@@ -71,6 +71,14 @@ static unsigned scan_needs(const struct config *c)
 	return need;
 }
 
+/* A file (-w, --state) that could not be replaced, with errno's why. */
+static void __attribute__((noreturn)) replace_failed(const char *path)
+{
+	if (errno == EEXIST)
+		errx(EXIT_FAILURE, "will not replace %s: not a regular file", path);
+	err(EXIT_FAILURE, "cannot write %s", path);
+}
+
 struct emit_ctx {
 	struct cli_buf *b;
 	const struct report *rep;
@@ -118,11 +126,9 @@ static void emit_report(const struct config *c, struct cli_buf *b, const struct 
 	struct emit_ctx ctx = { b, rep, kind, o };
 	/* collectors run as other users: 0666 less umask */
 	if (atomic_replace(c->output_file, 0666, write_report, &ctx) < 0) {
-		if (errno == EEXIST)
-			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->output_file);
 		if (errno == EISDIR)
 			err(EXIT_FAILURE, "will not replace %s", c->output_file);
-		err(EXIT_FAILURE, "cannot write %s", c->output_file);
+		replace_failed(c->output_file);
 	}
 }
 
@@ -197,11 +203,8 @@ static void count_groups(const struct config *c, struct groups *g, struct base *
 static void save_state(const struct config *c, const struct state_id *sid,
 		       const struct scan_snapshot *cur, const struct groups *g)
 {
-	if (c->state_file && state_save(c->state_file, sid, cur, g) < 0) {
-		if (errno == EEXIST)
-			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->state_file);
-		err(EXIT_FAILURE, "cannot write %s", c->state_file);
-	}
+	if (c->state_file && state_save(c->state_file, sid, cur, g) < 0)
+		replace_failed(c->state_file);
 }
 
 /* The lock beside --state's file, or exit with why not. */
