@@ -2,20 +2,19 @@
 /*
  * iopstat: per-process I/O from /proc/<pid>/io, for scripts, cron jobs, logs
  * and Prometheus.  One snapshot of lifetime totals, or INTERVAL [COUNT]
- * samples of what changed.
+ * samples of what changed; with -d, the block devices and NFS mounts.
+ * The run: parse_args() (args.c) returns a mode, and each mode's function
+ * is made of the shared steps: the first read ("once"), the sampling loop
+ * (intervals(): sleep, read, pair, emit), the summary, run_free().
  */
 #define _GNU_SOURCE
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <regex.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
 #include "iopcli/xalloc.h"
+#include "args.h"
 #include "atomic.h"
 #include "devices.h"
 #include "exits.h"
@@ -37,44 +37,6 @@
 #include "scan.h"
 #include "sample.h"
 
-struct config {
-	double interval; /* 0: one snapshot */
-	long long count; /* reports in interval mode; 0 = until stopped */
-	int *pids;
-	size_t npids;
-	int *pgids; /* -P */
-	size_t npgids;
-	bool filter_uid;
-	unsigned uid;
-	struct cli_select sel; /* -C, --full, --tree (long only: -T is the timestamp) */
-	const char *command_re; /* -C as given */
-	bool threads, cmdline, only_active;
-	bool quiet; /* -q: no notes (a cron job mails every line of stderr) */
-	bool iodelay_asked; /* IODELAY chosen with -o or -s: worth a note when off */
-	enum column sort;
-	size_t top;
-	const char *proc_dir;
-	const char *columns; /* -o LIST, applied once the format is known */
-	enum group_by group_by;
-	const char *state_file; /* --state FILE */
-	double lock_wait;       /* --lock-wait: seconds to wait for FILE.lock */
-	bool lock_wait_given;
-	bool no_exits; /* --no-exits: no exit notifications */
-	char *selection;        /* what chooses and groups processes, for --state */
-	const char *output_file; /* -w FILE */
-	struct output_options out;
-	const char **label_names, **label_values; /* --label, for out */
-	/* -d: the device report */
-	bool devices, all_devices, list_cols;
-	const char *sys_dir;        /* --sys DIR */
-	const char *sort_arg;       /* -s, resolved once -d is known */
-	const char **p_args;        /* -p as given: pids, or with -d device names */
-	size_t np_args;
-	const char **dev_names;     /* -d LIST, -p LIST with -d */
-	size_t ndev_names;
-	struct output_options nfs_out; /* -d: the NFS mounts' columns */
-};
-
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int sig)
@@ -83,500 +45,10 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
-static void __attribute__((noreturn)) usage(void)
-{
-	printf("Usage:\n"
-	       " %s [options] [<interval> [<count>]]\n"
-	       "\n"
-	       "Report per-process I/O from /proc/<pid>/io: without an interval, each\n"
-	       "process's lifetime totals and average rates; with one, what each did in\n"
-	       "every interval (seconds, fractions allowed), <count> times or until stopped.\n"
-	       "\n"
-	       "Selection:\n"
-	       " -p, --pid <pid>[,...]    only these processes (repeatable)\n"
-	       " -P, --pgid <pgid>[,...]  only processes of these process groups\n"
-	       " -u, --user <user>        only processes of this user (name or uid)\n"
-	       " -C, --command <regex>    only commands matching this extended regex\n"
-	       "     --full               with -C: match the whole command line\n"
-	       "     --tree               and all their descendants (-p, -P, -u, -C: every\n"
-	       "                            kind met, as ionice and ioprio-get select)\n"
-	       "     --only-active        only rows with I/O in the period\n"
-	       " -d, --devices[=<list>]   a report of block devices (as iostat -x) and NFS\n"
-	       "                            mounts (as nfsiostat) instead; -p <list> names\n"
-	       "                            devices or mount points then\n"
-	       "     --all-devices        with -d: idle devices too\n"
-	       " -t, --threads            one row per thread\n"
-	       " -g, --group-by <key>     one row per group of processes: pid (the default),\n"
-	       "                            comm, user, cgroup or unit; counters never go down\n"
-	       "     --state <file>       carry the group counters from one run to the next\n"
-	       "                            (one-shot runs from cron; kept in <file>)\n"
-	       "     --lock-wait <sec>    wait at most this long for another run's lock on\n"
-	       "                            the state (default 50: within a cron minute)\n"
-	       "     --no-exits           do not listen for tasks that end between samples\n"
-	       "                            (by default, where privileged, they are shown)\n"
-	       "\n"
-	       "Output:\n"
-	       " -o, --output <list>      columns to show (+<list> adds to the default;\n"
-	       "                            see --list-columns)\n"
-	       "     --list-columns       list the columns and exit\n"
-	       " -s, --sort <column>      sort by this column: amounts largest first, ids\n"
-	       "                            smallest, prio highest (default: io)\n"
-	       "     --top <n>            at most n rows\n"
-	       " -l, --cmdline            show the whole command line\n"
-	       " -k, --kibibytes          table amounts in KiB\n"
-	       " -H, --human              table amounts as 1.5K, 12.0M, ...\n"
-	       " -T, --timestamp[=<fmt>]  a time on each row: iso (default) or epoch\n"
-	       " -n, --noheadings         no header line (and in a table no total line)\n"
-	       " -q, --quiet              no notes on stderr (processes not readable,\n"
-	       "                            delay accounting off); errors are still said\n"
-	       "     --format <fmt>       table (default), csv, json (JSON Lines) or\n"
-	       "                            prometheus (text exposition format)\n"
-	       " -J, --json               the same as --format json\n"
-	       " -w, --write <file>       write each report to <file>, replaced atomically\n"
-	       "     --proc <dir>         read this procfs instead of /proc\n"
-	       "     --sys <dir>          read this sysfs instead of /sys (-d: schedulers)\n"
-	       "     --label <name>=<value>  a constant label on every Prometheus series\n"
-	       "                            (repeatable: several writers in one directory)\n"
-	       "\n"
-	       " -h, --help               display this help\n"
-	       " -V, --version            display version\n"
-	       "\n"
-	       "For more details see iopstat(1).\n",
-	       program_invocation_short_name);
-	exit(EXIT_SUCCESS);
-}
-
-/* a process report's columns, or with -d the devices' */
-static void __attribute__((noreturn)) list_columns(bool devices)
-{
-	for (int c = 0; c < NCOLS; c++)
-		if ((columns[c].scope != SCOPE_PROC) == devices)
-			printf("%-11s %s\n", columns[c].name, columns[c].help);
-	exit(EXIT_SUCCESS);
-}
-
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	return (x > y) - (x < y);
-}
-
-static const char *column_name(int c)
-{
-	return columns[c].name;
-}
-
-/* -o LIST, or +LIST added to the format's defaults (already in c->out). */
-static void set_columns(struct config *c, const char *arg)
-{
-	int cols[NCOLS];
-
-	for (size_t i = 0; i < c->out.ncols; i++)
-		cols[i] = (int)c->out.cols[i];
-	size_t n = cli_parse_columns(arg, true, column_name, NCOLS, cols, c->out.ncols, NCOLS);
-	for (size_t i = 0; i < n; i++)
-		c->out.cols[i] = (enum column)cols[i];
-	c->out.ncols = n;
-}
-
-/* --label NAME=VALUE: the name a Prometheus label name of our own choosing,
- * given once; the value any text (escaped on output) */
-static void add_label(struct config *c, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	size_t n = c->out.nlabels;
-
-	if (!eq || eq == arg)
-		cli_usage_error("invalid --label argument: '%s' (NAME=VALUE)", arg);
-	/* in Prometheus a label with an empty value is no label at all: it
-	 * would tell no two writers apart */
-	if (!eq[1])
-		cli_usage_error("invalid --label argument: '%s': an empty value is no label in "
-				"Prometheus", arg);
-	char *name = xstrndup(arg, (size_t)(eq - arg));
-	if (!output_label_name_ok(name))
-		cli_usage_error("invalid label name: '%s' (letters, digits and _, not starting "
-				"with a digit or __; not pid, tid, start, comm, user or ioprio)", name);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(c->label_names[i], name))
-			cli_usage_error("label '%s' given twice", name);
-	const char **names = realloc(c->label_names, (n + 1) * sizeof(*names));
-	const char **values = names ? realloc(c->label_values, (n + 1) * sizeof(*values)) : NULL;
-	if (names)
-		c->label_names = names;
-	if (!values)
-		xalloc_die();
-	c->label_values = values;
-	c->label_names[n] = name;
-	c->label_values[n] = eq + 1;
-	c->out.label_names = c->label_names;
-	c->out.label_values = c->label_values;
-	c->out.nlabels = n + 1;
-}
-
-/* --sort: any column but the text ones, of the report's kind */
-static enum column parse_sort(const char *arg, bool devices)
-{
-	int c = devices ? column_by_name_in(arg, SCOPE_DISK) : column_by_name(arg);
-	struct cli_buf names = { 0 };
-
-	if (c < 0 && devices)
-		c = column_by_name_in(arg, SCOPE_NFS);
-	if (c >= 0 && column_sorts((enum column)c))
-		return (enum column)c;
-	for (int i = 0; i < NCOLS; i++)
-		if (column_sorts((enum column)i) && (columns[i].scope != SCOPE_PROC) == devices) {
-			cli_buf_puts(&names, names.len ? ", " : "");
-			cli_buf_puts(&names, columns[i].name);
-		}
-	cli_buf_putc(&names, '\0');
-	cli_usage_error("%s: '%s' (%s)", c >= 0 ? "cannot sort by a text column" : "unknown sort key",
-			arg, names.p);
-}
-
-/* seconds: digits, optionally a point and more digits; -1 if not that */
-static double parse_seconds(const char *arg)
-{
-	const char *p = arg;
-	int digits = 0;
-
-	while (*p >= '0' && *p <= '9')
-		p++, digits++;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			digits++;
-	return digits && !*p ? strtod(arg, NULL) : -1;
-}
-
-/* an interval: more than 0 */
-static double parse_interval(const char *arg)
-{
-	double v = parse_seconds(arg);
-	if (!(v >= 0.001 && v <= 31536000))
-		cli_usage_error("invalid interval: '%s' (seconds, 0.001 or more)", arg);
-	return v;
-}
-
-enum {
-	OPT_FORMAT = 256, OPT_PROC, OPT_TOP, OPT_ONLY_ACTIVE, OPT_LIST_COLUMNS, OPT_LABEL, OPT_STATE,
-	OPT_LOCK_WAIT, OPT_ALL_DEVICES, OPT_SYS, OPT_NO_EXITS, OPT_TREE
-};
-
-static char *name_copies[64]; /* what add_names() split, freed at exit */
-static size_t ncopies;
-
-static void free_name_copies(void)
-{
-	for (size_t i = 0; i < ncopies; i++)
-		free(name_copies[i]);
-}
-
-/* A list of names, split at commas and blanks, added to *v (the words
- * point into a copy that lives as long as the run). */
-static void add_names(const char ***v, size_t *n, const char *arg)
-{
-	char *copy, *save = NULL;
-
-	if (ncopies == 64)
-		errx(EXIT_FAILURE, "too many device lists (64 at most)");
-	copy = xstrdup(arg);
-	if (!ncopies)
-		atexit(free_name_copies);
-	name_copies[ncopies++] = copy;
-	for (char *w = strtok_r(copy, ", \t\n", &save); w; w = strtok_r(NULL, ", \t\n", &save)) {
-		const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-		if (!nv)
-			xalloc_die();
-		*v = nv;
-		(*v)[(*n)++] = w;
-	}
-	if (!*n)
-		cli_usage_error("no device named in '%s'", arg);
-}
-
-/* -d's columns: -o LIST split by kind (disk columns, NFS columns); a list
- * of one kind shows only that kind's rows.  Defaults: every column. */
-static void device_columns(struct config *c)
-{
-	int cols[NCOLS];
-	size_t n = 0;
-
-	for (int i = 0; i < NCOLS; i++)
-		if (columns[i].scope != SCOPE_PROC)
-			cols[n++] = i;
-	if (c->columns) {
-		bool plus = c->columns[0] == '+';
-		if (!plus)
-			n = 0;
-		n = cli_parse_columns(c->columns, true, column_name, NCOLS, cols, n, NCOLS);
-	}
-	c->nfs_out = c->out;
-	c->out.ncols = c->nfs_out.ncols = 0;
-	for (size_t i = 0; i < n; i++) {
-		enum column col = (enum column)cols[i];
-		if (columns[col].scope == SCOPE_PROC)
-			cli_usage_error("column '%s' is a process's, not a device's (-d)",
-					columns[col].name);
-		if (columns[col].scope == SCOPE_DISK)
-			c->out.cols[c->out.ncols++] = col;
-		else
-			c->nfs_out.cols[c->nfs_out.ncols++] = col;
-	}
-	if (c->out.format == FMT_CSV && c->out.ncols && c->nfs_out.ncols && c->columns)
-		cli_usage_error("CSV has one header line: name disk columns or NFS columns, not both");
-	if (c->out.format == FMT_CSV && !c->columns)
-		c->nfs_out.ncols = 0; /* CSV: the disks, unless NFS columns are named */
-}
-
-static void parse_args(int argc, char **argv, struct config *c)
-{
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "pgid", required_argument, NULL, 'P' },
-		{ "command", required_argument, NULL, 'C' },
-		{ "full", no_argument, NULL, CLI_OPT_FULL },
-		{ "tree", no_argument, NULL, OPT_TREE },
-		{ "threads", no_argument, NULL, 't' },
-		{ "group-by", required_argument, NULL, 'g' },
-		{ "state", required_argument, NULL, OPT_STATE },
-		{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
-		{ "no-exits", no_argument, NULL, OPT_NO_EXITS },
-		{ "cmdline", no_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
-		{ "sort", required_argument, NULL, 's' },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "only-active", no_argument, NULL, OPT_ONLY_ACTIVE },
-		{ "devices", optional_argument, NULL, 'd' },
-		{ "all-devices", no_argument, NULL, OPT_ALL_DEVICES },
-		{ "sys", required_argument, NULL, OPT_SYS },
-		{ "kibibytes", no_argument, NULL, 'k' },
-		{ "human", no_argument, NULL, 'H' },
-		{ "timestamp", optional_argument, NULL, 'T' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "json", no_argument, NULL, 'J' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "proc", required_argument, NULL, OPT_PROC },
-		{ "label", required_argument, NULL, OPT_LABEL },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long long v;
-	int opt, r;
-
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:P:u:C:tg:lo:s:kHT::nqJw:dhV", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'p': { /* pids, or with -d (given before or after) devices */
-			const char **nv = realloc(c->p_args, (c->np_args + 1) * sizeof(*nv));
-			if (!nv)
-				xalloc_die();
-			c->p_args = nv;
-			c->p_args[c->np_args++] = optarg;
-			break;
-		}
-		case 'd':
-			c->devices = true;
-			if (optarg)
-				add_names(&c->dev_names, &c->ndev_names, optarg);
-			break;
-		case OPT_ALL_DEVICES:
-			c->all_devices = true;
-			break;
-		case OPT_SYS:
-			c->sys_dir = optarg;
-			break;
-		case 'u':
-			c->uid = cli_user_arg(optarg);
-			c->filter_uid = true;
-			break;
-		case 'P':
-			cli_add_id_list(&c->pgids, &c->npgids, optarg, "PGID");
-			break;
-		case 'C':
-			cli_select_option(&c->sel, opt, optarg);
-			c->command_re = optarg;
-			break;
-		case CLI_OPT_FULL:
-			cli_select_option(&c->sel, opt, optarg);
-			break;
-		case OPT_TREE:
-			cli_select_option(&c->sel, 'T', optarg);
-			break;
-		case 't':
-			c->threads = true;
-			break;
-		case 'g':
-			for (r = 0; r < NGROUP_BY && strcmp(optarg, group_by_names[r]); r++)
-				;
-			if (r == NGROUP_BY)
-				cli_usage_error("unknown --group-by key: '%s' (pid, comm, user, cgroup or unit)",
-						optarg);
-			c->group_by = (enum group_by)r;
-			break;
-		case OPT_NO_EXITS:
-			c->no_exits = true;
-			break;
-		case OPT_STATE:
-			c->state_file = optarg;
-			break;
-		case OPT_LOCK_WAIT:
-			c->lock_wait = parse_seconds(optarg);
-			if (!(c->lock_wait >= 0 && c->lock_wait <= 86400))
-				cli_usage_error("invalid --lock-wait argument: '%s' (seconds, 0 to 86400)",
-						optarg);
-			c->lock_wait_given = true;
-			break;
-		case 'l':
-			c->cmdline = true;
-			break;
-		case 'o':
-			c->columns = optarg;
-			break;
-		case OPT_LIST_COLUMNS:
-			c->list_cols = true;
-			break;
-		case 's':
-			c->sort_arg = optarg;
-			break;
-		case OPT_TOP:
-			if (cli_parse_ll(optarg, 1, LLONG_MAX, &v) < 0)
-				errx(EXIT_FAILURE, "invalid --top argument: '%s'", optarg);
-			c->top = (size_t)v;
-			break;
-		case OPT_ONLY_ACTIVE:
-			c->only_active = true;
-			break;
-		case 'k':
-			c->out.units = UNITS_KIB;
-			break;
-		case 'H':
-			c->out.units = UNITS_HUMAN;
-			break;
-		case 'T':
-			/* an optional argument must be attached ("-Tepoch"), but
-			 * "-T epoch" is what people type: take the next word when
-			 * it is a format, never an interval */
-			if (!optarg && optind < argc &&
-			    (!strcmp(argv[optind], "iso") || !strcmp(argv[optind], "epoch")))
-				optarg = argv[optind++];
-			if (!optarg || !strcmp(optarg, "iso"))
-				c->out.ts = TS_ISO;
-			else if (!strcmp(optarg, "epoch"))
-				c->out.ts = TS_EPOCH;
-			else
-				cli_usage_error("invalid timestamp format: '%s' (iso or epoch)", optarg);
-			break;
-		case 'n':
-			c->out.header = false;
-			break;
-		case 'q':
-			c->quiet = true;
-			break;
-		case OPT_FORMAT:
-			r = output_format(optarg);
-			if (r < 0)
-				cli_usage_error("unknown format: '%s' (table, csv, json or prometheus)", optarg);
-			c->out.format = (enum format)r;
-			break;
-		case 'J':
-			c->out.format = FMT_JSON;
-			break;
-		case 'w':
-			c->output_file = optarg;
-			break;
-		case OPT_PROC:
-			c->proc_dir = optarg;
-			break;
-		case OPT_LABEL:
-			add_label(c, optarg);
-			break;
-		case 'h':
-			usage();
-		case 'V':
-			cli_print_version();
-		default:
-			cli_bad_option(opt, argc, argv, longopts);
-		}
-	}
-	if (optind < argc)
-		c->interval = parse_interval(argv[optind++]);
-	if (optind < argc) {
-		if (cli_parse_ll(argv[optind], 1, LLONG_MAX, &c->count) < 0)
-			cli_usage_error("invalid count: '%s'", argv[optind]);
-		optind++;
-	}
-	if (optind < argc)
-		cli_usage_error("unexpected argument: '%s'", argv[optind]);
-	if (c->list_cols)
-		list_columns(c->devices);
-	for (size_t i = 0; i < c->np_args; i++)
-		if (c->devices)
-			add_names(&c->dev_names, &c->ndev_names, c->p_args[i]);
-		else
-			cli_add_id_list(&c->pids, &c->npids, c->p_args[i], "PID");
-	if (c->sort_arg) {
-		c->sort = parse_sort(c->sort_arg, c->devices);
-		c->iodelay_asked |= c->sort == COL_IODELAY;
-	} else if (c->devices) {
-		c->sort = COL_DISK_DEVICE; /* a text column: the kernel's order */
-	}
-	if (c->devices) {
-		if (c->group_by != GROUP_PID || c->threads || c->state_file || c->filter_uid ||
-		    c->sel.have_re || c->npgids || c->sel.full || c->sel.tree || c->only_active || c->cmdline || c->output_file || c->out.nlabels)
-			cli_usage_error("-d reports devices: -g, -t, --state, -u, -C, --only-active, "
-					"-l, -w and --label are for processes");
-		if (c->out.format == FMT_PROMETHEUS)
-			cli_usage_error("-d has no prometheus form: node_exporter's diskstats "
-					"collector exports these counters");
-		device_columns(c);
-		return;
-	}
-
-	cli_select_check(&c->sel, c->np_args || c->npgids || c->filter_uid, "-p, -P, -u");
-	bool grouped = c->group_by != GROUP_PID;
-	static const char *const headers[NGROUP_BY] = { "PID", "COMM", "USER", "CGROUP", "UNIT" };
-	c->out.group_header = headers[c->group_by];
-	if (grouped && c->threads)
-		cli_usage_error("--group-by counts processes; -t shows threads: one or the other");
-	if (c->state_file && !grouped)
-		cli_usage_error("--state keeps group counters: give --group-by too");
-	if (c->lock_wait_given && !c->state_file)
-		cli_usage_error("--lock-wait is the wait for --state's lock: give --state too");
-	if (grouped && columns[c->sort].tasks_only)
-		cli_usage_error("cannot sort groups by '%s'", columns[c->sort].name);
-
-	/* the columns: the format's defaults, replaced by -o LIST or added to
-	 * by -o +LIST */
-	c->out.ncols = output_default_columns(c->out.format, c->threads, grouped, c->out.cols);
-	if (c->columns)
-		set_columns(c, c->columns);
-	for (size_t i = 0; i < c->out.ncols; i++) {
-		enum column col = c->out.cols[i];
-		const struct format_def *f = &formats[c->out.format];
-		if (columns[col].scope != SCOPE_PROC)
-			cli_usage_error("column '%s' is a device's: give -d", columns[col].name);
-		if (f->shows && !f->shows(col))
-			cli_usage_error("column '%s' has no %s form", columns[col].name, f->name);
-		if (grouped && columns[col].tasks_only)
-			cli_usage_error("column '%s' is a process's, not a group's (--group-by %s)",
-					columns[col].name, group_by_names[c->group_by]);
-		/* a note on delay accounting only for IODELAY asked for by name */
-		if (col == COL_IODELAY && c->columns && strcasestr(c->columns, "iodelay"))
-			c->iodelay_asked = true;
-	}
-}
-
-static bool shows(const struct config *c, enum column col)
-{
-	for (size_t i = 0; i < c->out.ncols; i++)
-		if (c->out.cols[i] == col)
-			return true;
-	return false;
 }
 
 /* What the scanner must read for the columns, the sort key and the mode;
@@ -592,25 +64,33 @@ static unsigned scan_needs(const struct config *c)
 		need |= NEED_STAT;
 	if (c->group_by != GROUP_PID)
 		need |= group_by_need(c->group_by);
-	if (c->cmdline && shows(c, COL_COMMAND))
+	if (c->cmdline && config_shows(c, COL_COMMAND))
 		need |= NEED_CMDLINE; /* COMMAND as the command line */
-	if (c->out.format == FMT_TABLE && shows(c, COL_PRIO))
+	if (c->out.format == FMT_TABLE && config_shows(c, COL_PRIO))
 		need |= NEED_PRIO_MARK; /* only a table marks PRIO */
 	return need;
 }
 
+/* A file (-w, --state) that could not be replaced, with errno's why. */
+static void __attribute__((noreturn)) replace_failed(const char *path)
+{
+	if (errno == EEXIST)
+		errx(EXIT_FAILURE, "will not replace %s: not a regular file", path);
+	err(EXIT_FAILURE, "cannot write %s", path);
+}
+
 struct emit_ctx {
-	const struct config *c;
 	struct cli_buf *b;
 	const struct report *rep;
 	enum report_kind kind;
+	const struct output_options *o;
 };
 
 static int write_report(FILE *f, void *arg)
 {
 	const struct emit_ctx *x = arg;
 
-	return output_report(f, x->b, x->rep, x->kind, &x->c->out, true);
+	return output_report(f, x->b, x->rep, x->kind, x->o, true);
 }
 
 /* Says once what a table's "be/4*" means, when one is shown (-t shows each
@@ -619,7 +99,7 @@ static void note_marks(const struct config *c, const struct report *rep)
 {
 	static bool said;
 
-	if (said || c->quiet || c->out.format != FMT_TABLE || rep->groups || !shows(c, COL_PRIO))
+	if (said || c->quiet || c->out.format != FMT_TABLE || rep->groups || !config_shows(c, COL_PRIO))
 		return;
 	for (size_t i = 0; i < rep->n; i++)
 		if (report_task(rep, &rep->rows[i])->flags & ROW_PRIO_MIXED) {
@@ -629,27 +109,39 @@ static void note_marks(const struct config *c, const struct report *rep)
 		}
 }
 
-/* Writes one report to stdout, or atomically replaces --write's file with it. */
-static void emit(const struct config *c, struct cli_buf *b, const struct report *rep,
-		 enum report_kind kind, bool first)
+/* Writes one report in the format of o to stdout, or atomically replaces
+ * --write's file with it. 'first': the run's first. */
+static void emit_report(const struct config *c, struct cli_buf *b, const struct report *rep,
+			const struct output_options *o, enum report_kind kind, bool first)
 {
 	note_marks(c, rep);
 	if (!c->output_file) {
-		if (output_report(stdout, b, rep, kind, &c->out, first) < 0) {
+		if (output_report(stdout, b, rep, kind, o, first) < 0) {
 			/* a reader that went away (SIGPIPE ignored): quiet, status 0;
 			 * any other error is reported once, at exit, with its errno */
 			exit(errno == EPIPE ? EXIT_SUCCESS : EXIT_FAILURE);
 		}
 		return;
 	}
-	struct emit_ctx ctx = { c, b, rep, kind };
+	struct emit_ctx ctx = { b, rep, kind, o };
 	/* collectors run as other users: 0666 less umask */
 	if (atomic_replace(c->output_file, 0666, write_report, &ctx) < 0) {
-		if (errno == EEXIST)
-			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->output_file);
 		if (errno == EISDIR)
 			err(EXIT_FAILURE, "will not replace %s", c->output_file);
-		err(EXIT_FAILURE, "cannot write %s", c->output_file);
+		replace_failed(c->output_file);
+	}
+}
+
+/* ";KEY=ID,ID,..." when there are ids */
+static void put_ids(struct cli_buf *b, const char *key, const int *v, size_t n)
+{
+	if (!n)
+		return;
+	cli_buf_puts(b, key);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cli_buf_putc(b, ',');
+		cli_buf_u64(b, (unsigned)v[i]);
 	}
 }
 
@@ -663,26 +155,12 @@ static char *describe_selection(const struct config *c)
 	cli_buf_puts(&b, group_by_names[c->group_by]);
 	cli_buf_puts(&b, ";proc=");
 	cli_buf_puts(&b, c->proc_dir);
-	if (c->npids) {
-		cli_buf_puts(&b, ";pids=");
-		for (size_t i = 0; i < c->npids; i++) {
-			if (i)
-				cli_buf_putc(&b, ',');
-			cli_buf_u64(&b, (unsigned)c->pids[i]);
-		}
-	}
+	put_ids(&b, ";pids=", c->pids, c->npids);
 	if (c->filter_uid) {
 		cli_buf_puts(&b, ";uid=");
 		cli_buf_u64(&b, c->uid);
 	}
-	if (c->npgids) {
-		cli_buf_puts(&b, ";pgids=");
-		for (size_t i = 0; i < c->npgids; i++) {
-			if (i)
-				cli_buf_putc(&b, ',');
-			cli_buf_u64(&b, (unsigned)c->pgids[i]);
-		}
-	}
+	put_ids(&b, ";pgids=", c->pgids, c->npgids);
 	if (c->sel.full)
 		cli_buf_puts(&b, ";full");
 	if (c->sel.tree)
@@ -725,11 +203,8 @@ static void count_groups(const struct config *c, struct groups *g, struct base *
 static void save_state(const struct config *c, const struct state_id *sid,
 		       const struct scan_snapshot *cur, const struct groups *g)
 {
-	if (c->state_file && state_save(c->state_file, sid, cur, g) < 0) {
-		if (errno == EEXIST)
-			errx(EXIT_FAILURE, "will not replace %s: not a regular file", c->state_file);
-		err(EXIT_FAILURE, "cannot write %s", c->state_file);
-	}
+	if (c->state_file && state_save(c->state_file, sid, cur, g) < 0)
+		replace_failed(c->state_file);
 }
 
 /* The lock beside --state's file, or exit with why not. */
@@ -841,7 +316,7 @@ static void listen_exits(struct config *c, const struct proc_root *root, struct 
 	/* the EXITED column among the default ones (before COMMAND, which
 	 * stays last) */
 	if (grouped || c->out.format == FMT_PROMETHEUS || (c->columns && c->columns[0] != '+') ||
-	    shows(c, COL_EXITED) || c->out.ncols >= NCOLS)
+	    config_shows(c, COL_EXITED) || c->out.ncols >= NCOLS)
 		return;
 	size_t at = c->out.ncols;
 	for (size_t i = 0; i < c->out.ncols; i++)
@@ -909,117 +384,458 @@ static int missing_devices(const struct config *c, const struct dev_read *r)
 	return missing;
 }
 
-static void emit_devices(const struct config *c, struct cli_buf *b, struct report *rep,
-			 struct dev_view *v, const struct scan_snapshot *when,
-			 const struct report_options *ro, enum report_kind kind, bool *first)
+/* Everything a run holds, whatever its mode; run_free() releases it all. */
+struct run {
+	struct config *c;
+	struct proc_root proot;
+	const struct proc_root *root;
+	struct report_options ro;
+	struct report rep;
+	struct cli_buf buf;
+	int status;
+	long long done;       /* reports the sampling loop has written */
+	bool emitted;         /* a report was written: the next is not the first */
+	int sysfs;            /* --sys: -d's schedulers, the system line's disks */
+	/* the processes */
+	struct scan_options so;
+	bool lifetime;        /* the format reports counters, never deltas */
+	bool grouped;         /* --group-by */
+	bool summary;         /* the run ends with a summary */
+	bool keep_scans;      /* the first and previous scans are kept for it */
+	struct scan_snapshot snaps[3], *first, *prev, *cur;
+	struct groups groups;
+	struct base base;
+	struct state_id sid;
+	int lock;             /* --state's */
+	struct exits ex;      /* the kernel's exit notifications */
+	struct run_exits exits; /* for the summary: who ended, having done what */
+	double started;
+	/* the system line of interval reports */
+	bool want_sys;
+	unsigned sys_what;
+	struct dev_read sysr[2];
+	struct sys_line sl;
+	int sys_at;
+	/* -d */
+	struct dev_read reads[2], *dcur;
+	struct dev_view view;
+	struct dev_select dsel;
+	unsigned what;
+	struct scan_snapshot when;
+};
+
+static void run_open(struct run *r, struct config *c)
 {
-	bool json = c->out.format == FMT_JSON;
-	for (int nfs = 0; nfs < 2; nfs++) {
-		struct output_options o = nfs ? c->nfs_out : c->out;
-		if (!o.ncols || (nfs && !v->nnfs && c->out.ncols && !json))
-			continue; /* no NFS mount: no empty table after the disks */
-		/* JSON: one object a report, with "disk" and "nfs" ([] without a mount) */
-		o.dev_more = json && !nfs && c->nfs_out.ncols;
-		o.dev_cont = json && nfs && c->out.ncols;
-		if (dev_report_build(rep, v, nfs, ro, when) < 0)
-			xalloc_die();
-		/* busy more than all the time: a counter is wrong (wrapped, a driver's
-		 * bug, a fixture); said once, shown as it is */
-		static bool said_absurd;
-		for (size_t i = 0; !nfs && !said_absurd && !c->quiet && i < v->n; i++) {
-			double util;
-			if (dev_busy_absurd(&v->disks[i], &util)) {
-				warnx("%s: busy %.0f%% of the time: its counters are not what the "
-				      "kernel can count (wrapped, or a driver's bug)",
-				      v->disks[i].now->name, util);
-				said_absurd = true;
-			}
-		}
-		if (output_report(stdout, b, rep, kind, &o, *first) < 0)
-			exit(errno == EPIPE ? EXIT_SUCCESS : EXIT_FAILURE);
-		*first = false;
+	*r = (struct run){ .c = c, .sysfs = -1, .lock = -1, .ex = { .ts.fd = -1 },
+			   .ro = { .sort = c->sort, .only_active = c->only_active, .top = c->top,
+				   .threads = c->threads } };
+	int e = proc_root_open(&r->proot, c->proc_dir);
+	if (e < 0)
+		errx(EXIT_FAILURE, "cannot open %s: %s", c->proc_dir, strerror(-e));
+	r->root = &r->proot;
+}
+
+static void run_free(struct run *r)
+{
+	base_free(&r->base);
+	groups_free(&r->groups);
+	if (r->lock >= 0)
+		close(r->lock);
+	report_exits_free(&r->exits);
+	exits_close(&r->ex);
+	for (int i = 0; i < 2; i++) {
+		dev_read_free(&r->sysr[i]);
+		dev_read_free(&r->reads[i]);
+	}
+	dev_view_free(&r->view);
+	if (r->sysfs >= 0)
+		close(r->sysfs);
+	for (int i = 0; i < 3; i++)
+		scan_snapshot_free(&r->snaps[i]);
+	report_free(&r->rep);
+	cli_buf_free(&r->buf);
+	proc_root_close(&r->proot);
+}
+
+/* One report, in the format of o: the run's first or not. */
+static void emit(struct run *r, const struct output_options *o, enum report_kind kind)
+{
+	emit_report(r->c, &r->buf, &r->rep, o, kind, !r->emitted);
+	r->emitted = true;
+}
+
+/* SA_RESTART: a write blocked on a slow reader (iopstat 1 | less) goes on
+ * after Ctrl-C, and the summary follows; the sleep between samples is cut
+ * short all the same (clock_nanosleep is never restarted after a handler) */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The sampling loop of every interval mode: COUNT times (or until a stop
+ * signal) wait for the next INTERVAL, then sample (read, pair, emit). */
+static void intervals(struct run *r, void (*sample)(struct run *r))
+{
+	struct timespec next;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (r->done = 0; !stop_requested && (r->c->count == 0 || r->done < r->c->count); r->done++) {
+		double at = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + r->c->interval;
+		next.tv_sec = (time_t)at;
+		next.tv_nsec = (long)((at - (double)next.tv_sec) * 1e9);
+		if (r->ex.on)
+			exits_sleep_until(&r->ex, &next, &stop_requested);
+		else
+			sleep_until(&next);
+		if (stop_requested)
+			break;
+		sample(r);
 	}
 }
 
-/* iopstat -d [INTERVAL [COUNT]]: since boot, or each interval's change */
-static int run_devices(struct config *c, const struct proc_root *root)
-{
-	struct dev_read reads[2] = { 0 };
-	struct dev_read *cur = &reads[0], *prev = NULL;
-	struct dev_view view = { 0 };
-	struct report rep = { 0 };
-	struct cli_buf buf = { 0 };
-	struct scan_snapshot when = { 0 };
-	struct dev_select sel = { .names = c->dev_names, .nnames = c->ndev_names,
-				  .all = c->all_devices };
-	struct report_options ro = { .sort = c->sort, .top = c->top };
-	unsigned what = (c->out.ncols ? DEV_READ_DISKS : 0) | (c->nfs_out.ncols ? DEV_READ_NFS : 0);
-	bool first = true;
-	int status = EXIT_SUCCESS;
+/* ---- the processes ------------------------------------------------------- */
 
-	what |= DEV_READ_DISKS; /* named devices are looked for in it */
-	int sysfs = open(c->sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sysfs < 0 && !c->quiet)
-		warn("%s: the schedulers are unknown", c->sys_dir);
-	if (dev_read(cur, root, sysfs, what) < 0)
-		xalloc_die();
-	if (cur->disks_error < 0 && c->out.ncols)
-		errx(EXIT_FAILURE, "cannot read %s/diskstats: %s", c->proc_dir,
-		     strerror(-cur->disks_error));
-	device_notes(c, cur);
-	if (missing_devices(c, cur))
-		status = EXIT_FAILURE;
-	if (c->interval == 0) {
-		when.when = cur->when;
-		if (dev_view_build(&view, cur, NULL, sysfs, &sel) < 0)
-			xalloc_die();
-		emit_devices(c, &buf, &rep, &view, &when, &ro, REPORT_SNAPSHOT, &first);
-	} else {
-		struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		struct timespec next;
-		clock_gettime(CLOCK_MONOTONIC, &next);
-		for (long long done = 0; !stop_requested && (c->count == 0 || done < c->count); done++) {
-			double at = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c->interval;
-			next.tv_sec = (time_t)at;
-			next.tv_nsec = (long)((at - (double)next.tv_sec) * 1e9);
-			sleep_until(&next);
-			if (stop_requested)
-				break;
-			prev = cur;
-			cur = cur == &reads[0] ? &reads[1] : &reads[0];
-			if (dev_read(cur, root, sysfs, what) < 0)
-				xalloc_die();
-			if (cur->disks_error < 0 && c->out.ncols)
-				errx(EXIT_FAILURE, "cannot read %s/diskstats: %s", c->proc_dir,
-				     strerror(-cur->disks_error));
-			device_notes(c, cur);
-			when.when = cur->when;
-			if (dev_view_build(&view, cur, prev, sysfs, &sel) < 0)
-				xalloc_die();
-			emit_devices(c, &buf, &rep, &view, &when, &ro, REPORT_INTERVAL, &first);
-		}
+/* -p: a thread's id stands for its process (/proc/TID exists, unlisted):
+ * counted once, not once more as a process of its own; sorted and unique,
+ * the order the scan reads them in */
+static void resolve_pids(struct config *c, const struct proc_root *root)
+{
+	size_t n = 1;
+
+	sel_tids_to_pids(root, c->pids, c->npids);
+	cli_sort(c->pids, c->npids, sizeof(*c->pids), cmp_int);
+	for (size_t i = 1; i < c->npids; i++)
+		if (c->pids[i] != c->pids[n - 1])
+			c->pids[n++] = c->pids[i];
+	c->npids = n;
+}
+
+/* What every process mode does first: the selection, what the scanner
+ * reads, and --state's lock and the clock it is checked against. */
+static void procs_start(struct run *r)
+{
+	struct config *c = r->c;
+
+	if (c->npids)
+		resolve_pids(c, r->root);
+	r->so = (struct scan_options){
+		.sel = { .pids = c->pids, .npids = c->npids, .pgids = c->pgids, .npgids = c->npgids,
+			 .uids = &c->uid, .nuids = c->filter_uid,
+			 .re = c->sel.have_re ? &c->sel.re : NULL, .full = c->sel.full,
+			 .tree = c->sel.tree,
+			 /* itself, as ionice and ioprio-get leave themselves out of a tree */
+			 .exclude = c->sel.tree && r->root->own ? (int)getpid() : 0 },
+		.threads = c->threads,
+		.need = scan_needs(c),
+	};
+	r->lifetime = formats[c->out.format].lifetime;
+	r->grouped = c->group_by != GROUP_PID;
+	r->groups = (struct groups){ .by = c->group_by, .expire = GROUP_EXPIRE_SECONDS };
+	if (c->state_file) {
+		c->selection = describe_selection(c);
+		r->sid.selection = c->selection;
+		r->lock = take_lock(c);
+		/* what the state is checked against is read once the lock is
+		 * held: a run that waited for another must not find that one's
+		 * state newer than its own clock and throw it away */
+		if (proc_boot_id(r->root, r->sid.boot, sizeof(r->sid.boot)) < 0)
+			strcpy(r->sid.boot, "unknown");
 	}
-	if (sysfs >= 0)
-		close(sysfs);
-	dev_view_free(&view);
-	dev_read_free(&reads[0]);
-	dev_read_free(&reads[1]);
-	free(rep.rows);
-	cli_buf_free(&buf);
-	return status;
+	r->sid.uptime = proc_uptime(r->root);
+}
+
+/* The first scan of a run, and its notes (what ended before it is not
+ * the run's). */
+static void first_scan(struct run *r, struct scan_snapshot *s)
+{
+	scan(r->root, &r->so, s);
+	exits_discard(&r->ex);
+	notes(r->c, r->root, s);
+}
+
+/* The report of scan cur: lifetime totals, or (paired) what changed since
+ * the base, or the groups' counters. */
+static void build(struct run *r, struct scan_snapshot *cur, bool paired)
+{
+	long ticks = r->c->out.clock_ticks;
+	int e;
+
+	if (r->grouped) {
+		e = paired ? groups_step(&r->groups, &r->base, cur, r->root, ticks) : 0;
+		if (e == 0)
+			e = report_build_groups(&r->rep, &r->groups, cur,
+						paired && !r->lifetime ? VIEW_DELTA : VIEW_COUNTERS,
+						r->lifetime, paired ? cur->mono - r->base.mono : 0, &r->ro);
+	} else {
+		e = report_build(&r->rep, paired && !r->lifetime ? &r->base : NULL, cur, &r->ro, ticks);
+		if (e == 0 && r->keep_scans)
+			e = report_note_exits(&r->exits, r->first, r->prev, cur, ticks);
+	}
+	if (e < 0)
+		xalloc_die();
+}
+
+/* iopstat [options]: one snapshot of lifetime totals */
+static void run_snapshot(struct run *r)
+{
+	struct scan_snapshot *s = &r->snaps[0];
+
+	procs_start(r);
+	first_scan(r, s);
+	if (r->grouped)
+		count_groups(r->c, &r->groups, &r->base, s, r->root, &r->sid);
+	build(r, s, false);
+	emit(r, &r->c->out, REPORT_SNAPSHOT);
+	save_state(r->c, &r->sid, s, &r->groups);
+	if (missing_pids(r->c, r->root, s))
+		r->status = EXIT_FAILURE;
+}
+
+/* The system line (a table with headings, JSON): the whole disks and the
+ * I/O pressure, read right after each scan (-n: none); partitions are
+ * told from disks through sysfs, so without it only pressure. */
+static void sys_line_start(struct run *r)
+{
+	const struct config *c = r->c;
+
+	r->want_sys = !r->lifetime && c->out.header &&
+		      (c->out.format == FMT_TABLE || c->out.format == FMT_JSON);
+	r->sysfs = r->want_sys ? open(c->sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	r->sys_what = DEV_READ_PSI | (r->sysfs >= 0 ? DEV_READ_DISKS : 0);
+	r->sl = (struct sys_line){ .psi = 2 };
+	if (r->want_sys && dev_read(&r->sysr[0], r->root, r->sysfs, r->sys_what) < 0)
+		xalloc_die();
+}
+
+/* The system line of the report just built: the disks over the interval,
+ * and what the processes did (the report's totals, which hold the tasks
+ * that exited during the interval: their rows). */
+static void sys_line_fill(struct run *r)
+{
+	struct sys_line *sl = &r->sl;
+
+	r->sys_at = !r->sys_at;
+	sys_line_devices(sl, &r->sysr[r->sys_at], &r->sysr[!r->sys_at]);
+	sl->seconds = r->rep.seconds;
+	sl->proc_read = r->rep.seconds > 0 ? (double)r->rep.io[IO_READ_BYTES] / r->rep.seconds : 0;
+	sl->proc_write = r->rep.seconds > 0 ? (double)r->rep.io[IO_WRITE_BYTES] / r->rep.seconds : 0;
+	r->c->out.sys = sl;
+}
+
+/* Before the first interval: the first scan (a named pid that is not
+ * there is an error, as in one-shot mode; with none of them left there is
+ * nothing to watch), the groups' counters, the base, the system line.
+ * A summary (a table or JSON to stdout) needs the first scan and, for the
+ * processes that end, the previous one in full: snaps[0] is the first, 1
+ * and 2 take turns.  Without one (CSV, Prometheus, --write, groups, whose
+ * counters carry the run) one snapshot is scanned again and again, and
+ * the base kept of the last scan pairs the next: the least memory. */
+static void procs_first(struct run *r)
+{
+	struct config *c = r->c;
+
+	r->summary = !r->lifetime && !c->output_file && formats[c->out.format].summary;
+	r->keep_scans = r->summary && !r->grouped;
+	r->first = r->prev = &r->snaps[0];
+	r->cur = r->keep_scans ? &r->snaps[1] : &r->snaps[0];
+	listen_exits(c, r->root, &r->ex);
+	first_scan(r, r->first);
+	int missing = missing_pids(c, r->root, r->first);
+	if (missing)
+		r->status = EXIT_FAILURE;
+	if (missing && (size_t)missing == c->npids)
+		exit(EXIT_FAILURE);
+	if (r->grouped)
+		count_groups(c, &r->groups, &r->base, r->first, r->root, &r->sid);
+	if (base_keep(&r->base, r->first) < 0 ||
+	    (r->keep_scans && (scan_snapshot_reserve(&r->snaps[1], r->first) < 0 ||
+			       scan_snapshot_reserve(&r->snaps[2], r->first) < 0)))
+		xalloc_die();
+	r->started = r->first->mono;
+	sys_line_start(r);
+}
+
+/* One interval of processes: scan, the exits, pair, emit, keep. */
+static void procs_sample(struct run *r)
+{
+	struct config *c = r->c;
+
+	scan(r->root, &r->so, r->cur);
+	if (r->want_sys && dev_read(&r->sysr[!r->sys_at], r->root, r->sysfs, r->sys_what) < 0)
+		xalloc_die();
+	if (r->ex.on && exits_add_rows(&r->ex, &r->base, r->cur, &r->so, r->root,
+				       c->out.clock_ticks) < 0)
+		xalloc_die();
+	if (r->ex.broken && !r->ex.on && !c->quiet) {
+		warnx("exit notifications failed: processes that live less than an "
+		      "interval are not shown from now on");
+		r->ex.broken = false;
+	}
+	build(r, r->cur, true);
+	if (r->want_sys)
+		sys_line_fill(r);
+	r->rep.exits_on = r->ex.on;
+	r->rep.exits_missed = r->ex.missed;
+	note_missed(c, &r->ex);
+	emit(r, &c->out, r->lifetime ? REPORT_SNAPSHOT : REPORT_INTERVAL);
+	c->out.sys = NULL;
+	/* reported once: the summary finds them in the kept scans, a state
+	 * file and the next pairing never see them */
+	if (!r->keep_scans)
+		exits_strip(r->cur);
+	save_state(c, &r->sid, r->cur, &r->groups);
+	if (base_keep(&r->base, r->cur) < 0)
+		xalloc_die();
+	if (r->keep_scans) {
+		r->prev = r->cur;
+		r->cur = r->cur == &r->snaps[1] ? &r->snaps[2] : &r->snaps[1];
+	}
+}
+
+/* The whole run at once, when there was more than one report: the groups'
+ * counters, or the tasks still there and those that ended, built in the
+ * snapshot that holds neither the first nor the last scan. */
+static void procs_summary(struct run *r)
+{
+	int e;
+
+	if (r->done <= 1 || !r->summary)
+		return;
+	if (r->grouped)
+		e = report_build_groups(&r->rep, &r->groups, r->cur, VIEW_RUN, false,
+					r->cur->mono - r->started, &r->ro);
+	else
+		e = report_build_summary(&r->rep, r->first, r->prev, &r->exits, r->cur, &r->ro,
+					 r->c->out.clock_ticks);
+	if (e < 0)
+		xalloc_die();
+	r->rep.exits_on = r->ex.on;
+	r->rep.exits_missed = r->ex.missed_run;
+	emit(r, &r->c->out, REPORT_SUMMARY);
+}
+
+/* iopstat [options] INTERVAL [COUNT]: what each process did in each */
+static void run_intervals(struct run *r)
+{
+	procs_start(r);
+	catch_stop_signals();
+	procs_first(r);
+	intervals(r, procs_sample);
+	procs_summary(r);
+}
+
+/* ---- the devices (-d) ------------------------------------------------------ */
+
+/* One read of diskstats (and the NFS mounts), with its notes. */
+static void devs_read(struct run *r, struct dev_read *d)
+{
+	const struct config *c = r->c;
+
+	if (dev_read(d, r->root, r->sysfs, r->what) < 0)
+		xalloc_die();
+	if (d->disks_error < 0 && c->out.ncols)
+		errx(EXIT_FAILURE, "cannot read %s/diskstats: %s", c->proc_dir,
+		     strerror(-d->disks_error));
+	device_notes(c, d);
+}
+
+/* What every device mode does first: the first read, and the devices
+ * named that it does not have. */
+static void devs_start(struct run *r)
+{
+	const struct config *c = r->c;
+
+	r->dsel = (struct dev_select){ .names = c->dev_names, .nnames = c->ndev_names,
+				       .all = c->all_devices };
+	/* named devices are looked for in diskstats */
+	r->what = DEV_READ_DISKS | (c->nfs_out.ncols ? DEV_READ_NFS : 0);
+	r->sysfs = open(c->sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->sysfs < 0 && !c->quiet)
+		warn("%s: the schedulers are unknown", c->sys_dir);
+	r->dcur = &r->reads[0];
+	devs_read(r, r->dcur);
+	if (missing_devices(c, r->dcur))
+		r->status = EXIT_FAILURE;
+}
+
+/* busy more than all the time: a counter is wrong (wrapped, a driver's
+ * bug, a fixture); said once, shown as it is */
+static void note_absurd(const struct config *c, const struct dev_view *v)
+{
+	static bool said;
+	double util;
+
+	for (size_t i = 0; !said && !c->quiet && i < v->n; i++)
+		if (dev_busy_absurd(&v->disks[i], &util)) {
+			warnx("%s: busy %.0f%% of the time: its counters are not what the "
+			      "kernel can count (wrapped, or a driver's bug)",
+			      v->disks[i].now->name, util);
+			said = true;
+		}
+}
+
+/* The report of the last read (since prev, or since boot): the disks, then
+ * the NFS mounts; JSON writes one object a report, with "disk" and "nfs"
+ * ([] without a mount), a table no empty NFS table after the disks. */
+static void devs_report(struct run *r, const struct dev_read *prev, enum report_kind kind)
+{
+	const struct config *c = r->c;
+	bool json = c->out.format == FMT_JSON;
+
+	r->when.when = r->dcur->when;
+	if (dev_view_build(&r->view, r->dcur, prev, r->sysfs, &r->dsel) < 0)
+		xalloc_die();
+	for (int nfs = 0; nfs < 2; nfs++) {
+		struct output_options o = nfs ? c->nfs_out : c->out;
+		if (!o.ncols || (nfs && !r->view.nnfs && c->out.ncols && !json))
+			continue;
+		o.dev_more = json && !nfs && c->nfs_out.ncols;
+		o.dev_cont = json && nfs && c->out.ncols;
+		if (dev_report_build(&r->rep, &r->view, nfs, &r->ro, &r->when) < 0)
+			xalloc_die();
+		if (!nfs)
+			note_absurd(c, &r->view);
+		emit(r, &o, kind);
+	}
+}
+
+/* iopstat -d: since boot */
+static void run_devices(struct run *r)
+{
+	devs_start(r);
+	devs_report(r, NULL, REPORT_SNAPSHOT);
+}
+
+/* One interval of devices: read into the other buffer, pair, emit. */
+static void devs_sample(struct run *r)
+{
+	struct dev_read *prev = r->dcur;
+
+	r->dcur = prev == &r->reads[0] ? &r->reads[1] : &r->reads[0];
+	devs_read(r, r->dcur);
+	devs_report(r, prev, REPORT_INTERVAL);
+}
+
+/* iopstat -d INTERVAL [COUNT]: each interval's change */
+static void run_device_intervals(struct run *r)
+{
+	devs_start(r);
+	catch_stop_signals();
+	intervals(r, devs_sample);
 }
 
 int main(int argc, char **argv)
 {
-	struct config c = { .sort = COL_IO, .proc_dir = "/proc", .sys_dir = "/sys",
-			     .lock_wait = STATE_LOCK_WAIT_DEFAULT };
-	struct scan_snapshot snaps[3] = { 0 };
-	struct report rep = { 0 };
-	struct cli_buf buf = { 0 };
-	int status = EXIT_SUCCESS;
+	static void (*const modes[])(struct run *) = {
+		[MODE_SNAPSHOT] = run_snapshot, [MODE_INTERVALS] = run_intervals,
+		[MODE_DEVICES] = run_devices, [MODE_DEVICE_INTERVALS] = run_device_intervals,
+	};
+	struct config c;
+	struct run r;
 
 	/* Large arrays in their own mappings: they grow by mremap() without a
 	 * copy, and glibc does not raise the threshold behind our back (a copy
@@ -1027,243 +843,11 @@ int main(int argc, char **argv)
 #ifdef __GLIBC__
 	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 #endif
-	c.out.header = true;
-	c.out.clock_ticks = proc_clock_ticks();
 	cli_close_stdout_at_exit();
-	parse_args(argc, argv, &c);
-	c.out.cmdline = c.cmdline;
-
-	struct proc_root proot;
-	int e = proc_root_open(&proot, c.proc_dir);
-	if (e < 0)
-		errx(EXIT_FAILURE, "cannot open %s: %s", c.proc_dir, strerror(-e));
-	const struct proc_root *root = &proot;
-	if (c.devices) {
-		status = run_devices(&c, root);
-		proc_root_close(&proot);
-		free(c.p_args);
-		free(c.dev_names);
-		return status;
-	}
-	if (c.npids) {
-		/* a thread's id stands for its process (/proc/TID exists, unlisted):
-		 * counted once, not once more as a process of its own */
-		sel_tids_to_pids(root, c.pids, c.npids);
-		/* sorted and unique: the scan reads them in this order */
-		cli_sort(c.pids, c.npids, sizeof(*c.pids), cmp_int);
-		size_t n = 1;
-		for (size_t i = 1; i < c.npids; i++)
-			if (c.pids[i] != c.pids[n - 1])
-				c.pids[n++] = c.pids[i];
-		c.npids = n;
-	}
-	struct scan_options so = {
-		.sel = { .pids = c.pids, .npids = c.npids, .pgids = c.pgids, .npgids = c.npgids,
-			 .uids = &c.uid, .nuids = c.filter_uid,
-			 .re = c.sel.have_re ? &c.sel.re : NULL, .full = c.sel.full,
-			 .tree = c.sel.tree,
-			 /* itself, as ionice and ioprio-get leave themselves out of a tree */
-			 .exclude = c.sel.tree && root->own ? (int)getpid() : 0 },
-		.threads = c.threads,
-		.need = scan_needs(&c),
-	};
-	struct report_options ro = {
-		.sort = c.sort, .only_active = c.only_active, .top = c.top, .threads = c.threads,
-	};
-	bool lifetime = formats[c.out.format].lifetime; /* counters, never deltas */
-	bool grouped = c.group_by != GROUP_PID;
-	struct groups groups = { .by = c.group_by, .expire = GROUP_EXPIRE_SECONDS };
-	struct base base = { 0 };
-	struct state_id sid = { 0 };
-	int lock = -1;
-
-	if (c.state_file) {
-		c.selection = describe_selection(&c);
-		sid.selection = c.selection;
-		lock = take_lock(&c);
-		/* what the state is checked against is read once the lock is
-		 * held: a run that waited for another must not find that one's
-		 * state newer than its own clock and throw it away */
-		if (proc_boot_id(root, sid.boot, sizeof(sid.boot)) < 0)
-			strcpy(sid.boot, "unknown");
-	}
-	sid.uptime = proc_uptime(root);
-
-	if (c.interval == 0) {
-		scan(root, &so, &snaps[0]);
-		notes(&c, root, &snaps[0]);
-		if (grouped) {
-			count_groups(&c, &groups, &base, &snaps[0], root, &sid);
-			if (report_build_groups(&rep, &groups, &snaps[0], VIEW_COUNTERS, lifetime, 0,
-						&ro) < 0)
-				xalloc_die();
-		} else if (report_build(&rep, NULL, &snaps[0], &ro, c.out.clock_ticks) < 0) {
-			xalloc_die();
-		}
-		emit(&c, &buf, &rep, REPORT_SNAPSHOT, true);
-		save_state(&c, &sid, &snaps[0], &groups);
-		if (missing_pids(&c, root, &snaps[0]))
-			status = EXIT_FAILURE;
-	} else {
-		/* SA_RESTART: a write blocked on a slow reader (iopstat 1 | less)
-		 * goes on after Ctrl-C, and the summary follows; the sleep between
-		 * samples is cut short all the same (clock_nanosleep is never
-		 * restarted after a handler) */
-		struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-
-		/* A summary of the run (a table or JSON to stdout) needs the first
-		 * scan and, for the processes that end, the previous one in full:
-		 * snaps[0] is the first, 1 and 2 take turns.  Without one (CSV,
-		 * Prometheus, --write, groups, whose counters carry the run) one
-		 * snapshot is scanned again and again, and the base kept of the
-		 * last scan pairs the next: the least memory. */
-		bool summary = !lifetime && !c.output_file && formats[c.out.format].summary;
-		bool keep_scans = summary && !grouped;
-		struct scan_snapshot *first = &snaps[0], *prev = first;
-		struct scan_snapshot *cur = keep_scans ? &snaps[1] : &snaps[0];
-		struct run_exits exits = { 0 }; /* for the summary: who ended, having done what */
-		struct exits ex; /* the kernel's exit notifications */
-		struct timespec next;
-		long long done = 0;
-		int r;
-
-		listen_exits(&c, root, &ex);
-		scan(root, &so, first);
-		exits_discard(&ex); /* what ended before the first scan is not the run's */
-		notes(&c, root, first);
-		/* a named pid that is not there at the start is an error, as in
-		 * one-shot mode; with none of them left there is nothing to watch */
-		int missing = missing_pids(&c, root, first);
-		if (missing)
-			status = EXIT_FAILURE;
-		if (missing && (size_t)missing == c.npids)
-			exit(EXIT_FAILURE);
-		if (grouped)
-			count_groups(&c, &groups, &base, first, root, &sid);
-		if (base_keep(&base, first) < 0 ||
-		    (keep_scans && (scan_snapshot_reserve(&snaps[1], first) < 0 ||
-				    scan_snapshot_reserve(&snaps[2], first) < 0)))
-			xalloc_die();
-		double started = first->mono;
-		/* the system line (a table with headings, JSON): the whole disks
-		 * and the I/O pressure, read right after each scan (-n: none);
-		 * partitions
-		 * are told from disks through sysfs, so without it only pressure */
-		bool want_sys = !lifetime && c.out.header &&
-				(c.out.format == FMT_TABLE || c.out.format == FMT_JSON);
-		int sysfs = want_sys ? open(c.sys_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-		unsigned sys_what = DEV_READ_PSI | (sysfs >= 0 ? DEV_READ_DISKS : 0);
-		struct dev_read sysr[2] = { 0 };
-		struct sys_line sl = { .psi = 2 };
-		int sys_at = 0;
-		if (want_sys && dev_read(&sysr[0], root, sysfs, sys_what) < 0)
-			xalloc_die();
-		clock_gettime(CLOCK_MONOTONIC, &next);
-		while (!stop_requested && (c.count == 0 || done < c.count)) {
-			double when = (double)next.tv_sec + (double)next.tv_nsec / 1e9 + c.interval;
-			next.tv_sec = (time_t)when;
-			next.tv_nsec = (long)((when - (double)next.tv_sec) * 1e9);
-			if (ex.on)
-				exits_sleep_until(&ex, &next, &stop_requested);
-			else
-				sleep_until(&next);
-			if (stop_requested)
-				break;
-			scan(root, &so, cur);
-			if (want_sys && dev_read(&sysr[!sys_at], root, sysfs, sys_what) < 0)
-				xalloc_die();
-			if (ex.on && exits_add_rows(&ex, &base, cur, &so, root, c.out.clock_ticks) < 0)
-				xalloc_die();
-			if (ex.broken && !ex.on && !c.quiet) {
-				warnx("exit notifications failed: processes that live less than an "
-				      "interval are not shown from now on");
-				ex.broken = false;
-			}
-			if (grouped) {
-				r = groups_step(&groups, &base, cur, root, c.out.clock_ticks);
-				if (r == 0)
-					r = report_build_groups(&rep, &groups, cur,
-								lifetime ? VIEW_COUNTERS : VIEW_DELTA,
-								lifetime, cur->mono - base.mono, &ro);
-			} else {
-				r = report_build(&rep, lifetime ? NULL : &base, cur, &ro,
-						 c.out.clock_ticks);
-				if (r == 0 && keep_scans)
-					r = report_note_exits(&exits, first, prev, cur, c.out.clock_ticks);
-			}
-			if (r < 0)
-				xalloc_die();
-			if (want_sys) {
-				sys_at = !sys_at;
-				sys_line_devices(&sl, &sysr[sys_at], &sysr[!sys_at]);
-				sl.seconds = rep.seconds;
-				/* what the processes did: the report's totals, which hold
-				 * the tasks that exited during the interval (their rows) */
-				sl.proc_read = rep.seconds > 0 ? (double)rep.io[IO_READ_BYTES] / rep.seconds : 0;
-				sl.proc_write = rep.seconds > 0 ? (double)rep.io[IO_WRITE_BYTES] / rep.seconds : 0;
-				c.out.sys = &sl;
-			}
-			rep.exits_on = ex.on;
-			rep.exits_missed = ex.missed;
-			note_missed(&c, &ex);
-			emit(&c, &buf, &rep, lifetime ? REPORT_SNAPSHOT : REPORT_INTERVAL, done == 0);
-			c.out.sys = NULL;
-			/* reported once: the summary finds them in the kept scans,
-			 * a state file and the next pairing never see them */
-			if (!keep_scans)
-				exits_strip(cur);
-			save_state(&c, &sid, cur, &groups);
-			if (base_keep(&base, cur) < 0)
-				xalloc_die();
-			done++;
-			if (keep_scans) {
-				prev = cur;
-				cur = cur == &snaps[1] ? &snaps[2] : &snaps[1];
-			}
-		}
-		/* the whole run at once, when there was more than one report */
-		if (done > 1 && summary) {
-			if (grouped)
-				r = report_build_groups(&rep, &groups, cur, VIEW_RUN, false,
-							cur->mono - started, &ro);
-			else /* the tasks still there and those that ended, built in the
-			      * snapshot that holds neither the first nor the last scan */
-				r = report_build_summary(&rep, first, prev, &exits, cur, &ro,
-							 c.out.clock_ticks);
-			if (r < 0)
-				xalloc_die();
-			rep.exits_on = ex.on;
-			rep.exits_missed = ex.missed_run;
-			emit(&c, &buf, &rep, REPORT_SUMMARY, false);
-		}
-		report_exits_free(&exits);
-		dev_read_free(&sysr[0]);
-		dev_read_free(&sysr[1]);
-		if (sysfs >= 0)
-			close(sysfs);
-		exits_close(&ex);
-	}
-	base_free(&base);
-	groups_free(&groups);
-	free(c.selection);
-	if (lock >= 0)
-		close(lock);
-	for (int i = 0; i < 3; i++)
-		scan_snapshot_free(&snaps[i]);
-	report_free(&rep);
-	cli_buf_free(&buf);
-	free(c.pids);
-	free(c.p_args);
-	free(c.dev_names);
-	for (size_t i = 0; i < c.out.nlabels; i++)
-		free((char *)c.label_names[i]);
-	free(c.label_names);
-	free(c.label_values);
-	cli_select_free(&c.sel);
-	free(c.pgids);
-	proc_root_close(&proot);
-	return status;
+	enum mode mode = parse_args(argc, argv, &c);
+	run_open(&r, &c);
+	modes[mode](&r);
+	run_free(&r);
+	config_free(&c);
+	return r.status;
 }

@@ -38,7 +38,9 @@ mask() {
          -e 's/^(iopstat_scan_timestamp_seconds(\{[^}]*\})?) [0-9.]+$/\1 @TS@/' \
          -e 's/^[0-9]{10}\.[0-9]{3},/@TS@,/' \
          -e 's/^Summary: [0-9.]+ s /Summary: @SECONDS@ s /' \
-         -e "s#$proc#@PROC@#g" -e "s#$src/tests/fixtures#@FIXTURES@#g"
+         -e '/"type":"(interval|summary)"/s/"seconds":[0-9.]+/"seconds":@SECONDS@/' \
+         -e "s#$proc#@PROC@#g" -e "s#$src/tests/fixtures#@FIXTURES@#g" -e "s#$tmp/files#@TMP@#g" \
+         -e "s#$tmp#@TMPDIR@#g" -e "s#${tmp%.*}\.[A-Za-z0-9]*#@TMPDIR@#g"
 }
 
 mkdir -p "$tmp/actual"
@@ -49,6 +51,11 @@ while read -r name tool args; do
   # @FIXTURES@: tests/fixtures, for cases on trees of their own (a later
   # --proc wins over the first)
   args=${args//@FIXTURES@/$src/tests/fixtures}
+  # @TMP@: a directory of this run's (for -w and --state; cases in order
+  # share it, so a later case can read what an earlier one left there);
+  # the file @TMP@/NAME, when the case wrote it, is part of its output
+  args=${args//@TMP@/$tmp/files}
+  mkdir -p "$tmp/files"
   # shellcheck disable=SC2086 # the case's words, as written
   run env TZ=UTC LC_ALL=C "$bin" --proc "$proc" $args
   {
@@ -57,6 +64,10 @@ while read -r name tool args; do
     echo "[stderr]"
     printf '%s\n' "$err"
     echo "[exit $rc]"
+    if [ -f "$tmp/files/$name" ]; then
+      echo "[file @TMP@/$name]"
+      cat "$tmp/files/$name"
+    fi
   } | mask >"$tmp/actual/$name"
   # every Prometheus output is checked by promtool too, lint warnings included
   if [[ " $args " == *" prometheus "* ]] && [ "$rc" = 0 ]; then
