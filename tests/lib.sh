@@ -144,6 +144,17 @@ start_writer() {
   eval "W_FD=$fd"
 }
 
+# tids_of PID...: every thread of these processes, by tid
+tids_of() { local p; for p in "$@"; do ls "/proc/$p/task"; done | sort -n; }
+# For scripts that set RAWPRIO (tests/helpers/rawprio.c):
+# prio_is DESCRIPTION VALUE TID...: each thread's raw value set, from the kernel
+prio_is() {
+  local what=$1 want=$2 got wrong; shift 2
+  got=$("$RAWPRIO" "$@" 2>&1)
+  wrong=$(paste -d= <(printf '%s\n' "$@") <(printf '%s\n' "$got") | grep -v "=$want\$" | head -5 | tr '\n' ' ')
+  if [ -z "$wrong" ] && [ $# -gt 0 ]; then ok; else bad "$what: want $want for $# threads; wrong: ${wrong:-(no threads)}"; fi
+}
+
 # kernel_io PID FIELD: the kernel's own number, the oracle for every format
 kernel_io() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/io"; }
 
