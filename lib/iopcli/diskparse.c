@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "iopcli/diskstats.h"
+#include "iopcli/array.h"
 #include "iopcli/num.h"
 
 #include <errno.h>
@@ -104,16 +105,12 @@ int diskstats_parse(const char *buf, size_t len, struct diskstat **vp, size_t *n
 		lineno++;
 		struct diskstat d;
 		if (diskstats_parse_line(p, (size_t)(eol - p), &d) == 0) {
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				struct diskstat *nv = realloc(v, nc * sizeof(*v));
-				if (!nv) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = nv;
-				cap = nc;
+			struct diskstat *nv = cli_grow(v, &cap, n + 1, sizeof(*v), 16);
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
 			}
+			v = nv;
 			v[n++] = d;
 		} else {
 			const char *q = p;
@@ -350,14 +347,10 @@ int mountstats_parse(const char *buf, size_t len, struct nfs_mount **vp, size_t 
 				nbad++;
 				free(cur.device), free(cur.mountpoint), free(cur.fstype);
 			} else if (in) {
-				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 4;
-					struct nfs_mount *nv = realloc(v, nc * sizeof(*v));
-					if (!nv)
-						goto nomem;
-					v = nv;
-					cap = nc;
-				}
+				struct nfs_mount *nv = cli_grow(v, &cap, n + 1, sizeof(*v), 4);
+				if (!nv)
+					goto nomem;
+				v = nv;
 				v[n++] = cur;
 			}
 			memset(&cur, 0, sizeof(cur));
