@@ -112,6 +112,13 @@ static unsigned long long start_ticks(pid_t pid)
 
 static char name[16];
 
+/* In a child: writes n bytes of buf to fd, or exits with status code. */
+static void put_or_exit(int fd, const void *buf, size_t n, int code)
+{
+	if (write(fd, buf, n) != (ssize_t)n)
+		_exit(code);
+}
+
 /* The child: waits for a byte on 'go', reads 4096 bytes of /dev/zero and
  * writes 8704 bytes to 'out', then exits.  rchar 4097, wchar 8704. */
 static void child_io(int go, int out)
@@ -124,8 +131,7 @@ static void child_io(int go, int out)
 	if (z < 0 || read(z, buf, 4096) != 4096)
 		_exit(3);
 	close(z);
-	if (write(out, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-		_exit(4);
+	put_or_exit(out, buf, sizeof(buf), 4);
 }
 
 static void one_process(void **state)
@@ -174,8 +180,7 @@ static void *thread_io(void *arg)
 {
 	int fd = *(int *)arg;
 	static char buf[3072];
-	if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-		_exit(5);
+	put_or_exit(fd, buf, sizeof(buf), 5);
 	return NULL;
 }
 
@@ -192,8 +197,7 @@ static void per_thread(void **state)
 		if (pthread_create(&t, NULL, thread_io, &out[1]) || pthread_join(t, NULL))
 			_exit(6);
 		static char buf[1024];
-		if (write(out[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			_exit(7);
+		put_or_exit(out[1], buf, sizeof(buf), 7);
 		_exit(0);
 	}
 	reap_ok(pid);
@@ -224,14 +228,12 @@ static void reaped_child_not_in_record(void **state)
 		static char buf[8192];
 		pid_t g = fork();
 		if (g == 0) {
-			if (write(out[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-				_exit(8);
+			put_or_exit(out[1], buf, sizeof(buf), 8);
 			_exit(0);
 		}
 		if (g < 0 || waitpid(g, NULL, 0) != g)
 			_exit(9);
-		if (write(out[1], buf, 2048) != 2048)
-			_exit(10);
+		put_or_exit(out[1], buf, 2048, 10);
 		_exit(0);
 	}
 	reap_ok(pid);
