@@ -13,54 +13,22 @@
  * The numbers are for reading, never asserted.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
+#include "harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #define MAX_CMDS 8
 #define MAX_REPS 201
 
-/* CPU seconds (user + system) of one run of argv, stdout and stderr to
- * /dev/null; -1 when it cannot run or fails. */
+/* CPU seconds (user + system) of one run of argv; -1 when it cannot run
+ * or fails. */
 static double cpu_of(char *const argv[])
 {
-	posix_spawn_file_actions_t fa;
-	struct rusage ru;
-	pid_t pid;
-	int status;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	int r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (r != 0 || wait4(pid, &status, 0, &ru) != pid)
-		return -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) /* 1: nothing matched */
-		return -1;
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	struct cost c = measure(argv);
+	return c.status < 0 || c.status > 1 ? -1 : c.cpu; /* 1: nothing matched */
 }
 
 int main(int argc, char **argv)
@@ -94,24 +62,11 @@ int main(int argc, char **argv)
 			cmd[ncmd++] = &argv[i + 1];
 		}
 
-	pid_t self = getpid(), *idle = calloc(procs ? procs : 1, sizeof(*idle));
-	if (!idle)
-		return 1;
-	for (size_t i = 0; i < procs; i++) {
-		pid_t p = fork();
-		if (p < 0) {
-			perror("fork");
-			procs = i;
-			break;
-		}
-		if (p == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() != self)
-				_exit(0);
-			for (;;)
-				pause();
-		}
-		idle[i] = p;
+	struct idle idle = { NULL, 0 };
+	if (idle_set(&idle, procs) < 0) {
+		if (!idle.pid && procs)
+			return 1;
+		procs = idle.n;
 	}
 	usleep(200000);
 
@@ -124,11 +79,8 @@ int main(int argc, char **argv)
 				status = 1;
 				break;
 			}
-	for (size_t i = 0; i < procs; i++) {
-		kill(idle[i], SIGKILL);
-		waitpid(idle[i], NULL, 0);
-	}
-	free(idle);
+	idle_set(&idle, 0);
+	free(idle.pid);
 	if (status)
 		return status;
 

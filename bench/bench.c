@@ -21,129 +21,62 @@
  * numbers are for reading, never asserted.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
+#include "harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
-static pid_t *idle;
-static size_t nidle;
+static struct idle idle;
 
 /* Brings the number of idle children to n. */
 static void idle_processes(size_t n)
 {
-	pid_t self = getpid();
-
-	idle = realloc(idle, (n > nidle ? n : nidle) * sizeof(*idle));
-	while (nidle < n) {
-		pid_t p = fork();
-		if (p < 0) {
-			perror("fork");
-			exit(1);
-		}
-		if (p == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() != self)
-				_exit(0);
-			for (;;)
-				pause();
-		}
-		idle[nidle++] = p;
-	}
-	while (nidle > n) {
-		nidle--;
-		kill(idle[nidle], SIGKILL);
-		waitpid(idle[nidle], NULL, 0);
-	}
+	if (idle_set(&idle, n) < 0)
+		exit(1);
 }
 
-struct cost {
-	double cpu;   /* seconds, user + system */
-	long maxrss;  /* KiB */
-	int status;
-};
-
-/* Runs argv with stdout to /dev/null; its CPU time and peak RSS. */
-static struct cost measure(char *const argv[])
+/* Starts a short-lived process and reaps it. */
+static void fork_reap(void)
 {
-	struct cost c = { 0, 0, -1 };
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int status;
-	struct rusage ru;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return c;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	if (wait4(pid, &status, 0, &ru) != pid)
-		return c;
-	c.cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-	c.maxrss = ru.ru_maxrss;
-	c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return c;
+	pid_t c = fork();
+	if (c == 0)
+		_exit(0);
+	if (c > 0)
+		waitpid(c, NULL, 0);
 }
 
 /* A child that starts and reaps short-lived processes, one every 2 ms,
  * until killed: churn, for the memory of a long interval run. */
 static pid_t churner(void)
 {
-	pid_t self = getpid(), p = fork();
+	pid_t p = bench_fork();
 
 	if (p != 0)
 		return p;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != self)
-		_exit(0);
 	for (;;) {
-		pid_t c = fork();
-		if (c == 0)
-			_exit(0);
-		if (c > 0)
-			waitpid(c, NULL, 0);
+		fork_reap();
 		usleep(2000);
 	}
 }
-
-static struct cost measure(char *const argv[]);
-static double median(double *v, int n);
 
 /* A child that starts and reaps 'rate' short-lived processes a second, on
  * an absolute schedule (the fork's own time does not slow it), until
  * killed. */
 static pid_t exit_churner(long rate)
 {
-	pid_t self = getpid(), p = fork();
+	pid_t p = bench_fork();
 
 	if (p != 0)
 		return p;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != self)
-		_exit(0);
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	for (;;) {
-		pid_t c = fork();
-		if (c == 0)
-			_exit(0);
-		if (c > 0)
-			waitpid(c, NULL, 0);
+		fork_reap();
 		t.tv_nsec += 1000000000L / rate;
 		if (t.tv_nsec >= 1000000000L) {
 			t.tv_sec++;
@@ -176,8 +109,7 @@ static void exits_churn(char *iopstat, int reps, const char *samples)
 			cpu[k][r] = m.cpu;
 			rss[k][r] = (double)m.maxrss;
 		}
-	kill(c, SIGKILL);
-	waitpid(c, NULL, 0);
+	bench_end(c);
 	printf("\nunder 500 exits a second, %s samples of 0.25 s, median of %d%s:\n", samples, reps,
 	       geteuid() ? " (not root: iopstat cannot listen, both runs are alike)" : "");
 	for (int k = 0; k < 4; k += 2) {
@@ -212,8 +144,7 @@ static void churn(char *iopstat, int reps, const char *samples)
 	for (int r = 0; r < reps && r < 8; r++)
 		for (int k = 0; k < 4; k++)
 			rss[k][r] = (double)measure(runs[k]).maxrss;
-	kill(c, SIGKILL);
-	waitpid(c, NULL, 0);
+	bench_end(c);
 	if (fixed)
 		personality((unsigned long)old);
 	printf("\nunder churn (a process started and reaped every 2 ms), peak RSS, median of %d, %s:\n",
@@ -223,18 +154,6 @@ static void churn(char *iopstat, int reps, const char *samples)
 		printf("  %-10s 10 samples %6.0f KiB, %s samples %6.0f KiB: %+.1f%% (goal: grows by at most 5%%)\n",
 		       k ? "-g comm" : "pid rows", a, samples, b, (b - a) / a * 100);
 	}
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int found(const char *tool)

@@ -133,15 +133,36 @@ start_writer() {
   # the file exists at its full size first, so the writer is charged for
   # exactly its own I/O (creating or growing it costs metadata blocks)
   dd if=/dev/zero of="$d/data" bs=$MiB count=1 conv=fsync status=none
+  start_ready writer "$d" "$WRITER" "$d" $MiB "$@"
+  W=$R W_FD=$R_FD
+}
+
+# start_ready WHAT DIR CMD...: a helper that says "ready" first (WHAT, for
+# the message when it does not), in its own session, its output into the
+# FIFO DIR/out; its pid in $R once it said so, the FIFO open on descriptor
+# $R_FD for what it says next.
+start_ready() {
+  local what=$1 d=$2 line fd
+  shift 2
   mkfifo "$d/out"
-  setsid "$WRITER" "$d" $MiB "$@" >"$d/out" 2>&1 &
-  W=$!
-  children+=("$W")
+  setsid "$@" >"$d/out" 2>&1 &
+  R=$!
+  children+=("$R")
   exec {fd}<"$d/out"
-  local line
-  read -r -t 20 line <&$fd || { echo "writer did not start" >&2; exit 1; }
-  [ "$line" = ready ] || { echo "writer: $line" >&2; exit 1; }
-  eval "W_FD=$fd"
+  read -r -t 20 line <&$fd || { echo "$what did not start" >&2; exit 1; }
+  [ "$line" = ready ] || { echo "$what: $line" >&2; exit 1; }
+  R_FD=$fd
+}
+
+# tids_of PID...: every thread of these processes, by tid
+tids_of() { local p; for p in "$@"; do ls "/proc/$p/task"; done | sort -n; }
+# For scripts that set RAWPRIO (tests/helpers/rawprio.c):
+# prio_is DESCRIPTION VALUE TID...: each thread's raw value set, from the kernel
+prio_is() {
+  local what=$1 want=$2 got wrong; shift 2
+  got=$("$RAWPRIO" "$@" 2>&1)
+  wrong=$(paste -d= <(printf '%s\n' "$@") <(printf '%s\n' "$got") | grep -v "=$want\$" | head -5 | tr '\n' ' ')
+  if [ -z "$wrong" ] && [ $# -gt 0 ]; then ok; else bad "$what: want $want for $# threads; wrong: ${wrong:-(no threads)}"; fi
 }
 
 # kernel_io PID FIELD: the kernel's own number, the oracle for every format

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "iopcli/diskstats.h"
+#include "iopcli/array.h"
 #include "iopcli/num.h"
 
 #include <errno.h>
@@ -40,6 +41,26 @@ static int u64_of(const char *p, const char *end, unsigned long long *out)
 	return num_parse_u64(p, end, ULLONG_MAX, out) < 0 ? -EINVAL : 0;
 }
 
+/* The blank-separated numbers of [p, end), the first max of them into v;
+ * their count (all of them) into *count.  -EINVAL when a word is not one. */
+static int u64_words(const char *p, const char *end, unsigned long long *v, size_t max,
+		     size_t *count)
+{
+	const char *w, *we;
+	size_t n = 0;
+	unsigned long long x;
+
+	while (word(&p, end, &w, &we)) {
+		if (u64_of(w, we, &x) < 0)
+			return -EINVAL;
+		if (n < max)
+			v[n] = x;
+		n++;
+	}
+	*count = n;
+	return 0;
+}
+
 int diskstats_parse_line(const char *line, size_t len, struct diskstat *out)
 {
 	const char *p = line, *end = line + len, *w, *we;
@@ -59,19 +80,13 @@ int diskstats_parse_line(const char *line, size_t len, struct diskstat *out)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			return -EINVAL;
 	memcpy(d.name, w, (size_t)(we - w));
-	unsigned n = 0;
-	while (word(&p, end, &w, &we)) {
-		if (u64_of(w, we, &v) < 0)
-			return -EINVAL;
-		if (n < DISK_NFIELDS)
-			d.v[n] = v;
-		if (n < UINT_MAX)
-			n++;
-	}
+	size_t n;
+	if (u64_words(p, end, d.v, DISK_NFIELDS, &n) < 0)
+		return -EINVAL;
 	/* a newer kernel's fields past the 17th are passed over */
 	if (n != 11 && n != 15 && n < 17)
 		return -EINVAL;
-	d.nfields = n < DISK_NFIELDS ? n : DISK_NFIELDS;
+	d.nfields = (unsigned)(n < DISK_NFIELDS ? n : DISK_NFIELDS);
 	*out = d;
 	return 0;
 }
@@ -90,16 +105,12 @@ int diskstats_parse(const char *buf, size_t len, struct diskstat **vp, size_t *n
 		lineno++;
 		struct diskstat d;
 		if (diskstats_parse_line(p, (size_t)(eol - p), &d) == 0) {
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				struct diskstat *nv = realloc(v, nc * sizeof(*v));
-				if (!nv) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = nv;
-				cap = nc;
+			struct diskstat *nv = cli_grow(v, &cap, n + 1, sizeof(*v), 16);
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
 			}
+			v = nv;
 			v[n++] = d;
 		} else {
 			const char *q = p;
@@ -177,18 +188,11 @@ int pressure_parse(const char *buf, size_t len, struct pressure *out)
  * count, or -EINVAL */
 static int numbers(const char *p, const char *end, unsigned long long *v, size_t min, size_t max)
 {
-	const char *w, *we;
-	size_t n = 0;
-	unsigned long long x;
+	size_t n;
 
-	while (word(&p, end, &w, &we)) {
-		if (u64_of(w, we, &x) < 0)
-			return -EINVAL;
-		if (n < max)
-			v[n] = x;
-		n++;
-	}
-	return n < min ? -EINVAL : (int)(n < max ? n : max);
+	if (u64_words(p, end, v, max, &n) < 0 || n < min)
+		return -EINVAL;
+	return (int)(n < max ? n : max);
 }
 
 /* A name as the kernel escapes it in mountstats (seq_escape: a blank, tab,
@@ -343,14 +347,10 @@ int mountstats_parse(const char *buf, size_t len, struct nfs_mount **vp, size_t 
 				nbad++;
 				free(cur.device), free(cur.mountpoint), free(cur.fstype);
 			} else if (in) {
-				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 4;
-					struct nfs_mount *nv = realloc(v, nc * sizeof(*v));
-					if (!nv)
-						goto nomem;
-					v = nv;
-					cap = nc;
-				}
+				struct nfs_mount *nv = cli_grow(v, &cap, n + 1, sizeof(*v), 4);
+				if (!nv)
+					goto nomem;
+				v = nv;
 				v[n++] = cur;
 			}
 			memset(&cur, 0, sizeof(cur));

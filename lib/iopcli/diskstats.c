@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "iopcli/diskstats.h"
 #include "iopcli/blockdev.h"
+#include "iopcli/readall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +24,6 @@ static ssize_t read_all(int dir, const char *path, char **out)
 {
 	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
 
 	if (fd < 0)
 		return -errno;
@@ -33,35 +32,9 @@ static ssize_t read_all(int dir, const char *path, char **out)
 		close(fd);
 		return -e;
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			size_t nc = cap ? cap * 2 : 8192;
-			char *nb = nc > (64u << 20) ? NULL : realloc(buf, nc);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return -ENOMEM; /* past 64 MiB: not a file the kernel writes */
-			}
-			buf = nb;
-			cap = nc;
-		}
-		ssize_t r = read(fd, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e2 = errno;
-			free(buf);
-			close(fd);
-			return -e2;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
+	ssize_t len = cli_read_all(fd, 8192, 64u << 20, false, out);
 	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	return (ssize_t)len;
+	return len == -EFBIG ? -ENOMEM : len; /* past 64 MiB: not a file the kernel writes */
 }
 
 int diskstats_read(int proc, int sysfs, struct diskstat **v, size_t *n, size_t *bad,

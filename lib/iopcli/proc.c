@@ -4,6 +4,7 @@
 #include "iopcli/proc.h"
 #include "iopcli/array.h"
 #include "iopcli/num.h"
+#include "iopcli/readall.h"
 
 #include <libioprio.h>
 
@@ -158,28 +159,18 @@ char *proc_read_cmdline(const struct proc_root *root, int pid, int tid)
 	char path[PROC_PATH_MAX];
 	int fd = openat(root->fd, proc_path(path, pid, tid, "cmdline"),
 			O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	size_t len = 0, cap = 256;
 	char *s;
-	ssize_t n;
 
 	if (fd < 0)
 		return NULL;
-	s = malloc(cap);
-	while (s && (n = read(fd, s + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (len + 1 == cap) {
-			char *more = cap < 1 << 20 ? realloc(s, cap * 2) : NULL;
-			if (!more)
-				break; /* a megabyte is enough to show; keep what we have */
-			s = more;
-			cap *= 2;
-		}
-	}
+	/* a megabyte is enough to show: what was read is kept */
+	ssize_t n = cli_read_all(fd, 256, 1 << 20, true, &s);
 	close(fd);
-	if (!s || len == 0) {
+	if (n <= 0) {
 		free(s);
 		return NULL;
 	}
+	size_t len = (size_t)n;
 	while (len > 0 && s[len - 1] == '\0')
 		len--;
 	for (size_t i = 0; i < len; i++)
@@ -292,33 +283,18 @@ char *proc_read_cgroup_path(const struct proc_root *root, int pid)
 	char path[PROC_PATH_MAX];
 	int fd = openat(root->fd, proc_path(path, pid, 0, "cgroup"),
 			O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	size_t len = 0, cap = 4096;
 	char *text, *out = NULL;
-	ssize_t n = 0;
 	int e = ENOMEM;
 
 	if (fd < 0)
 		return NULL;
 	/* read to the end: a seq_file hands out a long file in pieces */
-	text = malloc(cap);
-	while (text && (n = read(fd, text + len, cap - len)) > 0) {
-		len += (size_t)n;
-		if (len == cap) {
-			char *more = cap < 16 << 20 ? realloc(text, cap * 2) : NULL;
-			if (!more) {
-				n = -1;
-				errno = EFBIG;
-				break;
-			}
-			text = more;
-			cap *= 2;
-		}
-	}
-	if (n < 0)
-		e = errno;
+	ssize_t n = cli_read_all(fd, 4096, 16 << 20, false, &text);
 	close(fd);
-	if (text && n == 0 && (out = malloc(len + 1)) != NULL &&
-	    proc_parse_cgroup(text, len, out, len + 1) < 0) {
+	if (n < 0)
+		e = (int)-n;
+	size_t len = n < 0 ? 0 : (size_t)n;
+	if (text && (out = malloc(len + 1)) != NULL && proc_parse_cgroup(text, len, out, len + 1) < 0) {
 		free(out);
 		out = NULL;
 		e = EINVAL;

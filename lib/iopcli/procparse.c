@@ -107,6 +107,17 @@ static const char *field_end(const char *p, const char *end)
 	return p;
 }
 
+/* The int field at *p, which a blank must follow; *p moves past that
+ * blank.  -EINVAL when it is not an int or the line ends there. */
+static int int_field(const char **p, const char *end, int *out)
+{
+	const char *e = field_end(*p, end);
+	if (field_int(*p, e, out) < 0 || e == end)
+		return -EINVAL;
+	*p = e + 1;
+	return 0;
+}
+
 int proc_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 {
 	const char *end = buf + len;
@@ -136,24 +147,14 @@ int proc_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 	const char *p = skip_fields(close + 2, end, 4 - 3), *e;
 	if (p == end)
 		return -EINVAL; /* too short to hold the start time */
-	e = field_end(p, end);
-	if (field_int(p, e, &f.ppid) < 0 || e == end)
+	if (int_field(&p, end, &f.ppid) < 0 || int_field(&p, end, &f.pgrp) < 0)
 		return -EINVAL;
-	p = e + 1;
-	e = field_end(p, end);
-	if (field_int(p, e, &f.pgrp) < 0 || e == end)
-		return -EINVAL;
-	p = skip_fields(e + 1, end, 19 - 6);
+	p = skip_fields(p, end, 19 - 6);
 	if (p == end)
 		return -EINVAL;
-	e = field_end(p, end);
-	if (field_int(p, e, &f.nice) < 0 || e == end)
+	if (int_field(&p, end, &f.nice) < 0 || int_field(&p, end, &f.threads) < 0)
 		return -EINVAL;
-	p = e + 1;
-	e = field_end(p, end);
-	if (field_int(p, e, &f.threads) < 0 || e == end)
-		return -EINVAL;
-	p = skip_fields(e + 1, end, 22 - 21);
+	p = skip_fields(p, end, 22 - 21);
 	e = field_end(p, end);
 	if (p == end || field_u64(p, e, &f.start) < 0)
 		return -EINVAL;

@@ -7,13 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-/* struct nlmsghdr: len u32, type u16, flags u16, seq u32, pid u32 */
-#define NLMSG_HDR 16
 /* struct genlmsghdr: cmd u8, version u8, reserved u16 */
 #define GENL_HDR 4
-/* struct nlattr: len u16, type u16 */
-#define NLA_HDR 4
-#define NLA_TYPE_MASK 0x3fff /* without the nested and byte-order flags */
 #define NLMSG_ERROR_TYPE 2
 
 static size_t align4(size_t n)
@@ -42,26 +37,45 @@ static uint64_t get64(const unsigned char *p)
 	return v;
 }
 
-/* One attribute of a[0..len) at off: its type and payload. */
-struct attr {
+/* One item of a run of netlink items (messages, or the attributes inside
+ * one): its type and payload. */
+struct item {
 	unsigned type;
 	const unsigned char *data;
 	size_t len;
 };
 
-/* The attribute at off into *out, and the offset of the next one; 0 when
- * there is none (the end, or a malformed length: the walk stops). */
-static size_t attr_at(const unsigned char *a, size_t len, size_t off, struct attr *out)
+/* How an item's header is laid out: its size, how wide its length field
+ * (at offset 0, counting the header) is, where its u16 type is, and the
+ * type's bits. */
+struct form {
+	size_t hdr;
+	bool len32;
+	size_t type_off;
+	unsigned type_mask;
+};
+
+/* struct nlmsghdr: len u32, type u16, flags u16, seq u32, pid u32 */
+static const struct form MSG = { 16, true, 4, 0xffff };
+/* struct nlattr: len u16, type u16 (without the nested and byte-order flags) */
+static const struct form ATTR = { 4, false, 2, 0x3fff };
+
+/* The item of b[0..len) at off into *out, and the offset of the next one
+ * (its length rounded up to 4, at most len); 0 when there is none (the
+ * end, or a length shorter than the header or past the end: the walk
+ * stops there). */
+static size_t item_at(const struct form *f, const unsigned char *b, size_t len, size_t off,
+		      struct item *out)
 {
-	if (off >= len || len - off < NLA_HDR)
+	if (off >= len || len - off < f->hdr)
 		return 0;
-	size_t alen = get16(a + off);
-	if (alen < NLA_HDR || alen > len - off)
+	size_t n = f->len32 ? get32(b + off) : get16(b + off);
+	if (n < f->hdr || n > len - off)
 		return 0;
-	out->type = get16(a + off + 2) & NLA_TYPE_MASK;
-	out->data = a + off + NLA_HDR;
-	out->len = alen - NLA_HDR;
-	size_t next = off + align4(alen);
+	out->type = get16(b + off + f->type_off) & f->type_mask;
+	out->data = b + off + f->hdr;
+	out->len = n - f->hdr;
+	size_t next = off + align4(n);
 	return next > len ? len : next;
 }
 
@@ -100,12 +114,12 @@ static void fill(struct ts_record *r, int tid, const unsigned char *s, size_t n)
  * a record (into *r), else 0. */
 static int aggr_pid(const unsigned char *a, size_t len, struct ts_record *r)
 {
-	struct attr at;
+	struct item at;
 	int tid = 0;
 	const unsigned char *stats = NULL;
 	size_t nstats = 0;
 
-	for (size_t off = 0, next; (next = attr_at(a, len, off, &at)); off = next) {
+	for (size_t off = 0, next; (next = item_at(&ATTR, a, len, off, &at)); off = next) {
 		if (at.type == TS_TYPE_PID && at.len >= 4)
 			tid = (int)get32(at.data);
 		else if (at.type == TS_TYPE_STATS && at.len >= TS_MIN_LEN)
@@ -117,43 +131,21 @@ static int aggr_pid(const unsigned char *a, size_t len, struct ts_record *r)
 	return 1;
 }
 
-/* The netlink messages of buf: calls fn on each (type, payload, length);
- * stops at the first malformed header. */
-struct msg {
-	unsigned type;
-	const unsigned char *data;
-	size_t len;
-};
-
-static size_t msg_at(const unsigned char *b, size_t len, size_t off, struct msg *m)
-{
-	if (off >= len || len - off < NLMSG_HDR)
-		return 0;
-	size_t mlen = get32(b + off);
-	if (mlen < NLMSG_HDR || mlen > len - off)
-		return 0;
-	m->type = get16(b + off + 4);
-	m->data = b + off + NLMSG_HDR;
-	m->len = mlen - NLMSG_HDR;
-	size_t next = off + align4(mlen);
-	return next > len ? len : next;
-}
-
 size_t ts_parse(const void *buf, size_t len, int family, struct ts_record *out, size_t max)
 {
 	const unsigned char *b = buf;
-	struct msg m;
+	struct item m;
 	size_t n = 0;
 
-	for (size_t off = 0, next; (next = msg_at(b, len, off, &m)); off = next) {
+	for (size_t off = 0, next; (next = item_at(&MSG, b, len, off, &m)); off = next) {
 		if ((int)m.type != family || m.len < GENL_HDR || m.data[0] != TS_CMD_NEW)
 			continue;
 		const unsigned char *a = m.data + GENL_HDR;
 		size_t alen = m.len - GENL_HDR;
-		struct attr at;
+		struct item at;
 		bool tgid_aggr = false;
 		size_t first = n;
-		for (size_t o = 0, nx; (nx = attr_at(a, alen, o, &at)); o = nx) {
+		for (size_t o = 0, nx; (nx = item_at(&ATTR, a, alen, o, &at)); o = nx) {
 			if (at.type == TS_TYPE_AGGR_TGID) {
 				tgid_aggr = true;
 			} else if (at.type == TS_TYPE_AGGR_PID) {
@@ -171,9 +163,9 @@ size_t ts_parse(const void *buf, size_t len, int family, struct ts_record *out, 
 int ts_parse_family(const void *buf, size_t len)
 {
 	const unsigned char *b = buf;
-	struct msg m;
+	struct item m;
 
-	for (size_t off = 0, next; (next = msg_at(b, len, off, &m)); off = next) {
+	for (size_t off = 0, next; (next = item_at(&MSG, b, len, off, &m)); off = next) {
 		if (m.type == NLMSG_ERROR_TYPE) {
 			if (m.len < 4)
 				return -EINVAL;
@@ -184,8 +176,8 @@ int ts_parse_family(const void *buf, size_t len)
 			continue;
 		const unsigned char *a = m.data + GENL_HDR;
 		size_t alen = m.len - GENL_HDR;
-		struct attr at;
-		for (size_t o = 0, nx; (nx = attr_at(a, alen, o, &at)); o = nx)
+		struct item at;
+		for (size_t o = 0, nx; (nx = item_at(&ATTR, a, alen, o, &at)); o = nx)
 			if (at.type == TS_CTRL_ATTR_FAMILY_ID && at.len >= 2 && get16(at.data) > 0)
 				return get16(at.data);
 		return -ENOENT;
@@ -196,9 +188,9 @@ int ts_parse_family(const void *buf, size_t len)
 int ts_parse_ack(const void *buf, size_t len)
 {
 	const unsigned char *b = buf;
-	struct msg m;
+	struct item m;
 
-	for (size_t off = 0, next; (next = msg_at(b, len, off, &m)); off = next)
+	for (size_t off = 0, next; (next = item_at(&MSG, b, len, off, &m)); off = next)
 		if (m.type == NLMSG_ERROR_TYPE && m.len >= 4) {
 			int e = (int)get32(m.data);
 			return e <= 0 && e > -4096 ? e : -EINVAL;

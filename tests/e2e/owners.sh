@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Children whose /proc files' owner is not their effective user, for the
-# owner tests of each tool (sourced after tests/lib.sh; root only).  The
+# owner tests of each tool (sourced instead of tests/lib.sh, which it
+# sources; root only).  The
 # kernel gives every file under /proc/PID of a non-dumpable task (one that
 # changed its ids, as a daemon dropping privileges does) to root, or to
 # its user namespace's root; the directory keeps the effective ids, and
@@ -13,6 +14,25 @@
 # names and no other process's), and OWNER_EUID[pid] (ps's effective uid).
 # Each child is checked to be what it should be first: its euid as planned,
 # and (but for the unshare -r one) its stat file not its euid's.
+#
+#   owner_test_begin THREADS_HELPER DROPIDS_HELPER USERNS_HELPER
+# the start of every owner test: skips unless root (a failure in CI), then
+# start_owner_children; sets OWNER_LIST (their pids, comma-separated, for
+# -p) and OWNER_WANT (owner_expect's lines).
+
+# shellcheck source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+owner_test_begin() {
+  if ! is_root; then
+    echo "SKIP: children switched to unused uids need root; CI runs as root"
+    [ -z "${CI:-}" ] || exit 1
+    exit 77
+  fi
+  start_owner_children "$@"
+  OWNER_LIST=$(IFS=,; echo "${OWNER_PIDS[*]}")
+  OWNER_WANT=$(owner_expect)
+}
 
 # wait_task PID NAME THREADS: until PID is NAME with THREADS threads
 wait_task() {

@@ -68,18 +68,36 @@ static double boottime(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Drains until n records of w->tgid are in (at most 10 s); the boot time
- * at the last read. */
-static double wait_for(struct want *w, size_t n)
+/* Drains until n records of tgid are in w (at most 10 s), and checks that
+ * exactly n came; the boot time at the last read. */
+static double wait_for(struct want *w, pid_t tgid, size_t n)
 {
 	double t = 0;
+	*w = (struct want){ .tgid = tgid };
 	for (int i = 0; i < 1000 && w->n < n; i++) {
 		struct pollfd p = { .fd = ts.fd, .events = POLLIN };
 		poll(&p, 1, 10);
 		assert_int_equal(ts_drain(&ts, keep, w), 0);
 		t = boottime();
 	}
+	assert_int_equal(w->n, n);
 	return t;
+}
+
+/* A pipe the children write into without blocking (64 KiB). */
+static void open_pipe(int fd[2])
+{
+	assert_int_equal(pipe(fd), 0);
+	fcntl(fd[1], F_SETPIPE_SZ, 65536);
+}
+
+/* Reaps the child pid, which must have exited with 0. */
+static void reap_ok(pid_t pid)
+{
+	int status;
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 static unsigned long long start_ticks(pid_t pid)
@@ -94,6 +112,13 @@ static unsigned long long start_ticks(pid_t pid)
 
 static char name[16];
 
+/* In a child: writes n bytes of buf to fd, or exits with status code. */
+static void put_or_exit(int fd, const void *buf, size_t n, int code)
+{
+	if (write(fd, buf, n) != (ssize_t)n)
+		_exit(code);
+}
+
 /* The child: waits for a byte on 'go', reads 4096 bytes of /dev/zero and
  * writes 8704 bytes to 'out', then exits.  rchar 4097, wchar 8704. */
 static void child_io(int go, int out)
@@ -106,8 +131,7 @@ static void child_io(int go, int out)
 	if (z < 0 || read(z, buf, 4096) != 4096)
 		_exit(3);
 	close(z);
-	if (write(out, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-		_exit(4);
+	put_or_exit(out, buf, sizeof(buf), 4);
 }
 
 static void one_process(void **state)
@@ -116,8 +140,7 @@ static void one_process(void **state)
 	(void)state;
 	snprintf(name, sizeof(name), "tsx%d", getpid() % 100000);
 	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(out), 0);
-	fcntl(out[1], F_SETPIPE_SZ, 65536);
+	open_pipe(out);
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_NAME, name);
@@ -127,13 +150,10 @@ static void one_process(void **state)
 	assert_true(pid > 0);
 	unsigned long long start = start_ticks(pid);
 	assert_int_equal(write(go[1], "x", 1), 1);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	reap_ok(pid);
 
-	struct want w = { .tgid = pid };
-	double read_at = wait_for(&w, 1);
-	assert_int_equal(w.n, 1);
+	struct want w;
+	double read_at = wait_for(&w, pid, 1);
 	const struct ts_record *r = &w.got[0];
 	assert_int_equal(r->tid, pid);
 	assert_int_equal(r->ppid, getpid());
@@ -160,8 +180,7 @@ static void *thread_io(void *arg)
 {
 	int fd = *(int *)arg;
 	static char buf[3072];
-	if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-		_exit(5);
+	put_or_exit(fd, buf, sizeof(buf), 5);
 	return NULL;
 }
 
@@ -171,25 +190,19 @@ static void per_thread(void **state)
 {
 	int out[2];
 	(void)state;
-	assert_int_equal(pipe(out), 0);
-	fcntl(out[1], F_SETPIPE_SZ, 65536);
+	open_pipe(out);
 	pid_t pid = fork();
 	if (pid == 0) {
 		pthread_t t;
 		if (pthread_create(&t, NULL, thread_io, &out[1]) || pthread_join(t, NULL))
 			_exit(6);
 		static char buf[1024];
-		if (write(out[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			_exit(7);
+		put_or_exit(out[1], buf, sizeof(buf), 7);
 		_exit(0);
 	}
-	assert_true(pid > 0);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	struct want w = { .tgid = pid };
-	wait_for(&w, 2);
-	assert_int_equal(w.n, 2);
+	reap_ok(pid);
+	struct want w;
+	wait_for(&w, pid, 2);
 	const struct ts_record *thr = w.got[0].tid != pid ? &w.got[0] : &w.got[1];
 	const struct ts_record *main = thr == &w.got[0] ? &w.got[1] : &w.got[0];
 	assert_int_not_equal(thr->tid, pid);
@@ -209,29 +222,23 @@ static void reaped_child_not_in_record(void **state)
 {
 	int out[2];
 	(void)state;
-	assert_int_equal(pipe(out), 0);
-	fcntl(out[1], F_SETPIPE_SZ, 65536);
+	open_pipe(out);
 	pid_t pid = fork();
 	if (pid == 0) {
 		static char buf[8192];
 		pid_t g = fork();
 		if (g == 0) {
-			if (write(out[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-				_exit(8);
+			put_or_exit(out[1], buf, sizeof(buf), 8);
 			_exit(0);
 		}
 		if (g < 0 || waitpid(g, NULL, 0) != g)
 			_exit(9);
-		if (write(out[1], buf, 2048) != 2048)
-			_exit(10);
+		put_or_exit(out[1], buf, 2048, 10);
 		_exit(0);
 	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	struct want w = { .tgid = pid };
-	wait_for(&w, 1);
-	assert_int_equal(w.n, 1);
+	reap_ok(pid);
+	struct want w;
+	wait_for(&w, pid, 1);
 	assert_int_equal(w.got[0].io[IO_WCHAR], 2048);
 	close(out[0]), close(out[1]);
 }

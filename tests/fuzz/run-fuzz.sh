@@ -7,7 +7,7 @@
 set -eu
 src=$1 work=$2 secs=${3:-20}
 mkdir -p "$work"
-# the parsers alone: lib/iopcli/procparse.c and diskparse.c need only num.c
+# the parsers alone: lib/iopcli/procparse.c needs only num.c, diskparse.c num.c and array.c
 flags=(-g -O1 -fno-omit-frame-pointer -I"$src/lib")
 probe=$work/probe.c
 echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n){(void)d;(void)n;return 0;}' >"$probe"
@@ -22,7 +22,7 @@ fi
 sources_io="lib/iopcli/procparse.c lib/iopcli/num.c"
 sources_stat=$sources_io
 sources_status=$sources_io
-sources_diskstats="lib/iopcli/procparse.c lib/iopcli/diskparse.c lib/iopcli/num.c"
+sources_diskstats="lib/iopcli/procparse.c lib/iopcli/diskparse.c lib/iopcli/num.c lib/iopcli/array.c"
 sources_pressure=$sources_diskstats
 sources_mountstats=$sources_diskstats
 sources_taskstats="lib/iopcli/tsparse.c"

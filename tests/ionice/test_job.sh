@@ -26,15 +26,6 @@ tree_of() {
       for (p in got) print p
     }' | sort -n
 }
-# every thread of these processes
-tids_of() { local p; for p in "$@"; do ls "/proc/$p/task"; done | sort -n; }
-# prio_is DESCRIPTION VALUE TID...: each thread's raw value set, from the kernel
-prio_is() {
-  local what=$1 want=$2 got wrong; shift 2
-  got=$("$RAWPRIO" "$@" 2>&1)
-  wrong=$(paste -d= <(printf '%s\n' "$@") <(printf '%s\n' "$got") | grep -v "=$want\$" | head -5 | tr '\n' ' ')
-  if [ -z "$wrong" ] && [ $# -gt 0 ]; then ok; else bad "$what: want $want for $# threads; wrong: ${wrong:-(no threads)}"; fi
-}
 # wait_for 'CONDITION': evaluated again every 20 ms, for up to 10 s
 wait_for() { local i; for i in $(seq 500); do eval "$1" && return 0; sleep 0.02; done; return 1; }
 nthreads() { ls "/proc/$1/task" 2>/dev/null | wc -l; }

@@ -7,23 +7,9 @@
 # Children of tests/e2e/owners.sh; root only.
 #   usage: test_owners.sh IONICE THREADS_HELPER DROPIDS_HELPER USERNS_HELPER RAWPRIO_HELPER
 IONICE=$1 THREADS=$2 DROPIDS=$3 USERNS=$4 RAWPRIO=$5
-. "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../e2e/owners.sh"
-if ! is_root; then
-  echo "SKIP: children switched to unused uids need root; CI runs as root"
-  [ -z "${CI:-}" ] || exit 1
-  exit 77
-fi
 be() { echo $((2 << 13 | $1)); }
-tids_of() { local p; for p in "$@"; do ls "/proc/$p/task"; done | sort -n; }
-# prio_is DESCRIPTION VALUE TID...: each thread's raw value set, from the kernel
-prio_is() {
-  local what=$1 want=$2 got wrong; shift 2
-  got=$("$RAWPRIO" "$@" 2>&1)
-  wrong=$(paste -d= <(printf '%s\n' "$@") <(printf '%s\n' "$got") | grep -v "=$want\$" | head -5 | tr '\n' ' ')
-  if [ -z "$wrong" ] && [ $# -gt 0 ]; then ok; else bad "$what: want $want for $# threads; wrong: ${wrong:-(no threads)}"; fi
-}
-start_owner_children "$THREADS" "$DROPIDS" "$USERNS"
+owner_test_begin "$THREADS" "$DROPIDS" "$USERNS"
 
 run "$IONICE" --dry-run -c2 -n1 -u 0 -C "$OWNER_RE"
 check "-u 0 -C: none of them is root's" [ "$rc" = 1 -a "$err" = "ionice: no process matched" ]

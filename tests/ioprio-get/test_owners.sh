@@ -7,16 +7,9 @@
 # Children of tests/e2e/owners.sh; root only.
 #   usage: test_owners.sh IOPRIO_GET THREADS_HELPER DROPIDS_HELPER USERNS_HELPER
 IG=$1 THREADS=$2 DROPIDS=$3 USERNS=$4
-. "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../e2e/owners.sh"
-if ! is_root; then
-  echo "SKIP: children switched to unused uids need root; CI runs as root"
-  [ -z "${CI:-}" ] || exit 1
-  exit 77
-fi
-start_owner_children "$THREADS" "$DROPIDS" "$USERNS"
-pids=$(IFS=,; echo "${OWNER_PIDS[*]}")
-want=$(owner_expect)
+owner_test_begin "$THREADS" "$DROPIDS" "$USERNS"
+pids=$OWNER_LIST want=$OWNER_WANT
 
 run "$IG" -r -n -o PID,UID -p "$pids"
 check "raw: UID is ps's euid" [ "$rc" = 0 -a "$out" = "$want" ]

@@ -24,18 +24,12 @@ BP="bp$run_id" BC="bc$run_id"
 # its children $BC) in its own session, ready; its pid in $B, its output
 # on descriptor $B_FD
 start_burst() {
-  local d="$tmp/b$((${#children[@]} + 1))" line fd
+  local d="$tmp/b$((${#children[@]} + 1))"
   mkdir -p "$d"
   # at full size first: the children are charged for their own I/O only
   dd if=/dev/zero of="$d/data" bs=$MiB count=4 conv=fsync status=none
-  mkfifo "$d/out"
-  setsid "$BURST" "$d" "$1" "$BP" "$BC" "${@:2}" >"$d/out" 2>&1 &
-  B=$!
-  children+=("$B")
-  exec {fd}<"$d/out"
-  read -r -t 20 line <&$fd || { echo "burst helper did not start" >&2; exit 1; }
-  [ "$line" = ready ] || { echo "burst: $line" >&2; exit 1; }
-  B_FD=$fd
+  start_ready "burst helper" "$d" "$BURST" "$d" "$1" "$BP" "$BC" "${@:2}"
+  B=$R B_FD=$R_FD
 }
 
 # watch [-s S] ARGS...: runs iopstat ARGS; once its first line is out (the
@@ -70,15 +64,23 @@ watch() {
 }
 watches=0
 
+# check_json DESCRIPTION PYTHON [ARG...]: a check that PYTHON's asserts hold
+# of the last watch's JSON lines: they are `docs`, the interval reports among
+# them `iv`, and ARGs sys.argv[2:]
+check_json() {
+  check "$1" python3 -c 'import json, sys
+docs = [json.loads(l) for l in sys.argv[1].splitlines()]
+iv = [d for d in docs if d["type"] == "interval"]
+'"$2" "$out" "${@:3}"
+}
+
 ##### a child that starts after one sample and ends before the next: in
 ##### that interval, with exactly its bytes, marked, in every format
 start_burst 65536 1
 watch -C "^$BC\$" -J -o pid,write,exited,command 1 4
 check "json: exit 0, quiet" [ "$rc" = 0 -a -z "$err" ]
 check "json: one child done" [ "$done_n" = 1 ]
-check "json: the child's row" python3 -c '
-import json, sys
-docs = [json.loads(l) for l in sys.argv[1].splitlines()]
+check_json "json: the child's row" '
 assert [d["type"] for d in docs] == ["interval"] * 4 + ["summary"], docs
 rows = [p for d in docs[:4] for p in d["processes"]]
 want = int(sys.argv[2])
@@ -89,7 +91,7 @@ assert all(d["exits_missed"] == 0 or d["processes"] == [] for d in docs[:4]) or 
 s = docs[4]
 assert s["processes"] == rows and s["totals"]["write"] == want, s
 assert sum(d["totals"]["write"] for d in docs[:4]) == want, docs
-' "$out" "$done_sum"
+' "$done_sum"
 
 watch -C "^$BC\$" --format csv -o pid,write,exited,command 1 4
 check "csv: exit 0" [ "$rc" = 0 ]
@@ -118,10 +120,7 @@ b_before=$(kernel_io "$B" write_bytes)
 watch -s 3 -C "^($BC|$BP)\$" -J -o pid,write,exited,command 1
 check "build: stopped, exit 0" [ "$rc" = 0 ]
 check "build: 200 children done" [ "$done_n" = 200 ]
-check "build: a row for each child, exactly its bytes" python3 -c '
-import json, sys
-docs = [json.loads(l) for l in sys.argv[1].splitlines()]
-iv = [d for d in docs if d["type"] == "interval"]
+check_json "build: a row for each child, exactly its bytes" '
 rows = [p for d in iv for p in d["processes"] if p["command"] == sys.argv[3]]
 assert all(d["exits_missed"] == 0 for d in iv), [d["exits_missed"] for d in iv]
 # each child once as exited; one a scan caught alive has a row before too
@@ -129,7 +128,7 @@ assert len({p["pid"] for p in rows}) == 200, len(rows)
 assert len({p["pid"] for p in rows if p["exited"]}) == 200, rows
 assert len([p for p in rows if p["exited"]]) == 200, rows
 assert sum(p["write"] for p in rows) == int(sys.argv[2]), (sum(p["write"] for p in rows), sys.argv[2])
-' "$out" "$done_sum" "$BC"
+' "$done_sum" "$BC"
 # the kernel adds each reaped child's write_bytes to the parent: the sum at
 # least (now and then 4096 more, seen in 2 of 5 runs under load: a page
 # the kernel charged to the parent itself, not a child's; the group check
@@ -142,10 +141,7 @@ watch -s 3 -g comm -C "^($BC|$BP)\$" -J 1
 b_grew=$(( $(kernel_io "$B" write_bytes) - b_before ))
 check "build by group: stopped, exit 0" [ "$rc" = 0 ]
 check "build by group: the kernel grew the parent by the build" [ "$b_grew" -ge "$done_sum" ]
-check "build by group: each command its own" python3 -c '
-import json, sys
-docs = [json.loads(l) for l in sys.argv[1].splitlines()]
-iv = [d for d in docs if d["type"] == "interval"]
+check_json "build by group: each command its own" '
 def total(key, field):
     return sum(g[field] for d in iv for g in d["groups"] if g["group"] == key)
 want = int(sys.argv[2])
@@ -159,16 +155,14 @@ s = docs[-1]
 assert s["type"] == "summary", s
 g = {x["group"]: x for x in s["groups"]}
 assert g[sys.argv[3]]["write"] == want and g.get(sys.argv[4], {"write": 0})["write"] == own, s
-' "$out" "$done_sum" "$BC" "$BP" "$b_grew"
+' "$done_sum" "$BC" "$BP" "$b_grew"
 
 ##### a child seen by a sample that then writes more and ends: its exited
 ##### row has what it did since it was seen, and the summary all of it
 start_burst 65536 1 0 800
 watch -C "^$BC\$" -J -o pid,write,exited 0.25 16
 check "seen, then ended: exit 0" [ "$rc" = 0 ]
-check "seen, then ended: the bytes since it was seen" python3 -c '
-import json, sys
-docs = [json.loads(l) for l in sys.argv[1].splitlines()]
+check_json "seen, then ended: the bytes since it was seen" '
 iv = docs[:-1]
 rows = [p for d in iv for p in d["processes"]]
 want = int(sys.argv[2])
@@ -182,7 +176,7 @@ assert ended[0]["write"] == want - sum(p["write"] for p in seen) >= 65536, rows
 s = docs[-1]
 assert s["type"] == "summary" and s["processes"][0]["write"] == want, s
 assert s["totals"]["write"] == want, s
-' "$out" "$done_sum"
+' "$done_sum"
 
 ##### -t: a thread that starts after one sample and ends before the next
 ##### is a row of its own, its tid and exactly its bytes (the writer's
@@ -193,16 +187,14 @@ w_before=$(kernel_io "$W" write_bytes)
 watch -t -p "$W" -J -o pid,tid,write,exited 0.25 8
 w_grew=$(( $(kernel_io "$W" write_bytes) - w_before ))
 check "-t: exit 0, the thread ran" [ "$rc" = 0 -a "$done_line" = again ]
-check "-t: the ended thread's row" python3 -c '
-import json, sys
-docs = [json.loads(l) for l in sys.argv[1].splitlines()]
+check_json "-t: the ended thread's row" '
 rows = [p for d in docs[:-1] for p in d["processes"]]
 pid, grew = int(sys.argv[2]), int(sys.argv[3])
 ended = [p for p in rows if p["exited"]]
 assert len(ended) == 1 and ended[0]["tid"] != pid and ended[0]["pid"] == pid, rows
 assert ended[0]["write"] >= 1048576 and ended[0]["write"] % 1024 == 0, ended
 assert sum(p["write"] for p in rows) == grew, (rows, grew)
-' "$out" "$W" "$w_grew"
+' "$W" "$w_grew"
 
 ##### churn: 1,000 processes a second for 10 s: every one accounted (a
 ##### KiB of wchar each), or the exits missed said
@@ -210,16 +202,13 @@ start_burst 0 10000 1000
 watch -s 3 -g comm -C "^$BC\$" -J -o group,procs,wchar 1
 check "churn: stopped, exit 0" [ "$rc" = 0 ]
 check "churn: 10,000 children" [ "$done_n" = 10000 ]
-check "churn: every exit counted, or the missed ones said" python3 -c '
-import json, sys
-docs = [json.loads(l) for l in sys.argv[1].splitlines()]
-iv = [d for d in docs if d["type"] == "interval"]
+check_json "churn: every exit counted, or the missed ones said" '
 got = sum(g["wchar"] for d in iv for g in d["groups"])
 missed = sum(d["exits_missed"] for d in iv)
 want = int(sys.argv[2])
 assert got == want or (missed > 0 and got < want), (got, want, missed)
 print("churn: %d of %d KiB, %d missed" % (got // 1024, want // 1024, missed))
-' "$out" "$done_sum"
+' "$done_sum"
 
 ##### where notifications cannot be had: said once, numbers as before
 u=$(unused_uid)

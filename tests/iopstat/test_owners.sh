@@ -7,16 +7,9 @@
 # -g user and its --state keys.  Children of tests/e2e/owners.sh; root only.
 #   usage: test_owners.sh IOPSTAT THREADS_HELPER DROPIDS_HELPER USERNS_HELPER
 IOPSTAT=$1 THREADS=$2 DROPIDS=$3 USERNS=$4
-. "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../e2e/owners.sh"
-if ! is_root; then
-  echo "SKIP: children switched to unused uids need root; CI runs as root"
-  [ -z "${CI:-}" ] || exit 1
-  exit 77
-fi
-start_owner_children "$THREADS" "$DROPIDS" "$USERNS"
-pids=$(IFS=,; echo "${OWNER_PIDS[*]}")
-want=$(owner_expect)
+owner_test_begin "$THREADS" "$DROPIDS" "$USERNS"
+pids=$OWNER_LIST want=$OWNER_WANT
 csv=$(sed 's/ /,/g' <<<"$want")
 
 run "$IOPSTAT" -p "$pids" -s pid --format csv -n -o pid,uid

@@ -285,6 +285,59 @@ static void family_reply(void **state)
 	assert_int_equal(ts_parse_family(e, 10), -EINVAL);
 }
 
+/* The edges of the one walker of messages and attributes: the last item
+ * unpadded at the end of the buffer is read; a length of zero, or one
+ * shorter than its header, ends the walk there (never loops). */
+static void walk_edges(void **state)
+{
+	struct msgbuf m = { 0 };
+	uint16_t id = FAMILY;
+	(void)state;
+
+	msg_begin(&m, TS_GENL_ID_CTRL, 1);
+	attr(&m, TS_CTRL_ATTR_FAMILY_ID, &id, 2);
+	msg_end(&m);
+	/* the family id's two bytes end the buffer: no padding after them */
+	size_t unpadded = m.len - 2;
+	set32(m.b, (uint32_t)unpadded);
+	assert_int_equal(ts_parse_family(m.b, unpadded), FAMILY);
+
+	/* the id's attribute with a length of zero, or shorter than its
+	 * header: the walk stops at it, the id is not found */
+	struct msgbuf z = { 0 };
+	msg_begin(&z, TS_GENL_ID_CTRL, 1);
+	attr(&z, TS_CTRL_ATTR_FAMILY_NAME, "TASKSTATS", 10);
+	size_t bad = z.len;
+	attr(&z, TS_CTRL_ATTR_FAMILY_ID, &id, 2);
+	msg_end(&z);
+	assert_int_equal(ts_parse_family(z.b, z.len), FAMILY);
+	for (uint16_t short_len = 0; short_len < 4; short_len++) {
+		set16(z.b + bad, short_len);
+		assert_int_equal(ts_parse_family(z.b, z.len), -ENOENT);
+	}
+
+	/* a message of length zero (or shorter than its header): none */
+	struct msgbuf e = { 0 };
+	exit_msg(&e, FAMILY, 560, 2501, 2501, 2500, "probeA", 49152, true);
+	struct ts_record r[2];
+	assert_int_equal(ts_parse(e.b, e.len, FAMILY, r, 2), 1);
+	for (uint32_t short_len = 0; short_len < 16; short_len += 4) {
+		set32(e.b, short_len);
+		assert_int_equal(ts_parse(e.b, e.len, FAMILY, r, 2), 0);
+		assert_int_equal(ts_parse_family(e.b, e.len), -EINVAL);
+		assert_int_equal(ts_parse_ack(e.b, e.len), 1);
+	}
+	/* an unpadded stats attribute ending the message and the buffer */
+	struct msgbuf u = { 0 };
+	exit_msg(&u, FAMILY, 562, 2502, 2502, 2500, "probeB", 4096, false);
+	size_t end = u.len - 2; /* 562 is 2 bytes short of a multiple of 4 */
+	set32(u.b, (uint32_t)end);
+	set16(u.b + 20, (uint16_t)(end - 20)); /* the AGGR_PID nest, after both headers */
+	assert_int_equal(ts_parse(u.b, end, FAMILY, r, 2), 1);
+	assert_int_equal(r[0].tid, 2502);
+	assert_string_equal(r[0].comm, "probeB");
+}
+
 /* The offsets spelt in taskstats.h are the kernel header's. */
 static void offsets_match_kernel_header(void **state)
 {
@@ -327,6 +380,7 @@ int main(void)
 		cmocka_unit_test(counts_past_max),
 		cmocka_unit_test(truncated_and_corrupt),
 		cmocka_unit_test(family_reply),
+		cmocka_unit_test(walk_edges),
 		cmocka_unit_test(offsets_match_kernel_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of reading a file to its end (lib/iopcli/readall.c): the
+ * buffer's growth and its limit, with and without keep, and a read that is
+ * interrupted or fails part way (read() wrapped). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "iopcli/readall.h"
+
+/* read() as the kernel's, but for call number fail_at (from 1): -1 with
+ * fail_errno */
+static int calls, fail_at, fail_errno;
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+	if (++calls == fail_at) {
+		errno = fail_errno;
+		return -1;
+	}
+	return __real_read(fd, buf, n);
+}
+
+static char text[10000];
+
+/* A pipe holding the first n bytes of text, its write end closed. */
+static int pipe_of(size_t n)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], text, n), (ssize_t)n);
+	close(p[1]);
+	calls = 0;
+	return p[0];
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + i % 26);
+	fail_at = 0;
+	return 0;
+}
+
+static void whole_file(void **state)
+{
+	char *s;
+	(void)state;
+	int fd = pipe_of(sizeof(text));
+	/* from 16 bytes: grown many times */
+	assert_int_equal(cli_read_all(fd, 16, 1 << 20, false, &s), sizeof(text));
+	assert_memory_equal(s, text, sizeof(text));
+	assert_int_equal(s[sizeof(text)], '\0');
+	free(s);
+	close(fd);
+
+	fd = pipe_of(0);
+	assert_int_equal(cli_read_all(fd, 16, 64, false, &s), 0);
+	assert_string_equal(s, "");
+	free(s);
+	close(fd);
+
+	/* exactly what the largest buffer holds with its NUL */
+	fd = pipe_of(63);
+	assert_int_equal(cli_read_all(fd, 16, 64, false, &s), 63);
+	assert_memory_equal(s, text, 63);
+	free(s);
+	close(fd);
+}
+
+static void past_the_limit(void **state)
+{
+	char *s = text;
+	(void)state;
+	int fd = pipe_of(64);
+	assert_int_equal(cli_read_all(fd, 16, 64, false, &s), -EFBIG);
+	assert_null(s);
+	close(fd);
+
+	fd = pipe_of(100);
+	assert_int_equal(cli_read_all(fd, 16, 64, true, &s), 63);
+	assert_memory_equal(s, text, 63);
+	assert_int_equal(s[63], '\0');
+	free(s);
+	close(fd);
+}
+
+static void interrupted_and_failed(void **state)
+{
+	char *s = text;
+	(void)state;
+	/* a signal: the read is tried again, nothing lost */
+	fail_at = 2, fail_errno = EINTR;
+	int fd = pipe_of(100);
+	assert_int_equal(cli_read_all(fd, 16, 1 << 20, false, &s), 100);
+	assert_memory_equal(s, text, 100);
+	free(s);
+	close(fd);
+
+	/* a failure part way: its errno, or with keep what came before it */
+	fail_at = 2, fail_errno = EIO;
+	fd = pipe_of(100);
+	assert_int_equal(cli_read_all(fd, 16, 1 << 20, false, &s), -EIO);
+	assert_null(s);
+	close(fd);
+	fd = pipe_of(100);
+	assert_int_equal(cli_read_all(fd, 16, 1 << 20, true, &s), 15);
+	assert_memory_equal(s, text, 15);
+	free(s);
+	close(fd);
+	fail_at = 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(whole_file, setup),
+		cmocka_unit_test_setup(past_the_limit, setup),
+		cmocka_unit_test_setup(interrupted_and_failed, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
