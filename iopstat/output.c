@@ -122,46 +122,77 @@ struct rows {
 };
 
 /* The iopstat column of table column col, or -1 for TIME. */
-static int column_of(const struct rows *x, size_t col)
+static inline int column_of(const struct rows *x, size_t col)
 {
 	if (x->time && col-- == 0)
 		return -1;
 	return (int)x->o->cols[col];
 }
 
-/* One cell of a row, or of the totals line (row rep->n): a table's as
- * shown, CSV's and JSON's as data (NULL: no value).  On the totals line a
- * column without a total stays blank, but a rate shows "-" (lifetime rates
- * of different ages do not add) and the first column, when it has none,
+/* The value of a cell of iopstat column c in row 'row' (rep->n: the
+ * totals line); false when it has none. */
+static inline bool row_value(const struct rows *x, size_t row, enum column c, struct cell *v)
+{
+	const struct report *rep = x->rep;
+	struct cell_of at = column_at(rep, row < rep->n ? &rep->rows[row] : NULL, x->o->cmdline);
+
+	v->escaped = false; /* set by the value of a key that is already */
+	return columns[c].value(&columns[c], &at, v);
+}
+
+/* A table's cell as it is shown.  On the totals line (row rep->n) a column
+ * without a total stays blank, but a rate shows "-" (lifetime rates of
+ * different ages do not add) and the first column, when it has none,
  * says "total". */
+static void row_put(const void *ctx, size_t row, size_t col, struct cli_buf *b)
+{
+	const struct rows *x = ctx;
+	int c = column_of(x, col);
+	struct cell v;
+
+	if (c < 0)
+		put_time(b, x->rep->snap->when, x->o->ts);
+	else if (row_value(x, row, (enum column)c, &v))
+		put_value(b, &columns[c], &v, x->o, true);
+	else if (row == x->rep->n && col == 0)
+		cli_buf_puts(b, "total");
+	else if (row < x->rep->n || columns[c].kind == KIND_RATE)
+		cli_buf_putc(b, '-');
+}
+
+/* A CSV cell as data (NULL: none), escaped by the table writer. */
 static const char *row_cell(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
 			    struct cli_buf *tmp)
 {
 	const struct rows *x = ctx;
-	const struct report *rep = x->rep;
-	bool table = fmt == CLI_FMT_TABLE;
 	int c = column_of(x, col);
+	struct cell v;
 
-	if (c < 0) {
-		put_time(tmp, rep->snap->when, x->o->ts);
-	} else {
-		const struct coldef *d = &columns[c];
-		struct cell_of at = column_at(rep, row < rep->n ? &rep->rows[row] : NULL,
-					      x->o->cmdline);
-		struct cell v;
-
-		v.escaped = false; /* set by the value of a key that is already */
-		if (!d->value(d, &at, &v)) {
-			if (!table)
-				return NULL;
-			if (row == rep->n && col == 0)
-				return "total";
-			return row < rep->n || d->kind == KIND_RATE ? "-" : "";
-		}
-		put_value(tmp, d, &v, x->o, table);
-	}
+	(void)fmt;
+	if (c < 0)
+		put_time(tmp, x->rep->snap->when, x->o->ts);
+	else if (row_value(x, row, (enum column)c, &v))
+		put_value(tmp, &columns[c], &v, x->o, false);
+	else
+		return NULL;
 	cli_buf_putc(tmp, '\0');
 	return tmp->p;
+}
+
+/* A JSON value, written in place: null, a number, or a string. */
+static bool row_json(const void *ctx, size_t row, size_t col, struct cli_buf *b)
+{
+	const struct rows *x = ctx;
+	enum column c = (enum column)column_of(x, col); /* no TIME in JSON */
+	struct cell v;
+
+	if (!row_value(x, row, c, &v))
+		cli_buf_puts(b, "null");
+	else if (columns[c].kind == KIND_TEXT || columns[c].kind == KIND_PRIO)
+		cli_buf_json(b, v.s);
+	else
+		put_value(b, &columns[c], &v, x->o, false);
+	return true;
 }
 
 static size_t digits(cli_u128 n)
@@ -181,38 +212,38 @@ static size_t row_cell_width(const void *ctx, size_t row, size_t col)
 {
 	const struct rows *x = ctx;
 	int c = column_of(x, col);
+	struct cell v;
 
 	if (c < 0 || row >= x->rep->n || x->o->units != UNITS_BYTES)
 		return CLI_WIDTH_WRITE;
-
-	const struct coldef *d = &columns[c];
-	struct cell_of at = column_at(x->rep, &x->rep->rows[row], x->o->cmdline);
-	struct cell v;
-
-	v.escaped = false;
-	switch (d->kind) {
+	switch (columns[c].kind) {
 	case KIND_ID:
 	case KIND_NUMBER:
 	case KIND_COUNT:
-		return d->value(d, &at, &v) ? digits(v.n) : 1;
 	case KIND_RATE:
-		if (!d->value(d, &at, &v))
-			return 1;
+	case KIND_PRIO:
+	case KIND_TEXT:
+		break;
+	default:
+		return CLI_WIDTH_WRITE;
+	}
+	if (!row_value(x, row, (enum column)c, &v))
+		return 1; /* "-" */
+	switch (columns[c].kind) {
+	case KIND_RATE:
 		if (v.rate >= 0 && v.rate < 1e18)
 			return digits((cli_u128)(v.rate + 0.5));
 		return CLI_WIDTH_WRITE;
 	case KIND_PRIO:
-		return d->value(d, &at, &v) ? strlen(v.s) + v.mark : 1;
-	case KIND_TEXT:
-		if (!d->value(d, &at, &v))
-			return 1;
+		return strlen(v.s) + v.mark;
+	case KIND_TEXT:;
 		size_t n = 0;
 		for (const unsigned char *p = (const unsigned char *)v.s; *p; p++, n++)
 			if (*p < 0x20 || *p >= 0x7f || *p == '\\')
 				return CLI_WIDTH_WRITE; /* escaped: as wide as it is written */
 		return n;
 	default:
-		return CLI_WIDTH_WRITE;
+		return digits(v.n);
 	}
 }
 
@@ -270,8 +301,7 @@ static struct cli_table rows_table(struct rows *x, enum cli_fmt fmt, struct cli_
 	x->time = o->ts != TS_NONE && fmt != CLI_FMT_JSON;
 	if (x->time) {
 		width[n] = o->ts == TS_ISO ? 25 : 14;
-		cols[n++] = (struct cli_col){ table ? "TIME" : "time", NULL,
-					      CLI_COL_FIXED | CLI_COL_SHOWN };
+		cols[n++] = (struct cli_col){ table ? "TIME" : "time", NULL, CLI_COL_FIXED };
 	}
 	for (size_t i = 0; i < o->ncols; i++) {
 		enum column c = o->cols[i];
@@ -279,7 +309,7 @@ static struct cli_table rows_table(struct rows *x, enum cli_fmt fmt, struct cli_
 		unsigned flags = 0;
 
 		if (table)
-			flags = CLI_COL_SHOWN | (d->width > 0 ? CLI_COL_RIGHT : 0) |
+			flags = (d->width > 0 ? CLI_COL_RIGHT : 0) |
 				(c == COL_PID || c == COL_TID ? CLI_COL_FIXED : 0);
 		else if (d->kind != KIND_TEXT && d->kind != KIND_PRIO)
 			flags = CLI_COL_VERBATIM;
@@ -291,7 +321,8 @@ static struct cli_table rows_table(struct rows *x, enum cli_fmt fmt, struct cli_
 	}
 	return (struct cli_table){ .cols = cols, .ncols = n, .nrows = x->rep->n, .width = width,
 				   .lone_header = true, .trim = true, .compact = true,
-				   .cell = row_cell, .cell_width = row_cell_width,
+				   .cell = row_cell, .put = table ? row_put : NULL,
+				   .json_value = row_json, .cell_width = row_cell_width,
 				   .col_width = row_col_width, .out = f, .ctx = x };
 }
 

@@ -27,15 +27,23 @@ static void escape(struct cli_buf *e, const char *s, enum cli_fmt fmt)
 		cli_buf_text(e, s ? s : "-");
 }
 
-/* A cell, or the header (row SIZE_MAX), as it is shown: its bytes in *p. */
+/* A cell, or the header (row SIZE_MAX), as it is shown: its bytes in *p
+ * (escaped into 'e', or the cell as the cell function gave it). */
 static size_t shown(const struct cli_table *t, size_t row, size_t col, enum cli_fmt fmt,
 		    struct cli_buf *e, struct cli_buf *tmp, const char **p)
 {
+	if (row != SIZE_MAX && t->put && fmt == CLI_FMT_TABLE) {
+		e->len = 0;
+		t->put(t->ctx, row, col, e);
+		*p = e->p;
+		return e->len;
+	}
+
 	const char *s = row == SIZE_MAX ? t->cols[col].header : cell_of(t, row, col, fmt, tmp);
 
-	if (row != SIZE_MAX && fmt == CLI_FMT_TABLE && t->cols[col].flags & CLI_COL_SHOWN) {
-		*p = s ? s : "-";
-		return strlen(*p);
+	if (row != SIZE_MAX && s && fmt == CLI_FMT_CSV && t->cols[col].flags & CLI_COL_VERBATIM) {
+		*p = s;
+		return strlen(s);
 	}
 	escape(e, s, fmt);
 	*p = e->p;
@@ -81,16 +89,21 @@ static void line(const struct cli_table *t, size_t row, enum cli_fmt fmt, const 
 
 	for (size_t c = 0; c < t->ncols; c++) {
 		bool last = c + 1 == t->ncols, right = t->cols[c].flags & CLI_COL_RIGHT;
-		const char *p;
-		size_t pad;
+		size_t pad = width ? width[c] : 0;
 
-		len = shown(t, row, c, fmt, e, tmp, &p);
-		pad = width && len < width[c] ? width[c] - len : 0;
-		if (right)
-			cli_buf_pad(b, ' ', pad);
-		cli_buf_put(b, p, len);
-		if (!last && !right)
-			cli_buf_pad(b, ' ', pad);
+		if (!right && row != SIZE_MAX && t->put && fmt == CLI_FMT_TABLE) {
+			size_t start = b->len; /* left-aligned: written in place */
+			t->put(t->ctx, row, c, b);
+			len = b->len - start;
+		} else {
+			const char *p;
+			len = shown(t, row, c, fmt, e, tmp, &p);
+			if (right && len < pad)
+				cli_buf_pad(b, ' ', pad - len);
+			cli_buf_put(b, p, len);
+		}
+		if (!last && !right && len < pad)
+			cli_buf_pad(b, ' ', pad - len);
 		if (!last)
 			cli_buf_putc(b, sep);
 	}

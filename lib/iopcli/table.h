@@ -19,11 +19,9 @@ enum cli_fmt { CLI_FMT_TABLE, CLI_FMT_RAW, CLI_FMT_JSON, CLI_FMT_CSV };
 
 /* Column flags. */
 #define CLI_COL_RIGHT 1u    /* right-aligned in a table (its header too) */
-#define CLI_COL_VERBATIM 2u /* JSON: the cell as is (a number, true, false) */
+#define CLI_COL_VERBATIM 2u /* JSON, CSV: the cell as is (a number, true, false) */
 #define CLI_COL_FIXED 4u    /* table: its least width wide, neither header nor
 			     * cells measured (a wider cell overflows: ids) */
-#define CLI_COL_SHOWN 8u    /* table: cells come as shown, escaped for a terminal
-			     * by the cell function (not escaped again) */
 
 struct cli_col {
 	const char *header; /* a table's and CSV's header */
@@ -48,6 +46,9 @@ struct cli_table {
 	 * cell's scratch space, emptied before each call. */
 	const char *(*cell)(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
 			    struct cli_buf *tmp);
+	/* Table only, optional, in place of 'cell': appends a cell to b as it
+	 * is shown (escaped for a terminal already), with no copy made. */
+	void (*put)(const void *ctx, size_t row, size_t col, struct cli_buf *b);
 	/* JSON only, optional: writes the value of a cell itself (true), or
 	 * leaves it to 'cell' (false). */
 	bool (*json_value)(const void *ctx, size_t row, size_t col, struct cli_buf *b);

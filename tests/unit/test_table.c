@@ -188,14 +188,24 @@ static const char *const rcells[][3] = {
 
 static const struct cli_col rcols[] = {
 	{ "ID", NULL, CLI_COL_RIGHT | CLI_COL_FIXED },
-	{ "NAME", NULL, CLI_COL_SHOWN },
+	{ "NAME", NULL, 0 },
 	{ "N", NULL, CLI_COL_RIGHT },
 };
+
+/* iopstat's way: a table's cells appended in place, as shown (a row's
+ * cell of "a\x09b" is that already: not escaped again) */
+static void rput(const void *ctx, size_t row, size_t col, struct cli_buf *b)
+{
+	struct report_like *x = (struct report_like *)ctx;
+
+	x->calls[col] += 100;
+	cli_buf_puts(b, x->cells[row][col]);
+}
 
 static struct cli_table report_table(struct report_like *x, const size_t *width)
 {
 	return (struct cli_table){ .cols = rcols, .ncols = 3, .nrows = 2, .width = width,
-				   .header = true, .cell = rcell, .ctx = x };
+				   .header = true, .cell = rcell, .put = rput, .ctx = x };
 }
 
 static void check_write(const struct cli_table *t, enum cli_fmt fmt, const char *want)
@@ -220,9 +230,8 @@ static void least_and_fixed_widths(void **state)
 		    "ID NAME      N\n"
 		    "1 a\\x09b    x\n"
 		    "22 c        yy\n");
-	/* fixed: never asked for a width, only written (header + 2 rows
-	 * is 2 calls) */
-	assert_int_equal(x.calls[0], 2);
+	/* fixed: never measured, only written (2 rows: 2 puts) */
+	assert_int_equal(x.calls[0], 200);
 	static const size_t wide[] = { 3, 8, 0 };
 	t.width = wide;
 	check_write(&t, CLI_FMT_TABLE,
@@ -231,16 +240,20 @@ static void least_and_fixed_widths(void **state)
 		    " 22 c        yy\n");
 }
 
-static void cells_already_shown(void **state)
+static void cells_put_in_place(void **state)
 {
 	struct report_like x = { rcells, { 0 }, 0 };
 	struct cli_table t = report_table(&x, NULL);
 	(void)state;
-	/* a shown cell is not escaped again in a table; raw lines and CSV
-	 * escape it by their rules */
+	/* a table's cells are put, as they are: NAME's measured and written */
+	check_write(&t, CLI_FMT_TABLE, "ID NAME    N\n1 a\\x09b  x\n22 c      yy\n");
+	assert_int_equal(x.calls[1], 400);
+	assert_int_equal(x.calls[0], 200); /* fixed: written only */
+	/* raw lines and CSV ask the cell function, and escape by their rules */
+	memset(x.calls, 0, sizeof(x.calls));
 	check_write(&t, CLI_FMT_RAW, "ID NAME N\n1 a\\\\x09b x\n22 c yy\n");
 	check_write(&t, CLI_FMT_CSV, "ID,NAME,N\n1,a\\x09b,x\n22,c,yy\n");
-	check_write(&t, CLI_FMT_TABLE, "ID NAME    N\n1 a\\x09b  x\n22 c      yy\n");
+	assert_int_equal(x.calls[1], 4);
 }
 
 static void totals_line(void **state)
@@ -308,8 +321,8 @@ static void width_hooks(void **state)
 		    "22 c         yy\n");
 	/* N: row 0 from the hook, row 1 written to be measured, then both
 	 * written; NAME's two rows measured by writing, then written */
-	assert_int_equal(x.calls[2], 3);
-	assert_int_equal(x.calls[1], 4);
+	assert_int_equal(x.calls[2], 300);
+	assert_int_equal(x.calls[1], 400);
 	assert_int_equal(x.width_calls, 4); /* NAME's and N's rows; ID is fixed */
 
 	/* a column's width known without its rows: only the totals line is
@@ -324,7 +337,7 @@ static void width_hooks(void **state)
 		    "1 a\\x09b   x\n"
 		    "22 c       yy\n"
 		    " tot\n");
-	assert_int_equal(x.calls[1], 1 + 3); /* the totals measured, 3 lines written */
+	assert_int_equal(x.calls[1], 100 + 300); /* the totals measured, 3 lines written */
 }
 
 static void last_column_not_measured(void **state)
@@ -338,6 +351,7 @@ static void last_column_not_measured(void **state)
 	struct cli_table t = report_table(&x, NULL);
 	(void)state;
 	t.cols = left_last;
+	t.put = NULL; /* the cell function's cells, escaped */
 	check_write(&t, CLI_FMT_TABLE, "ID NAME    TEXT\n 1 a\\\\x09b x\n22 c       yy\n");
 	assert_int_equal(x.calls[0], 4); /* measured and written */
 	assert_int_equal(x.calls[2], 2); /* written only: it is not padded */
@@ -405,6 +419,25 @@ static void spills_to_out(void **state)
 	cli_buf_free(&b);
 }
 
+/* CSV's numbers as they are, JSON's way: no quoting looked for */
+static const char *verbatim_cell(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
+				 struct cli_buf *tmp)
+{
+	(void)ctx, (void)row, (void)fmt, (void)tmp;
+	return col ? " 1.5" : " a";
+}
+
+static void verbatim_csv(void **state)
+{
+	static const struct cli_col vcols[] = {
+		{ "T", NULL, 0 },
+		{ "N", NULL, CLI_COL_VERBATIM },
+	};
+	struct cli_table t = { .cols = vcols, .ncols = 2, .nrows = 1, .cell = verbatim_cell };
+	(void)state;
+	check_write(&t, CLI_FMT_CSV, "\" a\", 1.5\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,13 +446,14 @@ int main(void)
 		cmocka_unit_test(writes_csv),
 		cmocka_unit_test(writes_json),
 		cmocka_unit_test(least_and_fixed_widths),
-		cmocka_unit_test(cells_already_shown),
+		cmocka_unit_test(cells_put_in_place),
 		cmocka_unit_test(totals_line),
 		cmocka_unit_test(lone_header),
 		cmocka_unit_test(width_hooks),
 		cmocka_unit_test(last_column_not_measured),
 		cmocka_unit_test(compact_json_objects),
 		cmocka_unit_test(spills_to_out),
+		cmocka_unit_test(verbatim_csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
