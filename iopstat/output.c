@@ -140,43 +140,31 @@ static inline bool row_value(const struct rows *x, size_t row, enum column c, st
 	return columns[c].value(&columns[c], &at, v);
 }
 
-/* A table's cell as it is shown.  On the totals line (row rep->n) a column
- * without a total stays blank, but a rate shows "-" (lifetime rates of
- * different ages do not add) and the first column, when it has none,
- * says "total". */
-static void row_put(const void *ctx, size_t row, size_t col, struct cli_buf *b)
+/* A cell as a table shows it, or as a CSV field.  On a table's totals
+ * line (row rep->n) a column without a total stays blank, but a rate shows
+ * "-" (lifetime rates of different ages do not add) and the first column,
+ * when it has none, says "total"; CSV has no totals line, and a field
+ * without a value is empty. */
+static void row_put(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
+		    struct cli_buf *b)
 {
 	const struct rows *x = ctx;
+	bool table = fmt == CLI_FMT_TABLE;
 	int c = column_of(x, col);
 	struct cell v;
 
-	if (c < 0)
+	if (c < 0) {
 		put_time(b, x->rep->snap->when, x->o->ts);
-	else if (row_value(x, row, (enum column)c, &v))
-		put_value(b, &columns[c], &v, x->o, true);
-	else if (row == x->rep->n && col == 0)
+	} else if (row_value(x, row, (enum column)c, &v)) {
+		if (!table && (columns[c].kind == KIND_TEXT || columns[c].kind == KIND_PRIO))
+			cli_buf_csv(b, v.s);
+		else
+			put_value(b, &columns[c], &v, x->o, table);
+	} else if (table && row == x->rep->n && col == 0) {
 		cli_buf_puts(b, "total");
-	else if (row < x->rep->n || columns[c].kind == KIND_RATE)
+	} else if (table && (row < x->rep->n || columns[c].kind == KIND_RATE)) {
 		cli_buf_putc(b, '-');
-}
-
-/* A CSV cell as data (NULL: none), escaped by the table writer. */
-static const char *row_cell(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
-			    struct cli_buf *tmp)
-{
-	const struct rows *x = ctx;
-	int c = column_of(x, col);
-	struct cell v;
-
-	(void)fmt;
-	if (c < 0)
-		put_time(tmp, x->rep->snap->when, x->o->ts);
-	else if (row_value(x, row, (enum column)c, &v))
-		put_value(tmp, &columns[c], &v, x->o, false);
-	else
-		return NULL;
-	cli_buf_putc(tmp, '\0');
-	return tmp->p;
+	}
 }
 
 /* A JSON value, written in place: null, a number, or a string. */
@@ -321,7 +309,7 @@ static struct cli_table rows_table(struct rows *x, enum cli_fmt fmt, struct cli_
 	}
 	return (struct cli_table){ .cols = cols, .ncols = n, .nrows = x->rep->n, .width = width,
 				   .lone_header = true, .trim = true, .compact = true,
-				   .cell = row_cell, .put = table ? row_put : NULL,
+				   .put = row_put,
 				   .json_value = row_json, .cell_width = row_cell_width,
 				   .col_width = row_col_width, .out = f, .ctx = x };
 }

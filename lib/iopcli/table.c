@@ -27,14 +27,20 @@ static void escape(struct cli_buf *e, const char *s, enum cli_fmt fmt)
 		cli_buf_text(e, s ? s : "-");
 }
 
+/* Whether the cells of a line are put by the caller. */
+static bool in_place(const struct cli_table *t, size_t row, enum cli_fmt fmt)
+{
+	return row != SIZE_MAX && t->put && (fmt == CLI_FMT_TABLE || fmt == CLI_FMT_CSV);
+}
+
 /* A cell, or the header (row SIZE_MAX), as it is shown: its bytes in *p
  * (escaped into 'e', or the cell as the cell function gave it). */
 static size_t shown(const struct cli_table *t, size_t row, size_t col, enum cli_fmt fmt,
 		    struct cli_buf *e, struct cli_buf *tmp, const char **p)
 {
-	if (row != SIZE_MAX && t->put && fmt == CLI_FMT_TABLE) {
+	if (in_place(t, row, fmt)) {
 		e->len = 0;
-		t->put(t->ctx, row, col, e);
+		t->put(t->ctx, row, col, fmt, e);
 		*p = e->p;
 		return e->len;
 	}
@@ -91,9 +97,9 @@ static void line(const struct cli_table *t, size_t row, enum cli_fmt fmt, const 
 		bool last = c + 1 == t->ncols, right = t->cols[c].flags & CLI_COL_RIGHT;
 		size_t pad = width ? width[c] : 0;
 
-		if (!right && row != SIZE_MAX && t->put && fmt == CLI_FMT_TABLE) {
-			size_t start = b->len; /* left-aligned: written in place */
-			t->put(t->ctx, row, c, b);
+		if ((!right || !width) && in_place(t, row, fmt)) {
+			size_t start = b->len; /* not padded before: written in place */
+			t->put(t->ctx, row, c, fmt, b);
 			len = b->len - start;
 		} else {
 			const char *p;

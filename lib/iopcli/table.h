@@ -46,9 +46,11 @@ struct cli_table {
 	 * cell's scratch space, emptied before each call. */
 	const char *(*cell)(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
 			    struct cli_buf *tmp);
-	/* Table only, optional, in place of 'cell': appends a cell to b as it
-	 * is shown (escaped for a terminal already), with no copy made. */
-	void (*put)(const void *ctx, size_t row, size_t col, struct cli_buf *b);
+	/* Table and CSV, optional, in place of 'cell': appends a cell to b as
+	 * the format shows it (escaped for a terminal, or a CSV field), with
+	 * no copy made.  With 'put' and 'json_value' for every cell, 'cell'
+	 * may be NULL. */
+	void (*put)(const void *ctx, size_t row, size_t col, enum cli_fmt fmt, struct cli_buf *b);
 	/* JSON only, optional: writes the value of a cell itself (true), or
 	 * leaves it to 'cell' (false). */
 	bool (*json_value)(const void *ctx, size_t row, size_t col, struct cli_buf *b);
