@@ -278,7 +278,7 @@ static size_t row_col_width(const void *ctx, size_t col)
  * each as wide as its default or its widest cell, so that a number of 20
  * digits or a long group key does not push the columns after it out of
  * line; ids of 7 digits at most (pid_max 2^22) not measured.  CSV and
- * JSON name them as -o does; JSON's numbers are numbers. */
+ * JSON name them as -o does. */
 static struct cli_table rows_table(struct rows *x, enum cli_fmt fmt, struct cli_col *cols,
 				   size_t *width, FILE *f)
 {
@@ -294,23 +294,20 @@ static struct cli_table rows_table(struct rows *x, enum cli_fmt fmt, struct cli_
 	for (size_t i = 0; i < o->ncols; i++) {
 		enum column c = o->cols[i];
 		const struct coldef *d = &columns[c];
+		const char *header = d->name; /* CSV's, as -o names it */
 		unsigned flags = 0;
 
-		if (table)
+		if (table) {
+			header = c == COL_GROUP && o->group_header ? o->group_header : d->header;
 			flags = (d->width > 0 ? CLI_COL_RIGHT : 0) |
 				(c == COL_PID || c == COL_TID ? CLI_COL_FIXED : 0);
-		else if (d->kind != KIND_TEXT && d->kind != KIND_PRIO)
-			flags = CLI_COL_VERBATIM;
+		}
 		width[n] = (size_t)(d->width < 0 ? -d->width : d->width);
-		cols[n++] = (struct cli_col){
-			!table ? d->name : c == COL_GROUP && o->group_header ? o->group_header
-									    : d->header,
-			d->name, flags };
+		cols[n++] = (struct cli_col){ header, d->name, flags };
 	}
 	return (struct cli_table){ .cols = cols, .ncols = n, .nrows = x->rep->n, .width = width,
 				   .lone_header = true, .trim = true, .compact = true,
-				   .put = row_put,
-				   .json_value = row_json, .cell_width = row_cell_width,
+				   .put = row_put, .json_value = row_json, .cell_width = row_cell_width,
 				   .col_width = row_col_width, .out = f, .ctx = x };
 }
 
