@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "iopcli/cli.h"
+#include "iopcli/table.h"
 #include "devices.h"
 
 /* A number for a person: bytes, KiB, or 1.5K / 12.3M / 4.0G. */
@@ -64,71 +65,123 @@ static void put_time(struct cli_buf *b, double when, enum timestamps ts)
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-/* Pads what was written since 'start' on the right to 'width'. */
-static void pad_to(struct cli_buf *b, size_t start, int width)
+/* A value as a table shows it (in the chosen units, escaped for a
+ * terminal), or as data (exact; text as it is, for CSV and JSON to escape
+ * by their rules, and Prometheus' counters). */
+static void put_value(struct cli_buf *b, const struct coldef *d, const struct cell *v,
+		      const struct output_options *o, bool table)
 {
-	size_t len = b->len - start;
-
-	if (len < (size_t)width)
-		cli_buf_pad(b, ' ', (size_t)width - len);
-}
-
-/* One table cell of a row (r != NULL) or of the totals line (r == NULL).
- * On the totals line a column without a total stays blank, but a rate
- * shows "-" (lifetime rates of different ages do not add) and the first
- * column, when it has none, says "total". */
-static void table_cell(struct cli_buf *b, enum column c, const struct report_row *r,
-		       const struct report *rep, const struct output_options *o, bool first)
-{
-	const struct coldef *d = &columns[c];
-	struct cell_of at = column_at(rep, r, o->cmdline);
-	struct cell v;
-
-	v.escaped = false; /* set by the value of a key that is already */
-	if (!d->value(d, &at, &v)) {
-		if (!r && first)
-			cli_buf_puts(b, "total");
-		else if (r || d->kind == KIND_RATE)
-			cli_buf_putc(b, '-');
-		return;
-	}
 	switch (d->kind) {
 	case KIND_ID:
 	case KIND_NUMBER:
-		cli_buf_u128(b, v.n);
+		cli_buf_u128(b, v->n);
 		break;
 	case KIND_TEXT:
 	case KIND_PRIO:
-		if (v.escaped)
-			cli_buf_puts(b, v.s);
+		if (table && !v->escaped)
+			cli_buf_text(b, v->s);
 		else
-			cli_buf_text(b, v.s);
-		if (d->kind == KIND_PRIO && v.mark)
+			cli_buf_puts(b, v->s);
+		if (table && d->kind == KIND_PRIO && v->mark)
 			cli_buf_puts(b, "*"); /* explained on stderr (iopstat.c) */
 		break;
 	case KIND_COUNT:
-		put_count(b, v.n, o->units);
+		if (table)
+			put_count(b, v->n, o->units);
+		else
+			cli_buf_u128(b, v->n);
 		break;
 	case KIND_RATE:
-		put_amount(b, v.rate, o->units, 0);
+		if (table)
+			put_amount(b, v->rate, o->units, 0);
+		else
+			cli_buf_fixed(b, v->rate, 1);
 		break;
 	case KIND_DELAY:
-		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
+		cli_buf_ratio(b, v->n, (unsigned long long)o->clock_ticks, 2);
 		break;
 	case KIND_FIXED: /* kB columns as 1.5M with -H */
-		if (d->kib && o->units == UNITS_HUMAN && v.rate >= 1)
-			put_amount(b, v.rate * 1024, UNITS_HUMAN, 0);
+		if (table && d->kib && o->units == UNITS_HUMAN && v->rate >= 1)
+			put_amount(b, v->rate * 1024, UNITS_HUMAN, 0);
 		else
-			cli_buf_fixed(b, v.rate, 2);
+			cli_buf_fixed(b, v->rate, 2);
 		break;
 	case KIND_FLAG:
-		cli_buf_puts(b, v.n ? "yes" : "-");
+		cli_buf_puts(b, table ? (v->n ? "yes" : "-") : (v->n ? "true" : "false"));
 		break;
 	}
 }
 
-/* right-aligned cells are built here first, and cells measured */
-static struct cli_buf cell;
+/* A report's rows for the table writer (lib/iopcli/table.c): the columns
+ * of -o, after a TIME column with -T (table and CSV); row rep->n is the
+ * totals line. */
+struct rows {
+	const struct report *rep;
+	const struct output_options *o;
+	bool time;
+};
+
+/* The iopstat column of table column col, or -1 for TIME. */
+static inline int column_of(const struct rows *x, size_t col)
+{
+	if (x->time && col-- == 0)
+		return -1;
+	return (int)x->o->cols[col];
+}
+
+/* The value of a cell of iopstat column c in row 'row' (rep->n: the
+ * totals line); false when it has none. */
+static inline bool row_value(const struct rows *x, size_t row, enum column c, struct cell *v)
+{
+	const struct report *rep = x->rep;
+	struct cell_of at = column_at(rep, row < rep->n ? &rep->rows[row] : NULL, x->o->cmdline);
+
+	v->escaped = false; /* set by the value of a key that is already */
+	return columns[c].value(&columns[c], &at, v);
+}
+
+/* A cell as a table shows it, or as a CSV field.  On a table's totals
+ * line (row rep->n) a column without a total stays blank, but a rate shows
+ * "-" (lifetime rates of different ages do not add) and the first column,
+ * when it has none, says "total"; CSV has no totals line, and a field
+ * without a value is empty. */
+static void row_put(const void *ctx, size_t row, size_t col, enum cli_fmt fmt,
+		    struct cli_buf *b)
+{
+	const struct rows *x = ctx;
+	bool table = fmt == CLI_FMT_TABLE;
+	int c = column_of(x, col);
+	struct cell v;
+
+	if (c < 0) {
+		put_time(b, x->rep->snap->when, x->o->ts);
+	} else if (row_value(x, row, (enum column)c, &v)) {
+		if (!table && (columns[c].kind == KIND_TEXT || columns[c].kind == KIND_PRIO))
+			cli_buf_csv(b, v.s);
+		else
+			put_value(b, &columns[c], &v, x->o, table);
+	} else if (table && row == x->rep->n && col == 0) {
+		cli_buf_puts(b, "total");
+	} else if (table && (row < x->rep->n || columns[c].kind == KIND_RATE)) {
+		cli_buf_putc(b, '-');
+	}
+}
+
+/* A JSON value, written in place: null, a number, or a string. */
+static bool row_json(const void *ctx, size_t row, size_t col, struct cli_buf *b)
+{
+	const struct rows *x = ctx;
+	enum column c = (enum column)column_of(x, col); /* no TIME in JSON */
+	struct cell v;
+
+	if (!row_value(x, row, c, &v))
+		cli_buf_puts(b, "null");
+	else if (columns[c].kind == KIND_TEXT || columns[c].kind == KIND_PRIO)
+		cli_buf_json(b, v.s);
+	else
+		put_value(b, &columns[c], &v, x->o, false);
+	return true;
+}
 
 static size_t digits(cli_u128 n)
 {
@@ -141,86 +194,121 @@ static size_t digits(cli_u128 n)
 	return w;
 }
 
-/* How wide a table cell is: whole numbers and plain text measured, not
- * written; the rest (escapes, units, the totals line) written aside. */
-static size_t cell_width(enum column c, const struct report_row *r, const struct report *rep,
-			 const struct output_options *o, bool first)
+/* How wide a row's table cell is: whole numbers and plain text measured,
+ * not written; the rest (escapes, units, the totals line) written aside. */
+static size_t row_cell_width(const void *ctx, size_t row, size_t col)
 {
-	const struct coldef *d = &columns[c];
-	struct cell_of at = column_at(rep, r, o->cmdline);
+	const struct rows *x = ctx;
+	int c = column_of(x, col);
 	struct cell v;
 
-	if (r && o->units == UNITS_BYTES) {
-		switch (d->kind) {
-		case KIND_ID:
-		case KIND_NUMBER:
-		case KIND_COUNT:
-			return d->value(d, &at, &v) ? digits(v.n) : 1;
-		case KIND_RATE:
-			if (!d->value(d, &at, &v))
-				return 1;
-			if (v.rate >= 0 && v.rate < 1e18)
-				return digits((cli_u128)(v.rate + 0.5));
-			break;
-		case KIND_PRIO:
-			return d->value(d, &at, &v) ? strlen(v.s) + v.mark : 1;
-		case KIND_TEXT:
-			if (!d->value(d, &at, &v))
-				return 1;
-			size_t n = 0;
-			for (const unsigned char *p = (const unsigned char *)v.s; *p; p++, n++)
-				if (*p < 0x20 || *p >= 0x7f || *p == '\\')
-					goto written; /* escaped: as wide as it is written */
-			return n;
-		default:
-			break;
-		}
+	if (c < 0 || row >= x->rep->n || x->o->units != UNITS_BYTES)
+		return CLI_WIDTH_WRITE;
+	switch (columns[c].kind) {
+	case KIND_ID:
+	case KIND_NUMBER:
+	case KIND_COUNT:
+	case KIND_RATE:
+	case KIND_PRIO:
+	case KIND_TEXT:
+		break;
+	default:
+		return CLI_WIDTH_WRITE;
 	}
-written:
-	cell.len = 0;
-	table_cell(&cell, c, r, rep, o, first);
-	return cell.len;
+	if (!row_value(x, row, (enum column)c, &v))
+		return 1; /* "-" */
+	switch (columns[c].kind) {
+	case KIND_RATE:
+		if (v.rate >= 0 && v.rate < 1e18)
+			return digits((cli_u128)(v.rate + 0.5));
+		return CLI_WIDTH_WRITE;
+	case KIND_PRIO:
+		return strlen(v.s) + v.mark;
+	case KIND_TEXT:;
+		size_t n = 0;
+		for (const unsigned char *p = (const unsigned char *)v.s; *p; p++, n++)
+			if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+				return CLI_WIDTH_WRITE; /* escaped: as wide as it is written */
+		return n;
+	default:
+		return digits(v.n);
+	}
 }
 
-static void table_line(struct cli_buf *b, const struct report_row *r, const struct report *rep,
-		       const struct output_options *o, bool header, const size_t *width)
+/* How wide a column's widest row is, without looking at each cell: a
+ * counter or a rate as bytes is as wide as its largest value. */
+static size_t row_col_width(const void *ctx, size_t col)
 {
-	if (o->ts != TS_NONE) {
-		size_t start = b->len;
-		if (header)
-			cli_buf_puts(b, "TIME");
-		else
-			put_time(b, rep->snap->when, o->ts);
-		pad_to(b, start, o->ts == TS_ISO ? 25 : 14);
-		cli_buf_putc(b, ' ');
-	}
-	bool last_empty = false;
-	for (size_t i = 0; i < o->ncols; i++) {
-		const struct coldef *d = &columns[o->cols[i]];
-		/* numbers right-aligned, the last too; the last text not padded */
-		bool last = i + 1 == o->ncols, right = d->width > 0;
-		struct cli_buf *to = right ? &cell : b;
-		size_t start = to->len = right ? 0 : b->len;
-		if (header)
-			cli_buf_puts(to, o->cols[i] == COL_GROUP && o->group_header ? o->group_header
-										 : d->header);
-		else
-			table_cell(to, o->cols[i], r, rep, o, i == 0 && o->ts == TS_NONE);
-		last_empty = last && to->len == start;
-		if (right) {
-			if (cell.len < width[i])
-				cli_buf_pad(b, ' ', width[i] - cell.len);
-			cli_buf_put(b, cell.p, cell.len);
-		} else if (!last) {
-			pad_to(b, start, (int)width[i]);
+	const struct rows *x = ctx;
+	const struct report *rep = x->rep;
+	int c = column_of(x, col);
+
+	if (c < 0 || x->o->units != UNITS_BYTES)
+		return CLI_WIDTH_WRITE;
+
+	const struct coldef *d = &columns[c];
+
+	if (d->kind == KIND_COUNT && d->field >= 0) {
+		cli_u128 max = 0;
+		for (size_t r = 0; r < rep->n; r++) {
+			cli_u128 v = report_value(rep, &rep->rows[r], d->field);
+			if (c == COL_IO)
+				v += report_value(rep, &rep->rows[r], IO_WRITE_BYTES);
+			if (v > max)
+				max = v;
 		}
-		if (!last)
-			cli_buf_putc(b, ' ');
+		return digits(max);
 	}
-	/* a blank last cell (on the totals line) leaves no blanks at the end */
-	while (last_empty && b->len && b->p[b->len - 1] == ' ')
-		b->len--;
-	cli_buf_putc(b, '\n');
+	if (d->kind == KIND_RATE) {
+		double max = 0;
+		for (size_t r = 0; r < rep->n; r++) {
+			double sec = report_seconds(rep, &rep->rows[r]);
+			double v = sec > 0 ? (double)report_value(rep, &rep->rows[r], d->field) / sec : 0;
+			if (v > max)
+				max = v;
+		}
+		if (max < 1e18)
+			return digits((cli_u128)(max + 0.5));
+	}
+	return CLI_WIDTH_WRITE;
+}
+
+/* The table writer's view of a report's rows in format fmt (cols and
+ * width: NCOLS + 1 entries).  A table's columns: numbers right-aligned;
+ * each as wide as its default or its widest cell, so that a number of 20
+ * digits or a long group key does not push the columns after it out of
+ * line; ids of 7 digits at most (pid_max 2^22) not measured.  CSV and
+ * JSON name them as -o does. */
+static struct cli_table rows_table(struct rows *x, enum cli_fmt fmt, struct cli_col *cols,
+				   size_t *width, FILE *f)
+{
+	const struct output_options *o = x->o;
+	bool table = fmt == CLI_FMT_TABLE;
+	size_t n = 0;
+
+	x->time = o->ts != TS_NONE && fmt != CLI_FMT_JSON;
+	if (x->time) {
+		width[n] = o->ts == TS_ISO ? 25 : 14;
+		cols[n++] = (struct cli_col){ table ? "TIME" : "time", NULL, CLI_COL_FIXED };
+	}
+	for (size_t i = 0; i < o->ncols; i++) {
+		enum column c = o->cols[i];
+		const struct coldef *d = &columns[c];
+		const char *header = d->name; /* CSV's, as -o names it */
+		unsigned flags = 0;
+
+		if (table) {
+			header = c == COL_GROUP && o->group_header ? o->group_header : d->header;
+			flags = (d->width > 0 ? CLI_COL_RIGHT : 0) |
+				(c == COL_PID || c == COL_TID ? CLI_COL_FIXED : 0);
+		}
+		width[n] = (size_t)(d->width < 0 ? -d->width : d->width);
+		cols[n++] = (struct cli_col){ header, d->name, flags };
+	}
+	return (struct cli_table){ .cols = cols, .ncols = n, .nrows = x->rep->n, .width = width,
+				   .lone_header = true, .trim = true, .compact = true,
+				   .put = row_put, .json_value = row_json, .cell_width = row_cell_width,
+				   .col_width = row_col_width, .out = f, .ctx = x };
 }
 
 /* "system: processes read R/s, write W/s; disks read .., write ..; I/O
@@ -268,60 +356,14 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		cli_buf_fixed(b, rep->seconds, 1);
 		cli_buf_puts(b, " s from the first sample to the last\n");
 	}
-	/* each column as wide as its default, or as its widest cell: a number
-	 * of 20 digits or a long group key does not push the columns after it
-	 * out of line */
-	size_t width[NCOLS];
-	for (size_t i = 0; i < o->ncols; i++) {
-		const struct coldef *d = &columns[o->cols[i]];
-		width[i] = (size_t)(d->width < 0 ? -d->width : d->width);
-		if ((i + 1 == o->ncols && d->width <= 0) || o->cols[i] == COL_PID ||
-		    o->cols[i] == COL_TID)
-			continue; /* not padded; ids of 7 digits at most (pid_max 2^22) */
-		size_t from = 0;
-		if (d->kind == KIND_COUNT && o->units == UNITS_BYTES && d->field >= 0) {
-			/* a counter as bytes: as wide as its largest value */
-			cli_u128 max = 0;
-			for (size_t r = 0; r < rep->n; r++) {
-				cli_u128 v = report_value(rep, &rep->rows[r], d->field);
-				if (o->cols[i] == COL_IO)
-					v += report_value(rep, &rep->rows[r], IO_WRITE_BYTES);
-				if (v > max)
-					max = v;
-			}
-			if (digits(max) > width[i])
-				width[i] = digits(max);
-			from = rep->n; /* the totals line yet */
-		} else if (d->kind == KIND_RATE && o->units == UNITS_BYTES) {
-			double max = 0;
-			for (size_t r = 0; r < rep->n; r++) {
-				double sec = report_seconds(rep, &rep->rows[r]);
-				double v = sec > 0 ? (double)report_value(rep, &rep->rows[r], d->field) / sec
-						   : 0;
-				if (v > max)
-					max = v;
-			}
-			if (max < 1e18 && digits((cli_u128)(max + 0.5)) > width[i])
-				width[i] = digits((cli_u128)(max + 0.5));
-			from = max < 1e18 ? rep->n : 0;
-		}
-		for (size_t r = from; r <= rep->n; r++) {
-			if (r == rep->n && (!o->header || rep->devs))
-				break; /* no totals line */
-			size_t w = cell_width(o->cols[i], r < rep->n ? &rep->rows[r] : NULL, rep, o,
-					      i == 0 && o->ts == TS_NONE);
-			if (w > width[i])
-				width[i] = w;
-		}
-	}
-	if (o->header)
-		table_line(b, NULL, rep, o, true, width);
-	for (size_t i = 0; i < rep->n; i++) {
-		table_line(b, &rep->rows[i], rep, o, false, width);
-		cli_buf_spill(b, f);
-	}
-	if (o->header && !rep->devs) /* -n: the rows alone, for sort and awk */
-		table_line(b, NULL, rep, o, false, width);
+	struct rows x = { rep, o, false };
+	struct cli_col cols[NCOLS + 1];
+	size_t width[NCOLS + 1];
+	struct cli_table t = rows_table(&x, CLI_FMT_TABLE, cols, width, f);
+
+	t.header = o->header;
+	t.total = o->header && !rep->devs; /* -n: the rows alone, for sort and awk */
+	cli_table_write(&t, CLI_FMT_TABLE, b);
 	if (rep->exits_missed) { /* never a number short without saying so */
 		cli_buf_u64(b, rep->exits_missed);
 		cli_buf_puts(b, rep->exits_missed == 1 ? " exit" : " exits");
@@ -330,45 +372,16 @@ static void table_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	}
 }
 
-/* A CSV or JSON value of one cell: empty or null when there is none. */
-static void data_cell(struct cli_buf *b, enum column c, const struct report *rep,
-		      const struct report_row *r, const struct output_options *o)
+/* A report's rows as JSON objects, comma-separated, keyed by column name */
+static void json_rows(FILE *f, struct cli_buf *b, const struct report *rep,
+		      const struct output_options *o)
 {
-	const struct coldef *d = &columns[c];
-	bool json = o->format == FMT_JSON;
-	struct cell_of at = column_at(rep, r, o->cmdline);
-	struct cell v;
+	struct rows x = { rep, o, false };
+	struct cli_col cols[NCOLS + 1];
+	size_t width[NCOLS + 1];
+	struct cli_table t = rows_table(&x, CLI_FMT_JSON, cols, width, f);
 
-	if (!d->value(d, &at, &v)) {
-		cli_buf_puts(b, json ? "null" : "");
-		return;
-	}
-	switch (d->kind) {
-	case KIND_ID:
-	case KIND_NUMBER:
-	case KIND_COUNT:
-		cli_buf_u128(b, v.n);
-		break;
-	case KIND_TEXT:
-	case KIND_PRIO:
-		if (json)
-			cli_buf_json(b, v.s);
-		else
-			cli_buf_csv(b, v.s);
-		break;
-	case KIND_RATE:
-		cli_buf_fixed(b, v.rate, 1);
-		break;
-	case KIND_DELAY:
-		cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
-		break;
-	case KIND_FIXED:
-		cli_buf_fixed(b, v.rate, 2);
-		break;
-	case KIND_FLAG:
-		cli_buf_puts(b, v.n ? "true" : "false");
-		break;
-	}
+	cli_table_json_objects(&t, b);
 }
 
 /* -d: one object per report, its disks ("disk": [...], iostat -x -o JSON's
@@ -376,23 +389,6 @@ static void data_cell(struct cli_buf *b, enum column c, const struct report *rep
  * (dev_more, dev_cont); seconds: what the disks' rates are over (the
  * uptime one-shot), null for NFS mounts alone (each one-shot row is over
  * its mount's age) */
-/* A report's rows as JSON objects, comma-separated, keyed by column name */
-static void json_rows(FILE *f, struct cli_buf *b, const struct report *rep,
-		      const struct output_options *o)
-{
-	for (size_t r = 0; r < rep->n; r++) {
-		cli_buf_puts(b, r ? ",{" : "{");
-		for (size_t i = 0; i < o->ncols; i++) {
-			cli_buf_puts(b, i ? ",\"" : "\"");
-			cli_buf_puts(b, columns[o->cols[i]].name);
-			cli_buf_puts(b, "\":");
-			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
-		}
-		cli_buf_putc(b, '}');
-		cli_buf_spill(b, f);
-	}
-}
-
 static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
 			 enum report_kind kind, const struct output_options *o)
 {
@@ -419,26 +415,14 @@ static void json_devices(FILE *f, struct cli_buf *b, const struct report *rep,
 static void csv_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		       enum report_kind kind, const struct output_options *o, bool first)
 {
+	struct rows x = { rep, o, false };
+	struct cli_col cols[NCOLS + 1];
+	size_t width[NCOLS + 1];
+	struct cli_table t = rows_table(&x, CLI_FMT_CSV, cols, width, f);
+
 	(void)kind;
-	if (first && o->header) {
-		if (o->ts != TS_NONE)
-			cli_buf_puts(b, "time,");
-		for (size_t i = 0; i < o->ncols; i++) {
-			cli_buf_puts(b, columns[o->cols[i]].name);
-			cli_buf_putc(b, i + 1 < o->ncols ? ',' : '\n');
-		}
-	}
-	for (size_t r = 0; r < rep->n; r++) {
-		if (o->ts != TS_NONE) {
-			put_time(b, rep->snap->when, o->ts);
-			cli_buf_putc(b, ',');
-		}
-		for (size_t i = 0; i < o->ncols; i++) {
-			data_cell(b, o->cols[i], rep, &rep->rows[r], o);
-			cli_buf_putc(b, i + 1 < o->ncols ? ',' : '\n');
-		}
-		cli_buf_spill(b, f);
-	}
+	t.header = first && o->header;
+	cli_table_write(&t, CLI_FMT_CSV, b);
 }
 
 static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
@@ -473,12 +457,12 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 	/* the totals: every kernel counter, whatever the columns */
 	cli_buf_puts(b, rep->groups ? "],\"totals\":{\"groups\":" : "],\"totals\":{\"processes\":");
 	cli_buf_u64(b, rep->total_rows);
+	struct cell_of totals = column_at(rep, NULL, false);
+	struct cell v;
 	if (rep->groups) {
-		struct cell_of at = column_at(rep, NULL, false);
-		struct cell v;
-		column_value(COL_PROCS, &at, &v);
+		column_value(COL_PROCS, &totals, &v);
 		cli_buf_puts(b, ",\"processes\":");
-		cli_buf_u128(b, v.n);
+		put_value(b, &columns[COL_PROCS], &v, o, false);
 	}
 	for (int c = 0; c < NCOLS; c++) {
 		if (!columns[c].counter)
@@ -486,10 +470,12 @@ static void json_report(FILE *f, struct cli_buf *b, const struct report *rep,
 		cli_buf_puts(b, ",\"");
 		cli_buf_puts(b, columns[c].name);
 		cli_buf_puts(b, "\":");
-		cli_buf_u128(b, rep->io[columns[c].field]);
+		column_value((enum column)c, &totals, &v);
+		put_value(b, &columns[c], &v, o, false);
 	}
 	cli_buf_puts(b, ",\"iodelay\":");
-	cli_buf_ratio(b, rep->delay, (unsigned long long)o->clock_ticks, 2);
+	column_value(COL_IODELAY, &totals, &v);
+	put_value(b, &columns[COL_IODELAY], &v, o, false);
 	cli_buf_puts(b, "},\"denied\":");
 	cli_buf_u64(b, rep->snap->denied);
 	if (kind == REPORT_INTERVAL && o->sys) { /* bytes per second, and % of the interval */
@@ -674,10 +660,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 			else
 				prom_identity(b, at.task, o);
 			cli_buf_puts(b, "} ");
-			if (d->kind == KIND_DELAY)
-				cli_buf_ratio(b, v.n, (unsigned long long)o->clock_ticks, 2);
-			else
-				cli_buf_u128(b, v.n);
+			put_value(b, d, &v, o, false);
 			cli_buf_putc(b, '\n');
 			cli_buf_spill(b, out);
 		}
@@ -724,7 +707,7 @@ static void prom_report(FILE *out, struct cli_buf *b, const struct report *rep,
 	struct cell procs;
 	column_value(COL_PROCS, &totals, &procs);
 	prom_gauge_start(b, "iopstat_processes", "Processes (or threads) reported.", o);
-	cli_buf_u128(b, procs.n);
+	put_value(b, &columns[COL_PROCS], &procs, o, false);
 	cli_buf_putc(b, '\n');
 	prom_gauge_start(b, "iopstat_denied_processes",
 			 "Processes whose I/O counters could not be read.", o);

@@ -285,6 +285,27 @@ static void prometheus_columns(void **state)
 }
 
 /* -n: the rows alone, no header and no totals line */
+/* The totals line of a snapshot: lifetime rates do not add, so a rate
+ * column has none; "total" goes in the first column even so, and a last
+ * column without a total leaves no blanks at the end of the line. */
+static void table_totals_blanks(void **state)
+{
+	(void)state;
+	rep.seconds = 0;
+	static const enum column some[] = { COL_READ_RATE, COL_UID };
+	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, REPORT_SNAPSHOT),
+		"    READ/s    UID\n"
+		"      2500      0\n"
+		"         1      0\n"
+		"     total\n");
+	static const enum column more[] = { COL_UID, COL_READ_RATE, COL_WRITE_RATE };
+	assert_string_equal(render(FMT_TABLE, more, N(more), UNITS_BYTES, TS_EPOCH, REPORT_SNAPSHOT),
+		"TIME              UID     READ/s    WRITE/s\n"
+		"1700000000.500      0       2500       1024\n"
+		"1700000000.500      0          1          0\n"
+		"1700000000.500                 -          -\n");
+}
+
 static void table_without_headings(void **state)
 {
 	static const enum column some[] = { COL_PID, COL_IO, COL_READ_RATE, COL_COMMAND };
@@ -420,6 +441,7 @@ int main(void)
 		cmocka_unit_test(format_table),
 		cmocka_unit_test_setup(prometheus_columns, build_report),
 		cmocka_unit_test_setup(table_without_headings, build_report),
+		cmocka_unit_test_setup(table_totals_blanks, build_report),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	free(snap.names);
