@@ -952,7 +952,7 @@ static int run_devices(struct config *c, const struct proc_root *root)
 	struct scan_snapshot when = { 0 };
 	struct dev_select sel = { .names = c->dev_names, .nnames = c->ndev_names,
 				  .all = c->all_devices };
-	struct report_options ro = { .sort = c->sort, .top = c->top };
+	struct report_options ro = { .sort = column_sort_by(c->sort), .top = c->top };
 	unsigned what = (c->out.ncols ? DEV_READ_DISKS : 0) | (c->nfs_out.ncols ? DEV_READ_NFS : 0);
 	bool first = true;
 	int status = EXIT_SUCCESS;
@@ -1068,7 +1068,8 @@ int main(int argc, char **argv)
 		.need = scan_needs(&c),
 	};
 	struct report_options ro = {
-		.sort = c.sort, .only_active = c.only_active, .top = c.top, .threads = c.threads,
+		.sort = column_sort_by(c.sort), .only_active = c.only_active, .top = c.top,
+		.threads = c.threads,
 	};
 	bool lifetime = formats[c.out.format].lifetime; /* counters, never deltas */
 	bool grouped = c.group_by != GROUP_PID;
