@@ -193,6 +193,31 @@ static bool v_procs(const struct coldef *d, const struct cell_of *at, struct cel
 	return true;
 }
 
+/* A disk's or an NFS mount's value (-d): devices.c computes it. */
+static bool v_device(bool ok, const struct dev_cell *v, struct cell *c)
+{
+	if (!ok)
+		return false;
+	c->n = v->n;
+	c->rate = v->rate;
+	c->s = v->s;
+	return true;
+}
+
+static bool v_dev(const struct coldef *d, const struct cell_of *at, struct cell *c)
+{
+	struct dev_cell v = { 0 };
+
+	return v_device(at->dev && dev_value(at->dev, d->field, &v), &v, c);
+}
+
+static bool v_nfs(const struct coldef *d, const struct cell_of *at, struct cell *c)
+{
+	struct dev_cell v = { 0 };
+
+	return v_device(at->nfs && nfs_value(at->nfs, d->field, &v), &v, c);
+}
+
 /* --- the table ---------------------------------------------------------------- */
 
 const struct coldef columns[NCOLS] = {
@@ -281,19 +306,20 @@ const struct coldef columns[NCOLS] = {
 			.value = v_procs },
 
 	/* -d: disks (devices.c computes them).  Names as iostat -x -o JSON
-	 * writes its keys, headers as its table; the field says which */
+	 * writes its keys, headers as its table; the field says which (and
+	 * whether it is in kB: -H shows a kB per second as 1.5M) */
 #define DISK(col, nm, hd, w, k, f, hp) \
 	[col] = { .name = nm, .header = hd, .width = w, .kind = k, .field = f, \
-		  .scope = SCOPE_DISK, .help = hp, .value = dev_value }
+		  .scope = SCOPE_DISK, .help = hp, \
+		  .kib = (f) < DEV_NAME && (f) % 8 == DEV_KB, .value = v_dev }
 	DISK(COL_DISK_DEVICE, "disk_device", "Device", -12, KIND_TEXT, DEV_NAME,
 	     "-d: the device, as in /proc/diskstats"),
 	DISK(COL_DISK_KIND, "kind", "KIND", -4, KIND_TEXT, DEV_KIND,
 	     "-d: disk (a whole disk) or part (a partition)"),
 	DISK(COL_RS, "r/s", "r/s", 8, KIND_FIXED, DEV_M(DEV_READ, DEV_IOS),
 	     "-d: reads completed per second"),
-	[COL_RKBS] = { .name = "rkB/s", .header = "rkB/s", .width = 9, .kind = KIND_FIXED,
-		       .field = DEV_M(DEV_READ, DEV_KB), .scope = SCOPE_DISK, .kib = true,
-		       .help = "-d: kB read per second", .value = dev_value },
+	DISK(COL_RKBS, "rkB/s", "rkB/s", 9, KIND_FIXED, DEV_M(DEV_READ, DEV_KB),
+	     "-d: kB read per second"),
 	DISK(COL_RRQMS, "rrqm/s", "rrqm/s", 8, KIND_FIXED, DEV_M(DEV_READ, DEV_RQM),
 	     "-d: reads merged per second"),
 	DISK(COL_RRQM, "rrqm", "%rrqm", 6, KIND_FIXED, DEV_M(DEV_READ, DEV_PRQM),
@@ -304,9 +330,8 @@ const struct coldef columns[NCOLS] = {
 	     "-d: kB a read asked for on average"),
 	DISK(COL_WS, "w/s", "w/s", 8, KIND_FIXED, DEV_M(DEV_WRITE, DEV_IOS),
 	     "-d: writes completed per second"),
-	[COL_WKBS] = { .name = "wkB/s", .header = "wkB/s", .width = 9, .kind = KIND_FIXED,
-		       .field = DEV_M(DEV_WRITE, DEV_KB), .scope = SCOPE_DISK, .kib = true,
-		       .help = "-d: kB written per second", .value = dev_value },
+	DISK(COL_WKBS, "wkB/s", "wkB/s", 9, KIND_FIXED, DEV_M(DEV_WRITE, DEV_KB),
+	     "-d: kB written per second"),
 	DISK(COL_WRQMS, "wrqm/s", "wrqm/s", 8, KIND_FIXED, DEV_M(DEV_WRITE, DEV_RQM),
 	     "-d: writes merged per second"),
 	DISK(COL_WRQM, "wrqm", "%wrqm", 6, KIND_FIXED, DEV_M(DEV_WRITE, DEV_PRQM),
@@ -317,9 +342,8 @@ const struct coldef columns[NCOLS] = {
 	     "-d: kB a write asked for on average"),
 	DISK(COL_DS, "d/s", "d/s", 8, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_IOS),
 	     "-d: discards completed per second (Linux 4.18)"),
-	[COL_DKBS] = { .name = "dkB/s", .header = "dkB/s", .width = 9, .kind = KIND_FIXED,
-		       .field = DEV_M(DEV_DISCARD, DEV_KB), .scope = SCOPE_DISK, .kib = true,
-		       .help = "-d: kB discarded per second", .value = dev_value },
+	DISK(COL_DKBS, "dkB/s", "dkB/s", 9, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_KB),
+	     "-d: kB discarded per second"),
 	DISK(COL_DRQMS, "drqm/s", "drqm/s", 8, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_RQM),
 	     "-d: discards merged per second"),
 	DISK(COL_DRQM, "drqm", "%drqm", 6, KIND_FIXED, DEV_M(DEV_DISCARD, DEV_PRQM),
@@ -343,7 +367,7 @@ const struct coldef columns[NCOLS] = {
 #undef DISK
 #define NFS(col, nm, hd, w, k, f, hp) \
 	[col] = { .name = nm, .header = hd, .width = w, .kind = k, .field = f, \
-		  .scope = SCOPE_NFS, .help = hp, .value = nfs_value }
+		  .scope = SCOPE_NFS, .help = hp, .value = v_nfs }
 	NFS(COL_NFS_MOUNT, "nfs_mount", "NFS mount", -16, KIND_TEXT, NFS_MOUNT,
 	    "-d: an NFS mount's mount point"),
 	NFS(COL_NFS_EXPORT, "nfs_export", "Export", -20, KIND_TEXT, NFS_EXPORT,
@@ -354,7 +378,7 @@ const struct coldef columns[NCOLS] = {
 	 * own counters; kB are its bytes sent and received (requests, replies) */
 #define NFS_OP(col, nm, hd, w, k, f, hp) \
 	[col] = { .name = nm, .header = hd, .width = w, .kind = k, .field = f, \
-		  .scope = SCOPE_NFS, .help = hp, .kib = (f) % 8 == NFS_OP_KBS, .value = nfs_value }
+		  .scope = SCOPE_NFS, .help = hp, .kib = (f) % 8 == NFS_OP_KBS, .value = v_nfs }
 	NFS_OP(COL_NFS_ROPS, "read_ops/s", "read_ops/s", 10, KIND_FIXED,
 	       NFS_M(NFS_OP_READ, NFS_OP_OPS), "-d: READ operations per second"),
 	NFS_OP(COL_NFS_RKBS, "read_kB/s", "read_kB/s", 9, KIND_FIXED,
@@ -436,7 +460,8 @@ bool column_value(enum column c, const struct cell_of *at, struct cell *out)
 	return columns[c].value(&columns[c], at, out);
 }
 
-int column_compare(enum column col, const struct report *rep, const struct report_row *a,
+/* Orders two rows by column col in its direction; 0 when equal. */
+static int compare(enum column col, const struct report *rep, const struct report_row *a,
 		   const struct report_row *b)
 {
 	const struct coldef *d = &columns[col];
@@ -480,4 +505,49 @@ int column_compare(enum column col, const struct report *rep, const struct repor
 	default:
 		return 0;
 	}
+}
+
+/* --- sorting ------------------------------------------------------------------ */
+
+/* What a sort compares by: passed to each comparison, never kept. */
+struct sorting {
+	enum column col;
+	const struct report *rep;
+};
+
+/* By the column (its values are read as rows are compared, not stored),
+ * then by task; groups by key, devices by their place in the kernel's list. */
+static int cmp_rows(const void *a, const void *b, void *ctx)
+{
+	const struct sorting *s = ctx;
+	const struct report_row *x = a, *y = b;
+	int c = compare(s->col, s->rep, x, y);
+
+	if (c)
+		return c;
+	if (s->rep->devs)
+		return (x->task > y->task) - (x->task < y->task);
+	if (s->rep->groups)
+		return strcmp(s->rep->groups->v[x->task].key, s->rep->groups->v[y->task].key);
+	return CMP_TASK(report_task(s->rep, x), report_task(s->rep, y));
+}
+
+/* A report_sort's function: ctx is the column's entry in the table. */
+static void sort_rows(struct report *rep, const void *ctx)
+{
+	struct sorting s = { (enum column)((const struct coldef *)ctx - columns), rep };
+
+	if (rep->devs) {
+		if (columns[s.col].scope != (rep->devs->nfs_rows ? SCOPE_NFS : SCOPE_DISK) ||
+		    !column_sorts(s.col))
+			return; /* another report's column, or text: the kernel's order */
+	} else if (s.col == COL_PID && !rep->groups) {
+		return; /* built in that order */
+	}
+	cli_sort_r(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows, &s);
+}
+
+struct report_sort column_sort_by(enum column c)
+{
+	return (struct report_sort){ sort_rows, &columns[c] };
 }

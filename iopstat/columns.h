@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "iopcli/buf.h"
+#include "sample.h"
 
 enum column {
 	COL_PID, COL_TID, COL_USER, COL_UID, COL_PRIO,
@@ -115,9 +116,11 @@ struct cell_of column_at(const struct report *rep, const struct report_row *r, b
 /* The value of column c at a cell: false when it has none. */
 bool column_value(enum column c, const struct cell_of *at, struct cell *out);
 
-/* Orders two rows by column c (its direction: ids ascending, priorities
- * highest first, amounts largest first); 0 when equal. */
-int column_compare(enum column c, const struct report *rep, const struct report_row *a,
-		   const struct report_row *b);
+/* --sort by column c, for report_options (sample.h): rows in c's direction
+ * (ids ascending, priorities highest first, amounts largest first), ties
+ * by task (pid, tid), groups by key, devices in the kernel's order.  A
+ * device report sorts only by a column of its own scope that sorts; a
+ * process report by COL_PID stays as built (in pid order already). */
+struct report_sort column_sort_by(enum column c);
 
 #endif

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "iopcli/blockdev.h"
+#include "pair.h"
 #include "sample.h"
 
 int dev_read(struct dev_read *r, const struct proc_root *proc, int sysfs, unsigned what)
@@ -176,16 +177,11 @@ void dev_view_free(struct dev_view *v)
 
 /* --- values ----------------------------------------------------------------- */
 
-static unsigned long long change(unsigned long long now, unsigned long long then)
-{
-	return now >= then ? now - then : now; /* went down: reset, counts from 0 */
-}
-
 bool dev_delta(const struct dev_row *r, int f, unsigned long long *out)
 {
 	if ((unsigned)f >= r->now->nfields)
 		return false;
-	*out = r->then ? change(r->now->v[f], r->then->v[f]) : r->now->v[f];
+	*out = r->then ? pair_delta(r->now->v[f], r->then->v[f]) : r->now->v[f];
 	return true;
 }
 
@@ -218,14 +214,11 @@ static double ratio(double num, double den)
 	return den > 0 ? num / den : 0;
 }
 
-bool dev_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
+bool dev_value(const struct dev_row *r, int field, struct dev_cell *c)
 {
-	const struct dev_row *r = at->dev;
 	unsigned long long ios, merges, sectors, ticks, x;
 
-	if (!r)
-		return false;
-	switch (d->field) {
+	switch (field) {
 	case DEV_NAME:
 		c->s = r->now->name;
 		return true;
@@ -242,7 +235,7 @@ bool dev_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 	double s = r->seconds;
 	if (!(s > 0))
 		return false;
-	switch (d->field) {
+	switch (field) {
 	case DEV_FLUSH_S:
 		if (!dev_delta(r, DISK_FL_IOS, &x))
 			return false;
@@ -265,7 +258,7 @@ bool dev_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 		return true;
 	}
 	static const int base[] = { DISK_RD_IOS, DISK_WR_IOS, DISK_DC_IOS };
-	int dir = d->field / 8, m = d->field % 8;
+	int dir = field / 8, m = field % 8;
 	if (dir > DEV_DISCARD)
 		return false;
 	int b = base[dir];
@@ -298,20 +291,22 @@ bool dev_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 }
 
 /* an NFS counter's change: a mount's counters only grow while it lives */
-static double nfs_d(const unsigned long long *now, const unsigned long long *then, int f)
+static unsigned long long nfs_change(const unsigned long long *now,
+				     const unsigned long long *then, int f)
 {
-	return (double)(then ? change(now[f], then[f]) : now[f]);
+	return then ? pair_delta(now[f], then[f]) : now[f];
 }
 
-bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
+static double nfs_d(const unsigned long long *now, const unsigned long long *then, int f)
 {
-	const struct nfs_row *r = at->nfs;
+	return (double)nfs_change(now, then, f);
+}
 
-	if (!r)
-		return false;
+bool nfs_value(const struct nfs_row *r, int field, struct dev_cell *c)
+{
 	const struct nfs_mount *m = r->now, *o = r->then;
 	double s = r->seconds;
-	switch (d->field) {
+	switch (field) {
 	case NFS_MOUNT:
 		c->s = m->mountpoint;
 		return true;
@@ -321,12 +316,12 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 	case NFS_OPS:
 		if (!m->has_xprt || !(s > 0))
 			return false;
-		c->rate = (double)(o ? change(m->sends, o->sends) : m->sends) / s;
+		c->rate = (double)(o ? pair_delta(m->sends, o->sends) : m->sends) / s;
 		return true;
 	}
 	/* one operation's figures, as nfsiostat's __print_rpc_op_stats: over
 	 * its own ops, transmissions, bytes and milliseconds */
-	int op = (d->field - NFS_M(0, 0)) / 8, k = (d->field - NFS_M(0, 0)) % 8;
+	int op = (field - NFS_M(0, 0)) / 8, k = (field - NFS_M(0, 0)) % 8;
 	if (op != NFS_OP_READ && op != NFS_OP_WRITE)
 		return false;
 	const unsigned long long *now = op == NFS_OP_READ ? m->read : m->write;
@@ -348,8 +343,8 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 		c->rate = ratio(kb, ops);
 		return true;
 	case NFS_OP_RETRANS: { /* transmissions beyond the first of each op */
-		unsigned long long t = then ? change(now[RPC_TRANS], then[RPC_TRANS]) : now[RPC_TRANS];
-		unsigned long long n = then ? change(now[RPC_OPS], then[RPC_OPS]) : now[RPC_OPS];
+		unsigned long long t = nfs_change(now, then, RPC_TRANS);
+		unsigned long long n = nfs_change(now, then, RPC_OPS);
 		c->n = t > n ? t - n : 0;
 		return true;
 	}
@@ -364,17 +359,6 @@ bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c)
 }
 
 /* --- the report ------------------------------------------------------------- */
-
-/* qsort() has no context: the report being sorted, one at a time */
-static const struct report *sorting;
-static enum column sort_col;
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const struct report_row *x = a, *y = b;
-	int r = column_compare(sort_col, sorting, x, y);
-	return r ? r : (x->task > y->task) - (x->task < y->task);
-}
 
 int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
 		     const struct report_options *opt, const struct scan_snapshot *snap)
@@ -397,13 +381,8 @@ int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
 	rep->base = NULL;
 	rep->seconds = 0;
 	rep->snap = snap;
-	if (columns[opt->sort].scope == (nfs ? SCOPE_NFS : SCOPE_DISK) &&
-	    column_sorts(opt->sort) && n > 1) {
-		sorting = rep;
-		sort_col = opt->sort;
-		qsort(rep->rows, n, sizeof(*rep->rows), cmp_rows);
-		sorting = NULL;
-	}
+	if (opt->sort.fn)
+		opt->sort.fn(rep, opt->sort.ctx);
 	if (opt->top && rep->n > opt->top)
 		rep->n = opt->top;
 	return 0;
@@ -433,8 +412,8 @@ void sys_line_devices(struct sys_line *l, const struct dev_read *cur, const stru
 	l->disk_read = l->disks ? (double)rd * 512 / s : 0;
 	l->disk_write = l->disks ? (double)wr * 512 / s : 0;
 	if (cur->psi_error == 0 && prev->psi_error == 0 && s > 0) {
-		double some = (double)change(cur->psi.some_us, prev->psi.some_us) / (s * 1e6) * 100;
-		double full = (double)change(cur->psi.full_us, prev->psi.full_us) / (s * 1e6) * 100;
+		double some = (double)pair_delta(cur->psi.some_us, prev->psi.some_us) / (s * 1e6) * 100;
+		double full = (double)pair_delta(cur->psi.full_us, prev->psi.full_us) / (s * 1e6) * 100;
 		/* the stall of the interval, as a share of it: 0..100 (the reads
 		 * are a moment apart from the clock's) */
 		l->some = some > 100 ? 100 : some;

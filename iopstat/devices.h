@@ -15,7 +15,6 @@
 
 #include "iopcli/diskstats.h"
 #include "iopcli/proc.h"
-#include "columns.h"
 
 /* What a device column shows (its coldef's field). */
 enum { DEV_READ, DEV_WRITE, DEV_DISCARD };                         /* directions */
@@ -96,17 +95,26 @@ void dev_view_free(struct dev_view *v);
 struct report;
 struct report_options;
 
-/* A report of v's disks (nfs false) or NFS mounts into rep, sorted by
- * opt->sort when it is a column of that kind (else in the kernel's order),
- * at most opt->top rows; snap gives the formats the time of the read.
+/* A report of v's disks (nfs false) or NFS mounts into rep, in the
+ * kernel's order put in opt->sort's (the column table's sort leaves it
+ * unless the column is one of that kind), at most opt->top rows; snap gives the formats the time of the read.
  * v's nfs_rows is set to nfs.  0 or -ENOMEM. */
 struct scan_snapshot;
 int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
 		     const struct report_options *opt, const struct scan_snapshot *snap);
 
-/* The column values (columns.c's entries call these). */
-bool dev_value(const struct coldef *d, const struct cell_of *at, struct cell *c);
-bool nfs_value(const struct coldef *d, const struct cell_of *at, struct cell *c);
+/* A device value: a measure (rate), a count (n) or a text (s), as the
+ * field's kind has it. */
+struct dev_cell {
+	unsigned long long n;
+	double rate;
+	const char *s;
+};
+
+/* The value of field f (DEV_*, NFS_*) of a disk or NFS row: false when it
+ * has none.  columns.c's device entries read them. */
+bool dev_value(const struct dev_row *r, int f, struct dev_cell *c);
+bool nfs_value(const struct nfs_row *r, int f, struct dev_cell *c);
 
 /* The change of counter f of a disk row over its period (a counter that
  * went down, or a device that is not the one before, counts from zero);

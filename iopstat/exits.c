@@ -3,7 +3,6 @@
  * exits.h; what the kernel gives is in docs/DESIGN.md. */
 #define _GNU_SOURCE
 #include "exits.h"
-#include "sample.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -457,12 +456,6 @@ static int cmp_seq(const void *a, const void *b, void *ctx)
 	return (x > y) - (x < y);
 }
 
-static const struct exit_proc *seq_ctx;
-static int cmp_seq_q(const void *a, const void *b)
-{
-	return cmp_seq(a, b, (void *)seq_ctx);
-}
-
 static int process_rows(struct exits *x, const struct base *prev, struct scan_snapshot *cur,
 			size_t n0, const struct scan_options *so, const struct proc_root *root,
 			long clock_ticks)
@@ -518,8 +511,7 @@ static int process_rows(struct exits *x, const struct base *prev, struct scan_sn
 	/* the ended ones, children before the parents that reaped them (a
 	 * parent's last record comes after its children's): each one's row,
 	 * then its whole total to its reaper */
-	seq_ctx = x->proc;
-	cli_sort(ended, nended, sizeof(*ended), cmp_seq_q);
+	cli_sort_r(ended, nended, sizeof(*ended), cmp_seq, x->proc);
 	int r = 0;
 	for (size_t i = 0; i < nended && r == 0; i++) {
 		struct exit_proc p = x->proc[ended[i]];

@@ -2,7 +2,7 @@
 /* iopstat's groups.  See groups.h for how the counters are kept. */
 #define _GNU_SOURCE
 #include "groups.h"
-#include "sample.h"
+#include "pair.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -427,7 +427,7 @@ struct run {
 static void run_open(struct run *r, struct config *c)
 {
 	*r = (struct run){ .c = c, .sysfs = -1, .lock = -1, .ex = { .ts.fd = -1 },
-			   .ro = { .sort = c->sort, .only_active = c->only_active, .top = c->top,
+			   .ro = { .sort = column_sort_by(c->sort), .only_active = c->only_active, .top = c->top,
 				   .threads = c->threads } };
 	int e = proc_root_open(&r->proot, c->proc_dir);
 	if (e < 0)

@@ -7,51 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_task(const struct scan_row *a, const struct scan_row *b)
-{
-	return CMP_TASK(a, b);
-}
-
-static int cmp_task_v(const void *a, const void *b)
-{
-	return cmp_task(a, b);
-}
-
-int base_keep(struct base *b, const struct scan_snapshot *s)
-{
-	struct base_row *rows = cli_grow(b->rows, &b->cap, s->n, sizeof(*rows), 1024);
-
-	if (!rows)
-		return -ENOMEM;
-	b->rows = rows;
-	size_t n = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct scan_row *t = &s->rows[i];
-		if (t->flags & ROW_EXITED)
-			continue; /* reported once, in the interval it ended in */
-		struct base_row *r = &rows[n++];
-		r->pid = t->pid;
-		r->tid = t->tid;
-		r->ppid = t->ppid;
-		r->flags = t->flags & ROW_REAPED;
-		r->uid = t->uid;
-		r->start = t->start;
-		memcpy(r->io, t->io, sizeof(r->io));
-		r->delay = t->delay;
-	}
-	b->n = n;
-	b->uptime = s->uptime;
-	b->mono = s->mono;
-	b->when = s->when;
-	return 0;
-}
-
-void base_free(struct base *b)
-{
-	free(b->rows);
-	*b = (struct base){ 0 };
-}
-
 /* --- the values of a row ------------------------------------------------------ */
 
 cli_u128 report_group_value(const struct report *rep, const struct group *g, int field)
@@ -82,24 +37,6 @@ double report_seconds(const struct report *rep, const struct report_row *r)
 }
 
 /* --- building a report -------------------------------------------------------- */
-
-/* What cmp_rows() sorts by: qsort() passes no context. */
-static enum column sort_by;
-static const struct report *sort_rep;
-
-/* By the --sort column (its values are read as rows are compared, not
- * stored), then by task; groups by key. */
-static int cmp_rows(const void *a, const void *b)
-{
-	const struct report_row *x = a, *y = b;
-	int c = column_compare(sort_by, sort_rep, x, y);
-
-	if (c)
-		return c;
-	if (sort_rep->groups)
-		return strcmp(sort_rep->groups->v[x->task].key, sort_rep->groups->v[y->task].key);
-	return cmp_task(report_task(sort_rep, x), report_task(sort_rep, y));
-}
 
 static bool active(const struct report *rep, const struct report_row *r)
 {
@@ -151,15 +88,13 @@ static void keep_row(struct report *rep, const struct report_options *opt)
 	rep->delay = cli_u128_sat_add(rep->delay, report_value(rep, r, -1)); /* groups near 2^128 */
 }
 
-/* Sorts (rows are in pid or key order already) and cuts at --top. */
+/* Puts the rows in --sort's order (the column table's: rows are built
+ * in pid or key order) and cuts at --top. */
 static void finish_report(struct report *rep, const struct report_options *opt)
 {
 	rep->total_rows = rep->n;
-	if (opt->sort != COL_PID || rep->groups) {
-		sort_by = opt->sort;
-		sort_rep = rep;
-		cli_sort(rep->rows, rep->n, sizeof(*rep->rows), cmp_rows);
-	}
+	if (opt->sort.fn)
+		opt->sort.fn(rep, opt->sort.ctx);
 	if (opt->top && rep->n > opt->top)
 		rep->n = opt->top;
 }
@@ -246,7 +181,7 @@ static int copy_task(struct scan_snapshot *s, const struct scan_snapshot *from,
  * start time); NULL if none. */
 static const struct scan_row *find_task(const struct scan_snapshot *in, const struct scan_row *t)
 {
-	const struct scan_row *r = in->n ? bsearch(t, in->rows, in->n, sizeof(*t), cmp_task_v) : NULL;
+	const struct scan_row *r = in->n ? bsearch(t, in->rows, in->n, sizeof(*t), scan_cmp_task) : NULL;
 
 	return r && r->start == t->start ? r : NULL;
 }
@@ -318,7 +253,7 @@ int report_build_summary(struct report *rep, const struct scan_snapshot *first,
 		if (copy_task(work, &x->gone, &x->gone.rows[i], NULL) < 0)
 			return -ENOMEM;
 	/* a pid that ended and was reused is two rows: (pid, tid) then start */
-	cli_sort(work->rows, work->n, sizeof(*work->rows), cmp_task_v);
+	cli_sort(work->rows, work->n, sizeof(*work->rows), scan_cmp_task);
 
 	/* the rows hold what each task did in the run: no base */
 	start_report(rep, work, NULL, last->mono - first->mono, clock_ticks, opt);

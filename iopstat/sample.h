@@ -11,38 +11,11 @@
 
 #include <stdbool.h>
 #include "iopcli/buf.h"
-#include "columns.h"
 #include "groups.h"
 #include "pair.h"
 #include "scan.h"
 
 struct dev_view;
-
-/* What is kept of a scan for the next one: enough to pair its tasks and
- * take differences (88 bytes a task; no names). */
-struct base_row {
-	int pid, tid, ppid;
-	unsigned flags; /* ROW_REAPED */
-	unsigned uid;   /* the owner the scan read (NEED_OWNER; not in a state file) */
-	unsigned long long start;
-	unsigned long long io[IO_NFIELDS];
-	unsigned long long delay;
-};
-
-struct base {
-	struct base_row *rows; /* sorted by (pid, tid), as the scan */
-	size_t n, cap;
-	double uptime, mono, when;
-};
-
-/* Orders two tasks (rows of a snapshot or a base) by (pid, tid). */
-#define CMP_TASK(a, b)                                              \
-	((a)->pid != (b)->pid ? ((a)->pid < (b)->pid ? -1 : 1)      \
-			      : ((a)->tid > (b)->tid) - ((a)->tid < (b)->tid))
-
-/* Keeps snapshot s in b (its buffer reused).  0 or -ENOMEM. */
-int base_keep(struct base *b, const struct scan_snapshot *s);
-void base_free(struct base *b);
 
 /* What a group row shows. */
 enum group_view {
@@ -113,8 +86,17 @@ static inline cli_u128 report_value(const struct report *rep, const struct repor
  * the task's age (at least one tick); 0: no rate (a group's lifetime). */
 double report_seconds(const struct report *rep, const struct report_row *r);
 
+/* How the rows of a report are put in order (--sort): fn(rep, ctx)
+ * reorders rep->rows[0, n) before --top cuts them.  The sampler knows no
+ * columns: the column table gives its own (columns.h, column_sort_by()).
+ * fn NULL: the rows stay as built (by pid and tid; groups as kept). */
+struct report_sort {
+	void (*fn)(struct report *rep, const void *ctx);
+	const void *ctx;
+};
+
 struct report_options {
-	enum column sort; /* a column that sorts (column_sorts()) */
+	struct report_sort sort;
 	bool only_active; /* only rows with a counter that moved */
 	size_t top;       /* at most this many rows, 0 = all */
 	bool threads;     /* the rows are threads (-t) */

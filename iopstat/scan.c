@@ -234,13 +234,11 @@ static double now(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int cmp_row(const void *a, const void *b)
+int scan_cmp_task(const void *a, const void *b)
 {
 	const struct scan_row *x = a, *y = b;
 
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return (x->tid > y->tid) - (x->tid < y->tid);
+	return CMP_TASK(x, y);
 }
 
 int scan_tasks(const struct proc_root *root, const struct scan_options *opt,
@@ -285,7 +283,7 @@ int scan_tasks(const struct proc_root *root, const struct scan_options *opt,
 			z->flags |= ROW_REAPED;
 	}
 	if (!sorted)
-		cli_sort(snap->rows, snap->n, sizeof(*snap->rows), cmp_row);
+		cli_sort(snap->rows, snap->n, sizeof(*snap->rows), scan_cmp_task);
 	return r;
 }
 
@@ -317,4 +315,41 @@ int scan_snapshot_reserve(struct scan_snapshot *snap, const struct scan_snapshot
 		snap->names_cap = names;
 	}
 	return 0;
+}
+
+/* --- what is kept of a scan for the next one ------------------------------------ */
+
+int base_keep(struct base *b, const struct scan_snapshot *s)
+{
+	struct base_row *rows = cli_grow(b->rows, &b->cap, s->n, sizeof(*rows), 1024);
+
+	if (!rows)
+		return -ENOMEM;
+	b->rows = rows;
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct scan_row *t = &s->rows[i];
+		if (t->flags & ROW_EXITED)
+			continue; /* reported once, in the interval it ended in */
+		struct base_row *r = &rows[n++];
+		r->pid = t->pid;
+		r->tid = t->tid;
+		r->ppid = t->ppid;
+		r->flags = t->flags & ROW_REAPED;
+		r->uid = t->uid;
+		r->start = t->start;
+		memcpy(r->io, t->io, sizeof(r->io));
+		r->delay = t->delay;
+	}
+	b->n = n;
+	b->uptime = s->uptime;
+	b->mono = s->mono;
+	b->when = s->when;
+	return 0;
+}
+
+void base_free(struct base *b)
+{
+	free(b->rows);
+	*b = (struct base){ 0 };
 }

@@ -55,6 +55,36 @@ struct scan_snapshot {
 	size_t denied;         /* processes whose io could not be read: EACCES */
 };
 
+/* Orders two tasks (rows of a snapshot or a base) by (pid, tid). */
+#define CMP_TASK(a, b)                                              \
+	((a)->pid != (b)->pid ? ((a)->pid < (b)->pid ? -1 : 1)      \
+			      : ((a)->tid > (b)->tid) - ((a)->tid < (b)->tid))
+
+/* CMP_TASK of two scan_rows, for cli_sort() and bsearch(). */
+int scan_cmp_task(const void *a, const void *b);
+
+/* What is kept of a scan for the next one: enough to pair its tasks and
+ * take differences (88 bytes a task; no names). */
+struct base_row {
+	int pid, tid, ppid;
+	unsigned flags; /* ROW_REAPED */
+	unsigned uid;   /* the owner the scan read (NEED_OWNER; not in a state file) */
+	unsigned long long start;
+	unsigned long long io[IO_NFIELDS];
+	unsigned long long delay;
+};
+
+struct base {
+	struct base_row *rows; /* sorted by (pid, tid), as the scan */
+	size_t n, cap;
+	double uptime, mono, when;
+};
+
+/* Keeps snapshot s in b (its buffer reused), but for its exited rows
+ * (reported once, in the interval they ended in).  0 or -ENOMEM. */
+int base_keep(struct base *b, const struct scan_snapshot *s);
+void base_free(struct base *b);
+
 /* What a report needs read for each task, beside its io counters. */
 enum scan_need {
 	NEED_STAT = 1 << 0,    /* stat: name, start time, delay, nice, policy */

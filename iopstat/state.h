@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 #include "groups.h"
-#include "sample.h"
+#include "scan.h"
 
 /* What a state belongs to: the boot and what was selected and grouped. */
 struct state_id {

@@ -21,4 +21,11 @@ void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first);
  * n at worst).  Not stable: the comparison decides ties. */
 void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/* cli_sort() with a context: cmp(a, b, ctx) is given the ctx it was called
+ * with (qsort_r()'s order of arguments), so a comparison needs no
+ * file-scope state.  The same sorts: qsort_r() up to 256 KiB, the heap
+ * sort in place beyond. */
+void cli_sort_r(void *base, size_t n, size_t size,
+		int (*cmp)(const void *, const void *, void *), void *ctx);
+
 #endif

@@ -101,6 +101,48 @@ static void sorts_empty_arrays(void **state)
 	}
 }
 
+/* cli_sort_r: each comparison gets the context it was called with (no
+ * file-scope state); the same order as qsort(), by qsort_r() and, past
+ * 256 KiB, by the heap sort in place */
+static int cmp_int_by(const void *a, const void *b, void *ctx)
+{
+	int *calls = ctx, x = *(const int *)a, y = *(const int *)b;
+
+	++*calls;
+	return (x > y) - (x < y);
+}
+
+static void sorts_with_a_context(void **state)
+{
+	enum { N = 100000 }; /* 400 KB of ints: the heap sort */
+	static int a[N], b[N];
+	unsigned x = 54321;
+	int calls = 0;
+	(void)state;
+	cli_sort_r(NULL, 0, sizeof(int), cmp_int_by, &calls);
+	assert_int_equal(calls, 0);
+	for (int round = 0; round < 2; round++) {
+		size_t len = round ? N : 1000; /* qsort_r, then the heap */
+		for (size_t i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			a[i] = b[i] = (int)(x >> 8) % 5000;
+		}
+		calls = 0;
+		cli_sort_r(a, len, sizeof(int), cmp_int_by, &calls);
+		assert_true(calls > 0);
+		qsort(b, len, sizeof(int), cmp_int);
+		assert_memory_equal(a, b, len * sizeof(int));
+	}
+	/* cli_sort's heap sort, through the same code */
+	for (size_t i = 0; i < N; i++) {
+		x = x * 1103515245u + 12345u;
+		a[i] = b[i] = (int)(x >> 8);
+	}
+	cli_sort(a, N, sizeof(int), cmp_int);
+	qsort(b, N, sizeof(int), cmp_int);
+	assert_memory_equal(a, b, sizeof(a));
+}
+
 static void grows_arrays(void **state)
 {
 	size_t cap = 0;
@@ -271,6 +313,7 @@ int main(void)
 		cmocka_unit_test(rejects_junk),
 		cmocka_unit_test(rejects_out_of_range_without_wrapping),
 		cmocka_unit_test(sorts_empty_arrays),
+		cmocka_unit_test(sorts_with_a_context),
 		cmocka_unit_test(out_of_memory_is_one_message),
 		cmocka_unit_test(writes_numbers),
 		cmocka_unit_test(parses_column_lists),

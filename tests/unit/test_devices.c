@@ -200,6 +200,23 @@ static void nfs_figures(void **state)
 
 /* The system line: whole, unstacked disks only; pressure as the share of
  * the interval; PSI missing is said once. */
+/* The columns in kB per second (and only those) show as 1.5M with -H:
+ * rkB/s, wkB/s, dkB/s and NFS's read_kB/s, write_kB/s */
+static void kib_columns(void **state)
+{
+	int n = 0;
+	(void)state;
+	for (int c = 0; c < NCOLS; c++) {
+		const char *name = columns[c].name;
+		size_t len = strlen(name);
+		bool kbs = columns[c].scope != SCOPE_PROC && len >= 4 &&
+			   !strcmp(name + len - 4, "kB/s");
+		assert_int_equal(columns[c].kib, kbs);
+		n += kbs;
+	}
+	assert_int_equal(n, 5);
+}
+
 static void system_line(void **state)
 {
 	struct diskstat a[3] = { disk("vda", 0, 17, 0), disk("vda1", 1, 17, 0), disk("loop0", 2, 17, 0) };
@@ -246,6 +263,7 @@ int main(void)
 		cmocka_unit_test(pairs_reads),
 		cmocka_unit_test(busy_absurd),
 		cmocka_unit_test(nfs_figures),
+		cmocka_unit_test(kib_columns),
 		cmocka_unit_test(system_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,7 @@
 #include "exits.h"
 #include "groups.h"
 #include "iopcli/cli.h"
+#include "columns.h"
 #include "sample.h"
 
 #define TICKS 100
@@ -140,7 +141,7 @@ static void never_seen(void **state)
 
 	/* the report: born in between, all of it, once */
 	struct report rep = { 0 };
-	struct report_options ro = { .sort = COL_PID };
+	struct report_options ro = { .sort = column_sort_by(COL_PID) };
 	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
 	cli_u128 sum = 0;
 	for (size_t i = 0; i < rep.n; i++)
@@ -174,7 +175,7 @@ static void seen_then_ended(void **state)
 	assert_int_equal(g->start, 906);
 	assert_int_equal(g->io[IO_WRITE_BYTES], 1500);
 	struct report rep = { 0 };
-	struct report_options ro = { .sort = COL_PID };
+	struct report_options ro = { .sort = column_sort_by(COL_PID) };
 	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
 	for (size_t i = 0; i < rep.n; i++) {
 		const struct scan_row *r = report_task(&rep, &rep.rows[i]);
@@ -336,7 +337,7 @@ static void born_during_scan_counted_once(void **state)
 	add(&so);
 	assert_int_equal(x.rows, 0); /* the scan has it: it waits */
 	struct report rep = { 0 };
-	struct report_options ro = { .sort = COL_PID };
+	struct report_options ro = { .sort = column_sort_by(COL_PID) };
 	cli_u128 total = 0;
 	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
 	for (size_t i = 0; i < rep.n; i++)
@@ -454,7 +455,7 @@ static void only_active_and_top(void **state)
 	record(142, 142, 1, 10.5, 10.55, 0.2, 0.2, 65536, "big");
 	add(&so);
 	struct report rep = { 0 };
-	struct report_options ro = { .sort = COL_WRITE, .only_active = true };
+	struct report_options ro = { .sort = column_sort_by(COL_WRITE), .only_active = true };
 	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
 	assert_int_equal(rep.n, 2);
 	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 142);
@@ -523,7 +524,7 @@ static void thread_record_after_scan_waits(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->start, 950);
 	struct report rep = { 0 };
-	struct report_options ro = { .sort = COL_PID };
+	struct report_options ro = { .sort = column_sort_by(COL_PID) };
 	assert_int_equal(report_build(&rep, &base, &cur, &ro, TICKS), 0);
 	assert_int_equal(rep.n, 1);
 	assert_true(report_value(&rep, &rep.rows[0], IO_WRITE_BYTES) == 4096 - 1024);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "columns.h"
 #include "sample.h"
 
 #define TICKS 100
@@ -49,7 +50,7 @@ static const struct report_row *find(const struct report *rep, int pid)
 static void lifetime_rates_over_age(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_IO };
+	struct report_options opt = { .sort = column_sort_by(COL_IO) };
 	(void)state;
 	/* uptime 1000 s; started at 900 s and at 999.995 s (less than a tick ago) */
 	struct scan_row rows[] = { row(1, 900 * TICKS, 5000, 1000), row(2, 99999, 10, 0) };
@@ -69,7 +70,7 @@ static void lifetime_rates_over_age(void **state)
 static void pairs_by_pid_tid_and_start(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_PID };
+	struct report_options opt = { .sort = column_sort_by(COL_PID) };
 	(void)state;
 	struct scan_row before[] = {
 		row(10, 100, 1000, 100),  /* goes on */
@@ -117,7 +118,7 @@ static void pairs_by_pid_tid_and_start(void **state)
 static void order_top_active_and_totals(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_IO };
+	struct report_options opt = { .sort = column_sort_by(COL_IO) };
 	(void)state;
 	struct scan_row rows[] = {
 		row(1, 0, 10, 10),  /* io 20 */
@@ -143,22 +144,22 @@ static void order_top_active_and_totals(void **state)
 	assert_int_equal(rep.total_rows, 5);                /* totals cover all */
 	assert_int_equal(rep.io[IO_WRITE_BYTES], 75);
 
-	opt = (struct report_options){ .sort = COL_IO, .only_active = true };
+	opt = (struct report_options){ .sort = column_sort_by(COL_IO), .only_active = true };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 4);
 	assert_null(find(&rep, 2));
 
-	opt = (struct report_options){ .sort = COL_WRITE };
+	opt = (struct report_options){ .sort = column_sort_by(COL_WRITE) };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 5);
 
-	opt = (struct report_options){ .sort = COL_PRIO }; /* rt, be/0, be/7, idle, unknown */
+	opt = (struct report_options){ .sort = column_sort_by(COL_PRIO) }; /* rt, be/0, be/7, idle, unknown */
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	int want_prio[] = { 4, 5, 3, 1, 2 };
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(report_task(&rep, &rep.rows[i])->pid, want_prio[i]);
 
-	opt = (struct report_options){ .sort = COL_PID };
+	opt = (struct report_options){ .sort = column_sort_by(COL_PID) };
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(report_task(&rep, &rep.rows[i])->pid, i + 1);
@@ -190,7 +191,7 @@ static void sorts_by_every_numeric_column(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		assert_true(column_sorts(cases[i].col));
-		opt.sort = cases[i].col;
+		opt.sort = column_sort_by(cases[i].col);
 		assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 		assert_int_equal(report_task(&rep, &rep.rows[0])->pid, cases[i].first);
 		assert_int_equal(report_task(&rep, &rep.rows[2])->pid, cases[i].last);
@@ -203,14 +204,14 @@ static void sorts_by_every_numeric_column(void **state)
 static void rates_sort_by_rate_not_total(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_READ_RATE };
+	struct report_options opt = { .sort = column_sort_by(COL_READ_RATE) };
 	(void)state;
 	/* pid 1: 1000 bytes over 1000 s; pid 2: 100 bytes over 1 s */
 	struct scan_row rows[] = { row(1, 0, 1000, 0), row(2, 999 * TICKS, 100, 0) };
 	struct scan_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 2);
-	opt.sort = COL_READ;
+	opt.sort = column_sort_by(COL_READ);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 1);
 	report_free(&rep);
@@ -220,7 +221,7 @@ static void rates_sort_by_rate_not_total(void **state)
 static void empty_snapshot(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_IO, .top = 3 };
+	struct report_options opt = { .sort = column_sort_by(COL_IO), .top = 3 };
 	struct scan_snapshot empty = { .uptime = 5, .mono = 1 };
 	(void)state;
 	assert_int_equal(report_build(&rep, NULL, &empty, &opt, TICKS), 0);
@@ -235,7 +236,7 @@ static void empty_snapshot(void **state)
 static void totals_do_not_wrap(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_IO };
+	struct report_options opt = { .sort = column_sort_by(COL_IO) };
 	(void)state;
 	struct scan_row rows[] = { row(1, 0, UINT64_MAX, UINT64_MAX), row(2, 0, UINT64_MAX, 2) };
 	struct scan_snapshot s = snap_of(rows, 2, 1000, 1);
@@ -252,7 +253,7 @@ static void totals_do_not_wrap(void **state)
 static void huge_rates_sort(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_READ_RATE };
+	struct report_options opt = { .sort = column_sort_by(COL_READ_RATE) };
 	(void)state;
 	/* pid 1: 1.8e19 bytes over one tick; pid 2: the same over 1000 s */
 	struct scan_row rows[] = { row(1, 99999, 18000000000000000000ULL, 0),
@@ -260,7 +261,7 @@ static void huge_rates_sort(void **state)
 	struct scan_snapshot s = snap_of(rows, 2, 1000, 1);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(report_task(&rep, &rep.rows[0])->pid, 1);
-	opt.sort = COL_WRITE_RATE;
+	opt.sort = column_sort_by(COL_WRITE_RATE);
 	assert_int_equal(report_build(&rep, NULL, &s, &opt, TICKS), 0);
 	assert_int_equal(rep.n, 2);
 	report_free(&rep);
@@ -271,7 +272,7 @@ static void huge_rates_sort(void **state)
 static void summary_keeps_tasks_that_ended(void **state)
 {
 	struct report rep = { 0 };
-	struct report_options opt = { .sort = COL_PID };
+	struct report_options opt = { .sort = column_sort_by(COL_PID) };
 	struct run_exits x = { 0 };
 	struct scan_snapshot work = { 0 };
 	(void)state;
