@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "iopcli/array.h"
 #include "iopcli/blockdev.h"
 #include "pair.h"
 #include "sample.h"
@@ -120,14 +121,10 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 		}
 		if (sel->nnames ? !named(sel, d->name) : !sel->all && !used(d))
 			continue;
-		if (v->n == v->cap) {
-			size_t nc = v->cap ? v->cap * 2 : 16;
-			struct dev_row *nv = realloc(v->disks, nc * sizeof(*nv));
-			if (!nv)
-				return -ENOMEM;
-			v->disks = nv;
-			v->cap = nc;
-		}
+		struct dev_row *rows = cli_grow(v->disks, &v->cap, v->n + 1, sizeof(*rows), 16);
+		if (!rows)
+			return -ENOMEM;
+		v->disks = rows;
 		struct dev_row *r = &v->disks[v->n++];
 		memset(r, 0, sizeof(*r));
 		r->now = d;
@@ -146,14 +143,10 @@ int dev_view_build(struct dev_view *v, const struct dev_read *cur, const struct 
 		const struct nfs_mount *m = &cur->nfs[i];
 		if (sel->nnames && !named(sel, m->mountpoint) && !named(sel, m->device))
 			continue;
-		if (v->nnfs == v->nfs_cap) {
-			size_t nc = v->nfs_cap ? v->nfs_cap * 2 : 4;
-			struct nfs_row *nv = realloc(v->nfs, nc * sizeof(*nv));
-			if (!nv)
-				return -ENOMEM;
-			v->nfs = nv;
-			v->nfs_cap = nc;
-		}
+		struct nfs_row *mounts = cli_grow(v->nfs, &v->nfs_cap, v->nnfs + 1, sizeof(*mounts), 4);
+		if (!mounts)
+			return -ENOMEM;
+		v->nfs = mounts;
 		struct nfs_row *r = &v->nfs[v->nnfs++];
 		r->now = m;
 		r->then = NULL;
@@ -366,13 +359,10 @@ int dev_report_build(struct report *rep, const struct dev_view *v, bool nfs,
 	size_t n = nfs ? v->nnfs : v->n;
 
 	((struct dev_view *)v)->nfs_rows = nfs;
-	if (n > rep->cap) {
-		struct report_row *nr = realloc(rep->rows, n * sizeof(*nr));
-		if (!nr)
-			return -ENOMEM;
-		rep->rows = nr;
-		rep->cap = n;
-	}
+	struct report_row *rows = cli_grow(rep->rows, &rep->cap, n, sizeof(*rows), 16);
+	if (!rows)
+		return -ENOMEM;
+	rep->rows = rows;
 	for (size_t i = 0; i < n; i++)
 		rep->rows[i] = (struct report_row){ .task = (unsigned)i, .old = ROW_NO_OLD };
 	rep->n = rep->total_rows = n;

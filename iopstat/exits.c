@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iopcli/array.h"
 #include "iopcli/cli.h"
 
 /* Room for bursts: about 3,000 records (a record takes about 1.3 KiB of
@@ -202,12 +203,6 @@ static long find_base(const struct base *prev, int pid, int tid, double lo, doub
 	return -1;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* Whether the scan's selection (select.h's criteria, as the scan applied
  * them) takes an ended task of these ids and name.  A record has no
  * process group and no command line: -C matches the name (as for a
@@ -226,7 +221,7 @@ static bool selected(const struct scan_options *so, const struct scan_snapshot *
 
 	if (c->tree && by_parent)
 		return true;
-	if (c->npids && !bsearch(&pid, c->pids, c->npids, sizeof(*c->pids), cmp_int))
+	if (c->npids && !bsearch(&pid, c->pids, c->npids, sizeof(*c->pids), cli_cmp_int))
 		return false;
 	for (size_t i = 0; i < c->nuids && !any_uid; i++)
 		any_uid = c->uids[i] == uid;

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "iopcli/array.h"
 #include "iopcli/buf.h"
 #include "iopcli/cli.h"
 #include "iopcli/xalloc.h"
@@ -43,12 +44,6 @@ static void on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
 }
 
 /* What the scanner must read for the columns, the sort key and the mode;
@@ -507,7 +502,7 @@ static void resolve_pids(struct config *c, const struct proc_root *root)
 	size_t n = 1;
 
 	sel_tids_to_pids(root, c->pids, c->npids);
-	cli_sort(c->pids, c->npids, sizeof(*c->pids), cmp_int);
+	cli_sort(c->pids, c->npids, sizeof(*c->pids), cli_cmp_int);
 	for (size_t i = 1; i < c->npids; i++)
 		if (c->pids[i] != c->pids[n - 1])
 			c->pids[n++] = c->pids[i];

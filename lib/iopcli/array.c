@@ -113,3 +113,10 @@ void cli_sort_r(void *base, size_t n, size_t size,
 	}
 	heap_sort(base, n, size, &(struct sort_by){ cmp, ctx });
 }
+
+int cli_cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}

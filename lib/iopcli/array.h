@@ -21,6 +21,9 @@ void *cli_grow(void *p, size_t *cap, size_t need, size_t size, size_t first);
  * n at worst).  Not stable: the comparison decides ties. */
 void cli_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/* Orders two ints (a cli_sort(), qsort() or bsearch() comparison). */
+int cli_cmp_int(const void *a, const void *b);
+
 /* cli_sort() with a context: cmp(a, b, ctx) is given the ctx it was called
  * with (qsort_r()'s order of arguments), so a comparison needs no
  * file-scope state.  The same sorts: qsort_r() up to 256 KiB, the heap

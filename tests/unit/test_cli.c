@@ -143,6 +143,23 @@ static void sorts_with_a_context(void **state)
 	assert_memory_equal(a, b, sizeof(a));
 }
 
+/* cli_cmp_int: the order of any two ints, the extremes too (a subtraction
+ * would overflow there), and usable by bsearch() */
+static void compares_ints(void **state)
+{
+	int lo = INT_MIN, hi = INT_MAX, zero = 0, v[] = { -7, 0, 3, 4096, INT_MAX };
+	(void)state;
+	assert_true(cli_cmp_int(&lo, &hi) < 0);
+	assert_true(cli_cmp_int(&hi, &lo) > 0);
+	assert_int_equal(cli_cmp_int(&zero, &zero), 0);
+	assert_true(cli_cmp_int(&lo, &zero) < 0);
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++)
+		assert_ptr_equal(bsearch(&v[i], v, sizeof(v) / sizeof(*v), sizeof(*v), cli_cmp_int),
+				 &v[i]);
+	int four = 4;
+	assert_null(bsearch(&four, v, sizeof(v) / sizeof(*v), sizeof(*v), cli_cmp_int));
+}
+
 static void grows_arrays(void **state)
 {
 	size_t cap = 0;
@@ -314,6 +331,7 @@ int main(void)
 		cmocka_unit_test(rejects_out_of_range_without_wrapping),
 		cmocka_unit_test(sorts_empty_arrays),
 		cmocka_unit_test(sorts_with_a_context),
+		cmocka_unit_test(compares_ints),
 		cmocka_unit_test(out_of_memory_is_one_message),
 		cmocka_unit_test(writes_numbers),
 		cmocka_unit_test(parses_column_lists),
