@@ -187,9 +187,9 @@ static size_t digits(cli_u128 n)
 {
 	size_t w = 1;
 
-	for (; n >> 64; n /= 10) /* past 2^64 (sums of counters): rare */
+	for (; n >> 64; n /= 10) /* past 2^64 (a group's counters, sums): rare */
 		w++;
-	for (unsigned long long v = (unsigned long long)n, p = 10; v >= p && w < 20; p *= 10)
+	for (unsigned long long v = (unsigned long long)n; v >= 10; v /= 10)
 		w++;
 	return w;
 }
@@ -252,8 +252,9 @@ static size_t row_col_width(const void *ctx, size_t col)
 		cli_u128 max = 0;
 		for (size_t r = 0; r < rep->n; r++) {
 			cli_u128 v = report_value(rep, &rep->rows[r], d->field);
-			if (c == COL_IO)
-				v += report_value(rep, &rep->rows[r], IO_WRITE_BYTES);
+			if (c == COL_IO) /* saturated, as its cells are */
+				v = cli_u128_sat_add(v, report_value(rep, &rep->rows[r],
+								     IO_WRITE_BYTES));
 			if (v > max)
 				max = v;
 		}

@@ -213,6 +213,41 @@ static void exact_counts(void **state)
 			       "\"totals\":{\"processes\":2,\"read\":18455751272964292608,"));
 }
 
+/* Group counters are 128-bit: a column as wide as its widest value, of 21
+ * digits or of 39 (2^128 - 1), and IO as read + write saturated as its
+ * cells are, so the columns after it stay in line */
+static void wide_group_counts(void **state)
+{
+	(void)state;
+	const cli_u128 max = ~(cli_u128)0, e20 = (cli_u128)10000000000000000000ULL * 10;
+	static struct group g[2];
+	struct groups gs = { .v = g, .n = 2 };
+	g[0] = (struct group){ .key = "a", .members = 1 };
+	g[1] = (struct group){ .key = "bb", .members = 2 };
+	g[0].acc[IO_READ_BYTES] = e20;      /* 100000000000000000000: 21 digits */
+	g[1].acc[IO_READ_BYTES] = max;      /* 39 digits */
+	g[1].acc[IO_WRITE_BYTES] = 5;       /* IO saturates at 2^128 - 1 */
+	rep.groups = &gs;
+	rep.view = VIEW_COUNTERS;
+	static const enum column some[] = { COL_READ, COL_IO, COL_GROUP };
+	struct output_options o = { .format = FMT_TABLE, .ncols = N(some), .units = UNITS_BYTES,
+				    .header = false, .clock_ticks = 100 };
+	memcpy(o.cols, some, sizeof(some));
+	char *text = NULL;
+	size_t len;
+	struct cli_buf b = { 0 };
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(output_report(f, &b, &rep, REPORT_SNAPSHOT, &o, true), 0);
+	fclose(f);
+	cli_buf_free(&b);
+	rep.groups = NULL;
+	assert_string_equal(text,
+		"                  100000000000000000000                   100000000000000000000 a\n"
+		"340282366920938463463374607431768211455 340282366920938463463374607431768211455 bb\n");
+	free(text);
+}
+
 static void json(void **state)
 {
 	(void)state;
@@ -435,6 +470,7 @@ int main(void)
 		cmocka_unit_test_setup(csv, build_report),
 		cmocka_unit_test_setup(exact_counts, build_report),
 		cmocka_unit_test_setup(json, build_report),
+		cmocka_unit_test_setup(wide_group_counts, build_report),
 		cmocka_unit_test_setup(prometheus, build_report),
 		cmocka_unit_test_setup(prometheus_labels, build_report),
 		cmocka_unit_test(columns_by_name),
