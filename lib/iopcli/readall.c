@@ -9,22 +9,25 @@
 ssize_t cli_read_all(int fd, size_t first, size_t max, bool keep, char **out)
 {
 	size_t len = 0, cap = first;
-	char *buf = malloc(cap);
 	int e = 0;
 
 	*out = NULL;
+	if (first < 2 || max < first) /* room for a byte and the NUL, at least */
+		return -EINVAL;
+	char *buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
 		bool full = len + 1 == cap;
 		if (full && cap < max) {
-			char *more = realloc(buf, cap * 2);
+			size_t next = cap > max / 2 ? max : cap * 2; /* never past max */
+			char *more = realloc(buf, next);
 			if (!more) {
 				e = ENOMEM;
 				break;
 			}
 			buf = more;
-			cap *= 2;
+			cap = next;
 			full = false;
 		}
 		/* the largest buffer full: a byte more tells the end from a file

@@ -14,13 +14,13 @@
 
 /* Reads fd to its end (a read interrupted by a signal is tried again) into
  * a buffer of its own, NUL-terminated, in *out (the caller frees it): its
- * length.  The buffer starts at first bytes (max is first times a power
- * of two) and doubles each time a read fills it, up to max bytes.  A file
+ * length.  The buffer starts at first bytes (2 at least) and doubles each
+ * time a read fills it, to max bytes at most (first or more).  A file
  * longer than max - 1 bytes is -EFBIG, a read that fails its -errno,
  * memory that runs out -ENOMEM; *out is then NULL.  With keep, the file is
  * read as far as it can be instead: what was read before any of those (at
  * most max - 1 bytes) is the answer.  -ENOMEM also when the first buffer
- * cannot be had. */
+ * cannot be had; -EINVAL, before any read, for first < 2 or max < first. */
 ssize_t cli_read_all(int fd, size_t first, size_t max, bool keep, char **out);
 
 #endif

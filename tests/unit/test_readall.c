@@ -96,6 +96,38 @@ static void past_the_limit(void **state)
 	close(fd);
 }
 
+/* Any limit holds, not only first times a power of two: from 16 to 40,
+ * a file of 39 bytes is whole and one of 40 too long; a first buffer of
+ * fewer than 2 bytes (no room for a byte and the NUL) or a limit below it
+ * is refused, before any read */
+static void odd_limits(void **state)
+{
+	char *s = text;
+	(void)state;
+	int fd = pipe_of(39);
+	assert_int_equal(cli_read_all(fd, 16, 40, false, &s), 39);
+	assert_memory_equal(s, text, 39);
+	free(s);
+	close(fd);
+	fd = pipe_of(40);
+	assert_int_equal(cli_read_all(fd, 16, 40, false, &s), -EFBIG);
+	assert_null(s);
+	close(fd);
+	fd = pipe_of(100);
+	assert_int_equal(cli_read_all(fd, 16, 40, true, &s), 39);
+	assert_memory_equal(s, text, 39);
+	free(s);
+	close(fd);
+	s = text;
+	fd = pipe_of(10);
+	assert_int_equal(cli_read_all(fd, 0, 64, false, &s), -EINVAL);
+	assert_null(s);
+	assert_int_equal(cli_read_all(fd, 1, 64, false, &s), -EINVAL);
+	assert_int_equal(cli_read_all(fd, 32, 16, false, &s), -EINVAL);
+	assert_int_equal(calls, 0);
+	close(fd);
+}
+
 static void interrupted_and_failed(void **state)
 {
 	char *s = text;
@@ -127,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(whole_file, setup),
 		cmocka_unit_test_setup(past_the_limit, setup),
+		cmocka_unit_test_setup(odd_limits, setup),
 		cmocka_unit_test_setup(interrupted_and_failed, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
