@@ -48,7 +48,7 @@ void exits_close(struct exits *x)
 	ts_close(&x->ts);
 	free(x->rec);
 	free(x->proc);
-	free(x->slots);
+	cli_slots_free(&x->slots);
 	free(x->seen);
 	*x = (struct exits){ .ts.fd = -1 };
 }
@@ -377,31 +377,19 @@ static int thread_rows(struct exits *x, const struct base *prev, struct scan_sna
 
 /* --- processes ------------------------------------------------------------------- */
 
-static size_t pid_slot(int pid, size_t nslots)
+static uint64_t pid_hash(int pid)
 {
-	return ((size_t)(unsigned)pid * 2654435761u) & (nslots - 1);
+	return (uint64_t)(unsigned)pid * 2654435761u;
+}
+
+static uint64_t proc_hash(const void *ctx, size_t i)
+{
+	return pid_hash(((const struct exits *)ctx)->proc[i].pid);
 }
 
 static int reindex(struct exits *x)
 {
-	size_t want = 64;
-	while (want < x->nproc * 2 + 2)
-		want *= 2;
-	if (want != x->nslots) {
-		unsigned *s = realloc(x->slots, want * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		x->slots = s;
-		x->nslots = want;
-	}
-	memset(x->slots, 0, x->nslots * sizeof(*x->slots));
-	for (size_t i = 0; i < x->nproc; i++) {
-		size_t s = pid_slot(x->proc[i].pid, x->nslots);
-		while (x->slots[s])
-			s = (s + 1) & (x->nslots - 1);
-		x->slots[s] = (unsigned)i + 1;
-	}
-	return 0;
+	return cli_slots_index(&x->slots, x->nproc, x->nproc, proc_hash, x);
 }
 
 /* The process pid whose start window meets [lo, hi] (the latest made), or
@@ -409,14 +397,14 @@ static int reindex(struct exits *x)
 static long find_proc(const struct exits *x, int pid, double lo, double hi, double tick)
 {
 	long found = -1;
+	size_t i;
 
-	if (!x->nslots)
-		return -1;
-	for (size_t s = pid_slot(pid, x->nslots); x->slots[s]; s = (s + 1) & (x->nslots - 1)) {
-		const struct exit_proc *p = &x->proc[x->slots[s] - 1];
+	for (struct cli_slots_walk w = cli_slots_walk(&x->slots, pid_hash(pid));
+	     cli_slots_next(&w, &i);) {
+		const struct exit_proc *p = &x->proc[i];
 		if (p->pid == pid && p->slo <= hi + 2 * tick && lo <= p->shi + 2 * tick &&
-		    (long)x->slots[s] - 1 > found)
-			found = (long)x->slots[s] - 1;
+		    (long)i > found)
+			found = (long)i;
 	}
 	return found;
 }
@@ -428,15 +416,12 @@ static long new_proc(struct exits *x, int pid, double lo, double hi)
 	if (!v)
 		return -1;
 	x->proc = v;
-	v[x->nproc] = (struct exit_proc){ .pid = pid, .slo = lo, .shi = hi };
-	x->nproc++;
-	if ((x->nproc * 2 > x->nslots && reindex(x) < 0))
+	if (!cli_slots_fit(&x->slots, x->nproc + 1) &&
+	    cli_slots_index(&x->slots, x->nproc, x->nproc + 1, proc_hash, x) < 0)
 		return -1;
-	size_t s = pid_slot(pid, x->nslots);
-	while (x->slots[s] && x->slots[s] != x->nproc)
-		s = (s + 1) & (x->nslots - 1);
-	x->slots[s] = (unsigned)x->nproc;
-	return (long)x->nproc - 1;
+	v[x->nproc] = (struct exit_proc){ .pid = pid, .slo = lo, .shi = hi };
+	cli_slots_put(&x->slots, pid_hash(pid), x->nproc);
+	return (long)x->nproc++;
 }
 
 static unsigned long long sum(unsigned long long a, unsigned long long b)

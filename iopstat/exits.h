@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+#include "iopcli/slots.h"
 #include "iopcli/taskstats.h"
 #include "scan.h"
 
@@ -70,8 +71,7 @@ struct exits {
 	struct exit_proc *proc;           /* live processes with ended threads or
 	                                     reaped children (kept across scans) */
 	size_t nproc, proc_cap;
-	unsigned *slots;                  /* pid index over proc: index + 1 */
-	size_t nslots;
+	struct cli_slots slots;           /* proc by pid */
 	unsigned seq;
 	double empty_at;                  /* when the socket was last found empty */
 	unsigned drops;                   /* the drop count at the last scan */

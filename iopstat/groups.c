@@ -43,37 +43,18 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-static void fill_index(unsigned *slots, size_t nslots, const struct groups *g)
+static uint64_t key_hash(const void *ctx, size_t i)
 {
-	memset(slots, 0, nslots * sizeof(*slots));
-	for (size_t i = 0; i < g->n; i++) {
-		size_t s = hash(g->v[i].key) & (nslots - 1);
-		while (slots[s])
-			s = (s + 1) & (nslots - 1);
-		slots[s] = (unsigned)i + 1;
-	}
-}
-
-static int reindex(struct groups *g, size_t nslots)
-{
-	unsigned *slots = malloc(nslots * sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	fill_index(slots, nslots, g);
-	free(g->slots);
-	g->slots = slots;
-	g->nslots = nslots;
-	return 0;
+	return hash(((const struct groups *)ctx)->v[i].key);
 }
 
 static struct group *find(const struct groups *g, const char *key)
 {
-	if (!g->nslots)
-		return NULL;
-	for (size_t s = hash(key) & (g->nslots - 1); g->slots[s]; s = (s + 1) & (g->nslots - 1))
-		if (!strcmp(g->v[g->slots[s] - 1].key, key))
-			return &g->v[g->slots[s] - 1];
+	size_t i;
+
+	for (struct cli_slots_walk w = cli_slots_walk(&g->slots, hash(key)); cli_slots_next(&w, &i);)
+		if (!strcmp(g->v[i].key, key))
+			return &g->v[i];
 	return NULL;
 }
 
@@ -83,8 +64,8 @@ struct group *groups_get(struct groups *g, const char *key)
 
 	if (found)
 		return found;
-	/* at most half full */
-	if ((g->n + 1) * 2 > g->nslots && reindex(g, g->nslots ? g->nslots * 2 : 64) < 0)
+	if (!cli_slots_fit(&g->slots, g->n + 1) &&
+	    cli_slots_index(&g->slots, g->n, g->n + 1, key_hash, g) < 0)
 		return NULL;
 	struct group *v = cli_grow(g->v, &g->cap, g->n + 1, sizeof(*v), 16);
 	if (!v)
@@ -94,10 +75,7 @@ struct group *groups_get(struct groups *g, const char *key)
 	*n = (struct group){ .key = strdup(key) };
 	if (!n->key)
 		return NULL;
-	size_t s = hash(key) & (g->nslots - 1);
-	while (g->slots[s])
-		s = (s + 1) & (g->nslots - 1);
-	g->slots[s] = (unsigned)++g->n;
+	cli_slots_put(&g->slots, hash(key), g->n++);
 	return n;
 }
 
@@ -303,7 +281,8 @@ static void expire(struct groups *g, double now)
 	}
 	if (n != g->n) {
 		g->n = n;
-		fill_index(g->slots, g->nslots, g); /* fewer: they fit where they were */
+		/* fewer: they fit, in a table that may shrink (never failing) */
+		cli_slots_index(&g->slots, n, n, key_hash, g);
 	}
 }
 
@@ -382,7 +361,7 @@ void groups_free(struct groups *g)
 	for (size_t i = 0; i < g->n; i++)
 		free(g->v[i].key);
 	free(g->v);
-	free(g->slots);
+	cli_slots_free(&g->slots);
 	free(g->pend);
 	*g = (struct groups){ .by = g->by };
 }

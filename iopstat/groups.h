@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include "iopcli/buf.h"
 #include "iopcli/proc.h"
+#include "iopcli/slots.h"
 #include "scan.h"
 
 enum group_by { GROUP_PID, GROUP_COMM, GROUP_USER, GROUP_CGROUP, GROUP_UNIT, NGROUP_BY };
@@ -63,8 +64,7 @@ struct groups {
 	enum group_by by;
 	struct group *v;
 	size_t n, cap;
-	unsigned *slots;  /* open addressing: index + 1 into v, 0 empty */
-	size_t nslots;
+	struct cli_slots slots; /* v by key */
 	struct pending *pend;
 	size_t npend, pend_cap;
 	double expire;    /* seconds a group without members is kept (0: forever) */

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "iopcli/cli.h"
+#include "iopcli/slots.h"
 #include "iopcli/xalloc.h"
 #include "iopcli/num.h"
 #include "iopcli/buf.h"
@@ -158,6 +159,65 @@ static void compares_ints(void **state)
 				 &v[i]);
 	int four = 4;
 	assert_null(bsearch(&four, v, sizeof(v) / sizeof(*v), sizeof(*v), cli_cmp_int));
+}
+
+/* cli_slots: every entry found by its hash, whatever the collisions; never
+ * more than half full; a table for fewer entries shrinks */
+static uint64_t by_value(const void *ctx, size_t i)
+{
+	return (uint64_t)((const int *)ctx)[i] * 0x9e3779b97f4a7c15ull;
+}
+
+static uint64_t all_alike(const void *ctx, size_t i)
+{
+	(void)ctx, (void)i;
+	return 7;
+}
+
+static size_t slots_find(const struct cli_slots *s, uint64_t h, const int *v, int want)
+{
+	size_t i, walked = 0;
+	for (struct cli_slots_walk w = cli_slots_walk(s, h); cli_slots_next(&w, &i); walked++)
+		if (v[i] == want)
+			return i;
+	return SIZE_MAX - walked;
+}
+
+static void indexes_by_hash(void **state)
+{
+	static int v[1000];
+	struct cli_slots s = { 0 };
+	size_t i;
+	(void)state;
+	/* no table yet: nothing, and a walk ends at once */
+	struct cli_slots_walk w = cli_slots_walk(&s, 5);
+	assert_false(cli_slots_next(&w, &i));
+	assert_false(cli_slots_fit(&s, 1));
+	for (int k = 0; k < 1000; k++)
+		v[k] = k * 3;
+	for (int round = 0; round < 2; round++) {
+		uint64_t (*h)(const void *, size_t) = round ? all_alike : by_value;
+		assert_int_equal(cli_slots_index(&s, 600, 600, h, v), 0);
+		assert_int_equal(s.n, 2048); /* the least power of two twice 600 */
+		for (size_t k = 600; k < 1000; k++) { /* added one by one */
+			if (!cli_slots_fit(&s, k + 1))
+				assert_int_equal(cli_slots_index(&s, k, k + 1, h, v), 0);
+			cli_slots_put(&s, h(v, k), k);
+			assert_true((k + 1) * 2 <= s.n);
+		}
+		for (size_t k = 0; k < 1000; k++)
+			assert_int_equal(slots_find(&s, h(v, k), v, v[k]), k);
+		assert_true(slots_find(&s, h(v, 0), v, 1) >= SIZE_MAX - 1000); /* not there */
+	}
+	/* fewer entries: a smaller table, still finding each */
+	assert_int_equal(cli_slots_index(&s, 10, 10, by_value, v), 0);
+	assert_int_equal(s.n, 64);
+	for (size_t k = 0; k < 10; k++)
+		assert_int_equal(slots_find(&s, by_value(v, k), v, v[k]), k);
+	assert_true(slots_find(&s, by_value(v, 10), v, v[10]) >= SIZE_MAX - 10);
+	cli_slots_free(&s);
+	assert_null(s.v);
+	assert_int_equal(s.n, 0);
 }
 
 static void grows_arrays(void **state)
@@ -332,6 +392,7 @@ int main(void)
 		cmocka_unit_test(sorts_empty_arrays),
 		cmocka_unit_test(sorts_with_a_context),
 		cmocka_unit_test(compares_ints),
+		cmocka_unit_test(indexes_by_hash),
 		cmocka_unit_test(out_of_memory_is_one_message),
 		cmocka_unit_test(writes_numbers),
 		cmocka_unit_test(parses_column_lists),

@@ -47,7 +47,7 @@ static int teardown(void **state)
 	(void)state;
 	free(x.rec);
 	free(x.proc);
-	free(x.slots);
+	cli_slots_free(&x.slots);
 	free(x.seen);
 	scan_snapshot_free(&prev_s);
 	scan_snapshot_free(&cur);
