@@ -64,7 +64,7 @@ struct scan_snapshot {
 int scan_cmp_task(const void *a, const void *b);
 
 /* What is kept of a scan for the next one: enough to pair its tasks and
- * take differences (88 bytes a task; no names). */
+ * take differences (96 bytes a task; no names). */
 struct base_row {
 	int pid, tid, ppid;
 	unsigned flags; /* ROW_REAPED */
