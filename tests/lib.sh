@@ -165,6 +165,12 @@ prio_is() {
   if [ -z "$wrong" ] && [ $# -gt 0 ]; then ok; else bad "$what: want $want for $# threads; wrong: ${wrong:-(no threads)}"; fi
 }
 
+# The one note of an interval run that cannot listen for exits (not root:
+# exit notifications need CAP_NET_ADMIN).  Checks about other things take
+# stderr without it: a run as root never has it, a user's run always does.
+EXITS_NOTE="iopstat: processes that live less than an interval are not shown: exit notifications need CAP_NET_ADMIN (run as root)"
+without_exits_note() { grep -vxF "$EXITS_NOTE" <<<"$1" || true; }
+
 # kernel_io PID FIELD: the kernel's own number, the oracle for every format
 kernel_io() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/io"; }
 

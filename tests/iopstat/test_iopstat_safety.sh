@@ -18,7 +18,7 @@ mkdir -p "$dir"
 
 # stderr less the note on unreadable tasks (as root too, some threads' io
 # is not readable): what must be empty when nothing went wrong
-errs() { grep -v ' not shown: I/O counters not readable' <<<"$err"; }
+errs() { without_exits_note "$err" | grep -v ' not shown: I/O counters not readable'; }
 
 # only_file DIR NAME: DIR holds NAME alone (no temporary file beside it)
 only_file() { [ "$(ls -A "$1")" = "$2" ]; }
@@ -215,7 +215,7 @@ check "reader gone, SIGPIPE default: ended by SIGPIPE" [ "$out" = 141 -a -z "$(e
 run sh -c "\"$IOPSTAT\" -t >/dev/full"
 check "one-shot to /dev/full" [ "$rc" = 1 -a "$(errs)" = "iopstat: write error: No space left on device" ]
 run sh -c "\"$IOPSTAT\" -p $p 0.05 3 >/dev/full"
-check "interval to /dev/full" [ "$rc" = 1 -a "$err" = "iopstat: write error: No space left on device" ]
+check "interval to /dev/full" [ "$rc" = 1 -a "$(without_exits_note "$err")" = "iopstat: write error: No space left on device" ]
 run sh -c "\"$IG\" -A -a >/dev/full"
 # (tasks that end meanwhile are named too: only the write errors count here)
 check "ioprio-get to /dev/full" [ "$rc" = 1 -a "$(grep 'write error' <<<"$err")" = "ioprio-get: write error: No space left on device" ]
