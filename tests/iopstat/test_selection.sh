@@ -17,7 +17,7 @@ names=$tmp/names
 mkdir -p "$names"
 # comm is the name of the file executed: symlinks to sleep, and scripts
 for n in slb slx; do ln -s "$(command -v sleep)" "$names/$n$id"; done
-U=
+U= asuser= # as a user: no other uid to switch children to
 if is_root; then
   U=$(unused_uid)
   ln -s "$(command -v sleep)" "$names/sld$id"
