@@ -131,22 +131,29 @@ static int build_report(void **state)
 	return 0;
 }
 
-static char *render(enum format fmt, const enum column *cols, size_t ncols, enum units units,
-		    enum timestamps ts, enum report_kind kind)
+/* rep as output_report() writes it with these options (a buffer that the
+ * next call reuses) */
+static char *render_with(const struct output_options *o, enum report_kind kind)
 {
 	static char *text;
 	size_t len;
 	struct cli_buf b = { 0 };
-	struct output_options o = { .format = fmt, .ncols = ncols, .units = units, .ts = ts,
-				    .header = true, .clock_ticks = 100 };
-	memcpy(o.cols, cols, ncols * sizeof(*cols));
 	free(text);
 	FILE *f = open_memstream(&text, &len);
 	assert_non_null(f);
-	assert_int_equal(output_report(f, &b, &rep, kind, &o, true), 0);
+	assert_int_equal(output_report(f, &b, &rep, kind, o, true), 0);
 	fclose(f);
 	cli_buf_free(&b);
 	return text;
+}
+
+static char *render(enum format fmt, const enum column *cols, size_t ncols, enum units units,
+		    enum timestamps ts, enum report_kind kind)
+{
+	struct output_options o = { .format = fmt, .ncols = ncols, .units = units, .ts = ts,
+				    .header = true, .clock_ticks = 100 };
+	memcpy(o.cols, cols, ncols * sizeof(*cols));
+	return render_with(&o, kind);
 }
 
 static const enum column table_cols[] = { COL_PID, COL_USER, COL_PRIO, COL_READ, COL_WRITE,
@@ -233,19 +240,11 @@ static void wide_group_counts(void **state)
 	struct output_options o = { .format = FMT_TABLE, .ncols = N(some), .units = UNITS_BYTES,
 				    .header = false, .clock_ticks = 100 };
 	memcpy(o.cols, some, sizeof(some));
-	char *text = NULL;
-	size_t len;
-	struct cli_buf b = { 0 };
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(output_report(f, &b, &rep, REPORT_SNAPSHOT, &o, true), 0);
-	fclose(f);
-	cli_buf_free(&b);
+	char *text = render_with(&o, REPORT_SNAPSHOT);
 	rep.groups = NULL;
 	assert_string_equal(text,
 		"                  100000000000000000000                   100000000000000000000 a\n"
 		"340282366920938463463374607431768211455 340282366920938463463374607431768211455 bb\n");
-	free(text);
 }
 
 static void json(void **state)
@@ -344,21 +343,12 @@ static void table_totals_blanks(void **state)
 static void table_without_headings(void **state)
 {
 	static const enum column some[] = { COL_PID, COL_IO, COL_READ_RATE, COL_COMMAND };
-	struct cli_buf b = { 0 };
 	struct output_options o = { .format = FMT_TABLE, .ncols = N(some), .clock_ticks = 100 };
-	char *text = NULL;
-	size_t len;
 	(void)state;
 	memcpy(o.cols, some, sizeof(some));
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(output_report(f, &b, &rep, REPORT_INTERVAL, &o, true), 0);
-	fclose(f);
-	cli_buf_free(&b);
-	assert_string_equal(text,
+	assert_string_equal(render_with(&o, REPORT_INTERVAL),
 		"      7         7048       2500 a\\x09b\"c\n"
 		"     12            1          1 x,y\\x0az\\x01\\xff\n");
-	free(text);
 	/* the io column: read + write, and its total; a lifetime total rate is "-" */
 	rep.seconds = 0;
 	assert_string_equal(render(FMT_TABLE, some, N(some), UNITS_BYTES, TS_NONE, REPORT_SNAPSHOT),
@@ -375,19 +365,11 @@ static void prometheus_labels(void **state)
 	struct output_options o = { .format = FMT_PROMETHEUS, .clock_ticks = 100,
 				    .label_names = names, .label_values = values, .nlabels = 2 };
 	o.ncols = output_default_columns(FMT_PROMETHEUS, false, false, o.cols);
-	struct cli_buf b = { 0 };
-	char *text = NULL;
-	size_t len;
 	(void)state;
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(output_report(f, &b, &rep, REPORT_SNAPSHOT, &o, true), 0);
-	fclose(f);
-	cli_buf_free(&b);
+	const char *text = render_with(&o, REPORT_SNAPSHOT);
 	assert_non_null(strstr(text, "iopstat_read_bytes_total{pid=\"7\",start=\"0\",env=\"prod\",site=\"a\\\"b\"} 5000\n"));
 	assert_non_null(strstr(text, "\niopstat_processes{env=\"prod\",site=\"a\\\"b\"} 2\n"));
 	assert_non_null(strstr(text, "iopstat_process_info{pid=\"7\",start=\"0\",env=\"prod\",site=\"a\\\"b\",comm="));
-	free(text);
 	assert_true(output_label_name_ok("env"));
 	assert_true(output_label_name_ok("_x9"));
 	assert_false(output_label_name_ok("9x"));
