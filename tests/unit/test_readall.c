@@ -53,47 +53,40 @@ static int setup(void **state)
 	return 0;
 }
 
+/* A pipe of the first n bytes of text read with these limits: want bytes
+ * (the first want of text, NUL-ended), or the error want (a negative errno,
+ * and no buffer). */
+static void reads(size_t n, size_t first, size_t max, bool keep, ssize_t want)
+{
+	char *s = text;
+	int fd = pipe_of(n);
+	assert_int_equal(cli_read_all(fd, first, max, keep, &s), want);
+	if (want < 0) {
+		assert_null(s);
+	} else {
+		assert_memory_equal(s, text, (size_t)want);
+		assert_int_equal(s[want], '\0');
+		free(s);
+	}
+	close(fd);
+}
+
 static void whole_file(void **state)
 {
-	char *s;
 	(void)state;
-	int fd = pipe_of(sizeof(text));
 	/* from 16 bytes: grown many times */
-	assert_int_equal(cli_read_all(fd, 16, 1 << 20, false, &s), sizeof(text));
-	assert_memory_equal(s, text, sizeof(text));
-	assert_int_equal(s[sizeof(text)], '\0');
-	free(s);
-	close(fd);
-
-	fd = pipe_of(0);
-	assert_int_equal(cli_read_all(fd, 16, 64, false, &s), 0);
-	assert_string_equal(s, "");
-	free(s);
-	close(fd);
-
+	reads(sizeof(text), 16, 1 << 20, false, sizeof(text));
+	reads(0, 16, 64, false, 0);
 	/* exactly what the largest buffer holds with its NUL */
-	fd = pipe_of(63);
-	assert_int_equal(cli_read_all(fd, 16, 64, false, &s), 63);
-	assert_memory_equal(s, text, 63);
-	free(s);
-	close(fd);
+	reads(63, 16, 64, false, 63);
 }
 
 static void past_the_limit(void **state)
 {
-	char *s = text;
 	(void)state;
-	int fd = pipe_of(64);
-	assert_int_equal(cli_read_all(fd, 16, 64, false, &s), -EFBIG);
-	assert_null(s);
-	close(fd);
-
-	fd = pipe_of(100);
-	assert_int_equal(cli_read_all(fd, 16, 64, true, &s), 63);
-	assert_memory_equal(s, text, 63);
-	assert_int_equal(s[63], '\0');
-	free(s);
-	close(fd);
+	reads(64, 16, 64, false, -EFBIG);
+	/* keep: what fits, NUL-ended */
+	reads(100, 16, 64, true, 63);
 }
 
 /* Any limit holds, not only first times a power of two: from 16 to 40,
@@ -102,24 +95,13 @@ static void past_the_limit(void **state)
  * is refused, before any read */
 static void odd_limits(void **state)
 {
-	char *s = text;
+	char *s;
 	(void)state;
-	int fd = pipe_of(39);
-	assert_int_equal(cli_read_all(fd, 16, 40, false, &s), 39);
-	assert_memory_equal(s, text, 39);
-	free(s);
-	close(fd);
-	fd = pipe_of(40);
-	assert_int_equal(cli_read_all(fd, 16, 40, false, &s), -EFBIG);
-	assert_null(s);
-	close(fd);
-	fd = pipe_of(100);
-	assert_int_equal(cli_read_all(fd, 16, 40, true, &s), 39);
-	assert_memory_equal(s, text, 39);
-	free(s);
-	close(fd);
+	reads(39, 16, 40, false, 39);
+	reads(40, 16, 40, false, -EFBIG);
+	reads(100, 16, 40, true, 39);
 	s = text;
-	fd = pipe_of(10);
+	int fd = pipe_of(10);
 	assert_int_equal(cli_read_all(fd, 0, 64, false, &s), -EINVAL);
 	assert_null(s);
 	assert_int_equal(cli_read_all(fd, 1, 64, false, &s), -EINVAL);
