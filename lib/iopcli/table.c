@@ -173,14 +173,6 @@ static void json_row(const struct cli_table *t, size_t row, struct cli_buf *b, s
 		t->json_more(t->ctx, row, b);
 }
 
-void cli_table_json_row(const struct cli_table *t, size_t row, struct cli_buf *b)
-{
-	struct cli_buf tmp = { 0 };
-
-	json_row(t, row, b, &tmp);
-	cli_buf_free(&tmp);
-}
-
 void cli_table_json(const struct cli_table *t, const char *name, struct cli_buf *b)
 {
 	struct cli_buf tmp = { 0 };

@@ -77,8 +77,6 @@ struct cli_table {
 void cli_table_write(const struct cli_table *t, enum cli_fmt fmt, struct cli_buf *b);
 /* {"name": [ {row}, ... ]} as ioprio-get writes it: one object a line. */
 void cli_table_json(const struct cli_table *t, const char *name, struct cli_buf *b);
-/* One row as a JSON object's members ("key": value, ...), without braces. */
-void cli_table_json_row(const struct cli_table *t, size_t row, struct cli_buf *b);
 /* Every row as an object, comma-separated ({...},{...}): an array's inside. */
 void cli_table_json_objects(const struct cli_table *t, struct cli_buf *b);
 

@@ -152,13 +152,6 @@ static void writes_json(void **state)
 	      "   ]\n}\n");
 	t.nrows = 0;
 	check(&t, CLI_FMT_JSON, "{\n   \"things\": []\n}\n");
-
-	struct cli_buf b = { 0 };
-	t.nrows = 1;
-	cli_table_json_row(&t, 0, &b);
-	cli_buf_putc(&b, '\0');
-	assert_string_equal(b.p, "\"name\": \"a b\", \"n\": 7, \"tail\": [1]");
-	cli_buf_free(&b);
 }
 
 
