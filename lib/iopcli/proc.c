@@ -268,16 +268,6 @@ int proc_ignores_sigchld(const struct proc_root *root, int pid)
 	return proc_parse_sigchld(buf, (size_t)n);
 }
 
-int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t size)
-{
-	char text[4096];
-	ssize_t n = proc_read(root, pid, 0, "cgroup", text, sizeof(text), NULL);
-
-	if (n < 0)
-		return (int)n;
-	return proc_parse_cgroup(text, (size_t)n, buf, size);
-}
-
 char *proc_read_cgroup_path(const struct proc_root *root, int pid)
 {
 	char path[PROC_PATH_MAX];

@@ -143,9 +143,6 @@ int proc_parse_cgroup(const char *text, size_t len, char *buf, size_t size);
  * gets its length. */
 const char *proc_cgroup_unit(const char *path, size_t *len);
 
-/* A task's cgroup path into buf, read from <pid>/cgroup: 0 or -errno. */
-int proc_read_cgroup(const struct proc_root *root, int pid, char *buf, size_t size);
-
 /* A task's whole cgroup path, however long (a path is not bounded by
  * PATH_MAX: each component is), read from <pid>/cgroup: malloc'd, or NULL
  * with errno (EINVAL: the file holds no path). */

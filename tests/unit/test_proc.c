@@ -335,16 +335,20 @@ static void cmdline_tgid_uptime(void **state)
 	assert_int_equal(proc_ignores_sigchld(&root, 32), 0);
 	assert_int_equal(proc_ignores_sigchld(&root, 33), -EINVAL);
 	assert_int_equal(proc_ignores_sigchld(&root, 34), -ENOENT);
-	char id[64], cg[64];
+	char id[64];
 	assert_int_equal(proc_boot_id(&root, id, sizeof(id)), -ENOENT);
 	fixture_file("sys/kernel/random/boot_id", "c730003c-bfd3-4cf3-b212-9530dd688381\n");
 	assert_int_equal(proc_boot_id(&root, id, sizeof(id)), 0);
 	assert_string_equal(id, "c730003c-bfd3-4cf3-b212-9530dd688381");
 	assert_int_equal(proc_boot_id(&root, id, 10), -EINVAL);
 	fixture_file("20/cgroup", "0::/system.slice/x.service\n");
-	assert_int_equal(proc_read_cgroup(&root, 20, cg, sizeof(cg)), 0);
+	char *cg = proc_read_cgroup_path(&root, 20);
+	assert_non_null(cg);
 	assert_string_equal(cg, "/system.slice/x.service");
-	assert_int_equal(proc_read_cgroup(&root, 21, cg, sizeof(cg)), -ENOENT);
+	free(cg);
+	errno = 0;
+	assert_null(proc_read_cgroup_path(&root, 21));
+	assert_int_equal(errno, ENOENT);
 	assert_int_equal(proc_delayacct_enabled(&root), -1);
 	fixture_file("sys/kernel/task_delayacct", "1\n");
 	assert_int_equal(proc_delayacct_enabled(&root), 1);
@@ -417,11 +421,13 @@ static void real_proc(void **state)
 	assert_int_equal(owner, geteuid()); /* the effective user, as ps shows it */
 	assert_int_equal(proc_tgid(&root, getpid()), getpid());
 	assert_int_equal(proc_ignores_sigchld(&root, getpid()), 0);
-	char boot[64], cg[256];
+	char boot[64];
 	assert_int_equal(proc_boot_id(&root, boot, sizeof(boot)), 0);
 	assert_int_equal(strlen(boot), 36);
-	assert_int_equal(proc_read_cgroup(&root, getpid(), cg, sizeof(cg)), 0);
+	char *cg = proc_read_cgroup_path(&root, getpid());
+	assert_non_null(cg);
 	assert_int_equal(cg[0], '/');
+	free(cg);
 	assert_true(st.state == 'R' || st.state == 'S');
 	assert_int_equal(proc_list_open(&l, &root, 0), 0);
 	while ((id = proc_list_next(&l)))
